@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system tools rtsite's tests compare against (dcmtk, pydicom, plastimatch, ...).
+# Idempotent: does nothing when everything is present. Needs root (or sudo) on Debian/Ubuntu.
+set -euo pipefail
+need=()
+command -v dcmdump >/dev/null 2>&1 || need+=(dcmtk)
+command -v plastimatch >/dev/null 2>&1 || need+=(plastimatch)
+/usr/bin/python3 -c 'import pydicom' >/dev/null 2>&1 || need+=(python3-pydicom)
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+echo "setup: ok"

@@ -7,6 +7,7 @@ command -v dcmdump >/dev/null 2>&1 || need+=(dcmtk)
 command -v plastimatch >/dev/null 2>&1 || need+=(plastimatch)
 /usr/bin/python3 -c 'import pydicom' >/dev/null 2>&1 || need+=(python3-pydicom)
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 if [ ${#need[@]} -gt 0 ]; then

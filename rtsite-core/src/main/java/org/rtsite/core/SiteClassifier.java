@@ -237,21 +237,32 @@ public final class SiteClassifier {
         OverlapCounts counts = backend.count(isodose);
         t = lap(timings, "overlap", t);
 
+        // In the box the bowel map follows the label maps, so binary masks move up by one.
+        int nMaps = masks.labelMaps().size();
+        int bowelSource = anyBowel ? nMaps : -1;
+        int shift = anyBowel ? 1 : 0;
         long[][] organVoxels = counts.organ();
         if (cropScope) {
-            organVoxels = Arrays.copyOf(survey.voxels(), counts.sourceCount());
+            organVoxels = new long[counts.sourceCount()][];
+            for (int s = 0; s < sources; s++) {
+                organVoxels[s < nMaps ? s : s + shift] = survey.voxels()[s];
+            }
             if (anyBowel) {
-                organVoxels[sources] = bowelCropCounts(masks, maskRegion, bowel, hipTop);
+                organVoxels[bowelSource] = bowelCropCounts(masks, maskRegion, bowel, hipTop);
             }
         }
+        List<Organ> boxOrgans = new ArrayList<>();
+        for (Organ o : organs) {
+            boxOrgans.add(o.source < nMaps ? o : new Organ(o.source + shift, o.bin, o.name, o.sourceName, o.entry));
+        }
         if (anyBowel) {
-            organs.add(new Organ(sources, BoxCutter.PELVIC_BOWEL, "pelvic_bowel", BOWEL_SOURCE,
+            boxOrgans.add(new Organ(bowelSource, BoxCutter.PELVIC_BOWEL, "pelvic_bowel", BOWEL_SOURCE,
                     bowelEntry("pelvic_bowel", Region.PELVIS)));
-            organs.add(new Organ(sources, BoxCutter.ABDOMINAL_BOWEL, "abdominal_bowel", BOWEL_SOURCE,
+            boxOrgans.add(new Organ(bowelSource, BoxCutter.ABDOMINAL_BOWEL, "abdominal_bowel", BOWEL_SOURCE,
                     bowelEntry("abdominal_bowel", Region.ABDOMEN)));
         }
         List<OrganMetrics> metrics = new ArrayList<>();
-        for (Organ o : organs) {
+        for (Organ o : boxOrgans) {
             long vox = organVoxels[o.source][o.bin];
             long in50 = counts.inter50()[o.source][o.bin];
             if (vox == 0 && in50 == 0) {
@@ -275,9 +286,8 @@ public final class SiteClassifier {
         Vec3 com = config.comMode() == ComMode.DOSE_WEIGHTED ? comDose : comGeo;
         t = lap(timings, "metrics", t);
 
-        final List<Organ> allOrgans = organs;
         DecisionTree.Decision decision = tree.decide(metrics, com, landmarks,
-                () -> nearestOrgan(masks, maskRegion, allOrgans, com, hipTop));
+                () -> nearestOrgan(masks, maskRegion, organs, com, hipTop));
         lap(timings, "decision", t);
 
         Set<String> unmapped = new TreeSet<>();

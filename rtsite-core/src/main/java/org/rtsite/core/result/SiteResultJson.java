@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rtsite.core.InvalidInputException;
@@ -45,16 +46,16 @@ public final class SiteResultJson {
      *                               library reads
      */
     public static SiteResult read(String json) {
-        SiteResult r;
         try {
-            r = MAPPER.readValue(json, SiteResult.class);
+            JsonNode tree = MAPPER.readTree(json);
+            JsonNode version = tree == null ? null : tree.get("schemaVersion");
+            if (version == null || version.asInt() != SiteResult.SCHEMA_VERSION) {
+                throw new InvalidInputException("site result JSON has schemaVersion " + version
+                        + "; this library reads version " + SiteResult.SCHEMA_VERSION);
+            }
+            return MAPPER.treeToValue(tree, SiteResult.class);
         } catch (JsonProcessingException e) {
             throw new InvalidInputException("not a valid site result JSON: " + e.getOriginalMessage());
         }
-        if (r.schemaVersion() != SiteResult.SCHEMA_VERSION) {
-            throw new InvalidInputException("site result JSON has schemaVersion " + r.schemaVersion()
-                    + "; this library reads version " + SiteResult.SCHEMA_VERSION);
-        }
-        return r;
     }
 }

@@ -12,7 +12,6 @@ import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.decision.Rule;
 import org.rtsite.core.region.Region;
 import org.rtsite.core.result.SiteResult;
-import org.rtsite.core.result.SiteResultJson;
 
 /** Every phantom scene classified end to end, against the labels and rule ALGORITHM.md §3 gives. */
 class PhantomSceneTest {
@@ -48,10 +47,5 @@ class PhantomSceneTest {
     @Test
     void everySceneIsListed() {
         assertEquals(PhantomScene.values().length, scenes().count());
-    }
-
-    @Test
-    void printsJson() {
-        System.out.println(SiteResultJson.write(CLASSIFIER.classify(PhantomScene.PELVIC_NODES.build().withMasks())));
     }
 }

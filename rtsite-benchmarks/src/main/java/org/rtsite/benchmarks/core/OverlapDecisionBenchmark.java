@@ -1,18 +1,14 @@
 package org.rtsite.benchmarks.core;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -106,38 +102,6 @@ public class OverlapDecisionBenchmark {
             }
         }
         return new IsodoseBox(g, dose, 0.85f * 60, 0.5f * 60, maps, List.of());
-    }
-
-    /**
-     * CPU time of the measuring thread per call: on a shared, oversubscribed machine wall time
-     * includes waiting for a core, CPU time does not.
-     */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class CpuTime {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        long nanos;
-        long calls;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            nanos = 0;
-            calls = 0;
-        }
-
-        long start() {
-            return THREADS.getCurrentThreadCpuTime();
-        }
-
-        void stop(long start) {
-            nanos += THREADS.getCurrentThreadCpuTime() - start;
-            calls++;
-        }
-
-        /** Reported by JMH as a secondary result. */
-        public double cpuMsPerOp() {
-            return calls == 0 ? 0 : nanos / 1e6 / calls;
-        }
     }
 
     @Benchmark

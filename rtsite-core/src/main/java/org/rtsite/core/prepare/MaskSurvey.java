@@ -1,5 +1,8 @@
 package org.rtsite.core.prepare;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.rtsite.core.geometry.Affine;
 import org.rtsite.core.geometry.IndexBox;
@@ -14,6 +17,7 @@ import org.rtsite.core.volume.OrganMasks;
  * label maps, then binary masks (bin 1).
  */
 public final class MaskSurvey {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private MaskSurvey() {
     }
@@ -48,11 +52,18 @@ public final class MaskSurvey {
             double[] mz = maxZ[s];
             byte[] labels = isMap ? maps.get(s).labels() : null;
             long[] bits = isMap ? null : bins.get(s - maps.size()).bits();
+            // Without voxel counts only labelled voxels matter: skip background eight at a time.
+            boolean skipBackground = isMap && !countVoxels && !want[0];
             for (int k = region.k0(); k < region.k1(); k++) {
                 for (int j = region.j0(); j < region.j1(); j++) {
                     int row = nx * (j + ny * k);
                     double zRow = zj * j + zk * k + zt;
                     for (int i = region.i0(); i < region.i1(); i++) {
+                        if (skipBackground && ((i - region.i0()) & 7) == 0 && i + 8 <= region.i1()
+                                && (long) LONGS.get(labels, row + i) == 0L) {
+                            i += 7;
+                            continue;
+                        }
                         int idx = row + i;
                         int l = isMap ? labels[idx] & 0xFF : ((bits[idx >>> 6] >>> idx) & 1L) != 0 ? 1 : 0;
                         hist[l]++;

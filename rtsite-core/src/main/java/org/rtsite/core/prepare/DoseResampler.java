@@ -75,6 +75,10 @@ public final class DoseResampler {
         double sx0 = a.get(0, 0), sx1 = a.get(1, 0), sx2 = a.get(2, 0);
         double[] step = {sx0, sx1, sx2};
         double[] base = new double[3];
+        // Axial-to-axial (the usual case): a target row runs along one dose row, so blend that
+        // row's four neighbouring dose lines in y and z once and interpolate only in x per voxel.
+        boolean alongDoseRows = Math.abs(sx1) < 1e-12 && Math.abs(sx2) < 1e-12;
+        double[] line = alongDoseRows ? new double[nx] : null;
         for (int k = 0; k < rnz; k++) {
             for (int j = 0; j < rny; j++) {
                 int ti = region.i0(), tj = region.j0() + j, tk = region.k0() + k;
@@ -98,6 +102,12 @@ public final class DoseResampler {
                 int from = (int) Math.ceil(tMin);
                 int to = (int) Math.floor(tMax);
                 int rowOut = rnx * (j + rny * k);
+                if (alongDoseRows) {
+                    if (from <= to) {
+                        rowAlongDoseRow(src, nx, ny, nz, base, sx0, from, to, line, out, rowOut);
+                    }
+                    continue;
+                }
                 for (int t = from; t <= to; t++) {
                     double x = clamp(base[0] + t * sx0, nx - 1);
                     double y = clamp(base[1] + t * sx1, ny - 1);
@@ -119,6 +129,33 @@ public final class DoseResampler {
             }
         }
         return out;
+    }
+
+    private static void rowAlongDoseRow(float[] src, int nx, int ny, int nz, double[] base, double sx0, int from,
+                                        int to, double[] line, float[] out, int rowOut) {
+        int sy = nx, sz = nx * ny;
+        double y = clamp(base[1], ny - 1), z = clamp(base[2], nz - 1);
+        int y0 = Math.max(0, Math.min((int) y, ny - 2));
+        int z0 = Math.max(0, Math.min((int) z, nz - 2));
+        double fy = y - y0, fz = z - z0;
+        int oy = ny > 1 ? sy : 0, oz = nz > 1 ? sz : 0;
+        double xa = clamp(base[0] + from * sx0, nx - 1), xb = clamp(base[0] + to * sx0, nx - 1);
+        int lo = Math.max(0, (int) Math.floor(Math.min(xa, xb)) - 1);
+        int hi = Math.min(nx - 1, (int) Math.ceil(Math.max(xa, xb)) + 1);
+        int p0 = sy * y0 + sz * z0;
+        for (int x = lo; x <= hi; x++) {
+            int p = p0 + x;
+            double c0 = src[p] + fy * (src[p + oy] - src[p]);
+            double c1 = src[p + oz] + fy * (src[p + oz + oy] - src[p + oz]);
+            line[x] = c0 + fz * (c1 - c0);
+        }
+        int ox = nx > 1 ? 1 : 0;
+        for (int t = from; t <= to; t++) {
+            double x = clamp(base[0] + t * sx0, nx - 1);
+            int x0 = Math.max(0, Math.min((int) x, nx - 2));
+            double fx = x - x0;
+            out[rowOut + t] = (float) (line[x0] + fx * (line[x0 + ox] - line[x0]));
+        }
     }
 
     private static double clamp(double v, double max) {

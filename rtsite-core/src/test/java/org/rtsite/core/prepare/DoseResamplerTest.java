@@ -60,6 +60,35 @@ class DoseResamplerTest {
     }
 
     @Test
+    void axialGridsTakeTheRowFastPathWithTheSameResult() {
+        ImageGrid dose = ImageGrid.axial(30, 20, 15, 2.5, 2.5, 2.5, new Vec3(-30.3, -20.1, -10.7));
+        ImageGrid target = ImageGrid.axial(40, 30, 20, 1.9, 2.1, 2.7, new Vec3(-40, -30, -20));
+        // The same target expressed with a flipped column axis: still rows along dose rows.
+        ImageGrid flipped = new ImageGrid(40, 30, 20, 1.9, 2.1, 2.7, target.toPatient(0, 29, 0), Vec3.X,
+                new Vec3(0, -1, 0), Vec3.Z);
+        DoseVolume a = DoseResampler.resample(linear(dose), target);
+        DoseVolume b = DoseResampler.resample(linear(dose), flipped);
+        int inside = 0;
+        for (int k = 0; k < target.nz(); k++) {
+            for (int j = 0; j < target.ny(); j++) {
+                for (int i = 0; i < target.nx(); i++) {
+                    Vec3 p = target.toPatient(i, j, k);
+                    Vec3 q = dose.toIndex(p);
+                    boolean in = q.x() >= 0 && q.x() <= 29 && q.y() >= 0 && q.y() <= 19 && q.z() >= 0 && q.z() <= 14;
+                    if (in) {
+                        inside++;
+                        assertEquals(f(p), a.get(i, j, k), 1e-3, "at " + p);
+                    } else {
+                        assertEquals(0f, a.get(i, j, k), "outside at " + p);
+                    }
+                    assertEquals(a.get(i, j, k), b.get(i, target.ny() - 1 - j, k), 1e-4);
+                }
+            }
+        }
+        assertTrue(inside > 5000, inside + " inside");
+    }
+
+    @Test
     void footprintCoversTheDoseAndNothingBeyond() {
         ImageGrid ct = ImageGrid.axial(100, 100, 50, 4, 4, 3, Vec3.ZERO);
         ImageGrid dose = ImageGrid.axial(10, 10, 10, 2.5, 2.5, 2.5, new Vec3(40.5, 81, 30));

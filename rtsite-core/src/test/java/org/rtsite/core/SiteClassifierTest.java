@@ -195,6 +195,30 @@ class SiteClassifierTest {
     }
 
     @Test
+    void oneClassifierServesManyThreads() throws Exception {
+        List<PhantomPlan> plans = List.of(PhantomScene.LUNG_SBRT.build(), PhantomScene.PROSTATE.build(),
+                PhantomScene.LIVER_SBRT.build(), PhantomScene.V50_ONLY.build());
+        List<SiteResult> sequential = plans.stream().map(p -> CLASSIFIER.classify(p.withMasks())).toList();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<SiteResult>> futures = new java.util.ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (PhantomPlan p : plans) {
+                    futures.add(pool.submit(() -> CLASSIFIER.classify(p.withMasks())));
+                }
+            }
+            for (int f = 0; f < futures.size(); f++) {
+                SiteResult r = futures.get(f).get();
+                SiteResult expected = sequential.get(f % plans.size());
+                assertEquals(expected.labels(), r.labels());
+                assertEquals(expected.organs(), r.organs());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void segmenterNeedsHu() {
         PhantomPlan p = PhantomScene.LUNG_SBRT.build();
         assertThrows(IllegalArgumentException.class,

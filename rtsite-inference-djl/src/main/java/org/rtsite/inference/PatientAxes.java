@@ -18,11 +18,11 @@ final class PatientAxes {
             char c = code.charAt(a);
             Vec3 v = switch (c) {
                 case 'L' -> Vec3.X;
-                case 'R' -> Vec3.X.times(-1);
+                case 'R' -> new Vec3(-1, 0, 0);
                 case 'P' -> Vec3.Y;
-                case 'A' -> Vec3.Y.times(-1);
+                case 'A' -> new Vec3(0, -1, 0);
                 case 'S' -> Vec3.Z;
-                case 'I' -> Vec3.Z.times(-1);
+                case 'I' -> new Vec3(0, 0, -1);
                 default -> throw new InvalidInputException("axis order '" + code + "': '" + c + "' is not one of R L A P S I");
             };
             int group = Math.abs(v.x()) > 0 ? 0 : Math.abs(v.y()) > 0 ? 1 : 2;

@@ -62,20 +62,23 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
             throw new InvalidInputException("worker count must be ≥ 1, got " + workers);
         }
         this.packages = List.copyOf(packages);
+        // a task may depend on one of its own earlier tasks or on a label map the caller passes in; never on a later one
+        Set<String> all = new HashSet<>();
         Set<String> earlier = new HashSet<>();
         for (ModelPackage p : this.packages) {
+            if (!all.add(p.spec().task())) {
+                throw new InvalidInputException("task '" + p.spec().task() + "' appears twice (" + p.source() + ")");
+            }
+        }
+        for (ModelPackage p : this.packages) {
             ModelSpec s = p.spec();
-            if (s.crop() != null && !earlier.contains(s.crop().task())) {
-                throw new InvalidInputException("task '" + s.task() + "' (" + p.source() + ") crops around task '"
-                        + s.crop().task() + "', which must come before it");
+            for (String dep : dependencies(s)) {
+                if (all.contains(dep) && !earlier.contains(dep)) {
+                    throw new InvalidInputException("task '" + s.task() + "' (" + p.source() + ") depends on task '"
+                            + dep + "', which must come before it");
+                }
             }
-            if (s.requires() != null && !earlier.contains(s.requires().task())) {
-                throw new InvalidInputException("task '" + s.task() + "' (" + p.source() + ") requires task '"
-                        + s.requires().task() + "', which must come before it");
-            }
-            if (!earlier.add(s.task())) {
-                throw new InvalidInputException("task '" + s.task() + "' appears twice (" + p.source() + ")");
-            }
+            earlier.add(s.task());
         }
         this.workerCount = workers;
         this.workers = workers > 1 ? Executors.newFixedThreadPool(workers, r -> {
@@ -100,12 +103,38 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
 
     @Override
     public OrganMasks segment(CtVolume ct) {
+        return segment(ct, List.of());
+    }
+
+    /**
+     * Runs every task on {@code ct}; tasks that crop around, or depend on, a task this segmenter does not run
+     * (such as a {@code total} segmentation computed before) find it among {@code given}, which must lie on the CT's grid.
+     * Only this segmenter's label maps are returned.
+     */
+    public OrganMasks segment(CtVolume ct, List<LabelMap> given) {
+        Map<String, LabelMap> known = new LinkedHashMap<>();
+        for (LabelMap m : given) {
+            if (!m.grid().sameGeometry(ct.grid(), OrganMasks.GRID_TOLERANCE_MM)) {
+                throw new InvalidInputException("given label map '" + m.task() + "' is on grid " + m.grid().describe()
+                        + ", not on the CT grid " + ct.grid().describe());
+            }
+            known.put(m.task(), m);
+        }
+        for (ModelPackage p : packages) {
+            for (String dep : dependencies(p.spec())) {
+                if (!known.containsKey(dep) && packages.stream().noneMatch(q -> q.spec().task().equals(dep))) {
+                    throw new InvalidInputException("task '" + p.spec().task() + "' (" + p.source() + ") needs the label map of task '"
+                            + dep + "', which neither this segmenter runs nor the caller gave");
+                }
+            }
+        }
         Map<String, LabelMap> done = new LinkedHashMap<>();
         for (int t = 0; t < packages.size(); t++) {
             ModelSpec spec = packages.get(t).spec();
             long start = System.nanoTime();
-            LabelMap map = runTask(spec, networks.get(t), ct, done);
+            LabelMap map = runTask(spec, networks.get(t), ct, known);
             done.put(spec.task(), map);
+            known.put(spec.task(), map);
             LOG.debug("task {} on {} took {} ms", spec.task(), ct.grid().describe(), (System.nanoTime() - start) / 1_000_000);
         }
         return new OrganMasks(ct.grid(), List.copyOf(done.values()), List.of());
@@ -173,6 +202,17 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         Vec3[] axes = PatientAxes.parse(spec.axisOrder());
         double[] spacing = spec.targetSpacing().stream().mapToDouble(Double::doubleValue).toArray();
         return Resampling.networkGrid(ct, axes, spacing);
+    }
+
+    private static List<String> dependencies(ModelSpec s) {
+        List<String> deps = new ArrayList<>();
+        if (s.crop() != null) {
+            deps.add(s.crop().task());
+        }
+        if (s.requires() != null) {
+            deps.add(s.requires().task());
+        }
+        return deps;
     }
 
     private static boolean anyPresent(LabelMap map, Pattern pattern) {

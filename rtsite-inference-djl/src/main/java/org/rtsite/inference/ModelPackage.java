@@ -26,19 +26,20 @@ public final class ModelPackage implements AutoCloseable {
     private final Path source;
     private final Path directory;
     private final ModelSpec spec;
-    private final boolean temporary;
+    /** The temporary directory a zip was extracted into, or {@code null} for a package directory. */
+    private final Path temporaryRoot;
 
-    private ModelPackage(Path source, Path directory, ModelSpec spec, boolean temporary) {
+    private ModelPackage(Path source, Path directory, ModelSpec spec, Path temporaryRoot) {
         this.source = source;
         this.directory = directory;
         this.spec = spec;
-        this.temporary = temporary;
+        this.temporaryRoot = temporaryRoot;
     }
 
     /** Opens a package directory or zip, checking that its spec is valid and its network file present. */
     public static ModelPackage open(Path path) {
         if (Files.isDirectory(path)) {
-            return new ModelPackage(path, path, readSpec(path), false);
+            return new ModelPackage(path, path, readSpec(path), null);
         }
         if (!Files.isRegularFile(path)) {
             throw new InvalidInputException("model package " + path + " is neither a directory nor a zip file");
@@ -52,7 +53,7 @@ public final class ModelPackage implements AutoCloseable {
         try {
             unzip(path, dir);
             Path root = Files.isRegularFile(dir.resolve(SPEC_FILE)) ? dir : singleSubdirectory(dir, path);
-            return new ModelPackage(path, root, readSpec(root), true);
+            return new ModelPackage(path, root, readSpec(root), dir);
         } catch (RuntimeException e) {
             deleteTree(dir);
             throw e;
@@ -105,8 +106,8 @@ public final class ModelPackage implements AutoCloseable {
 
     @Override
     public void close() {
-        if (temporary) {
-            deleteTree(directory);
+        if (temporaryRoot != null) {
+            deleteTree(temporaryRoot);
         }
     }
 
@@ -139,13 +140,7 @@ public final class ModelPackage implements AutoCloseable {
     }
 
     private static void deleteTree(Path dir) {
-        Path top = dir;
-        // a zip whose files sit in a subdirectory still gets its whole temporary root removed
-        while (top.getParent() != null && top.getParent().getFileName() != null
-                && top.getParent().getFileName().toString().startsWith("rtsite-model-")) {
-            top = top.getParent();
-        }
-        try (Stream<Path> s = Files.walk(top)) {
+        try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort: a temporary directory left behind is harmless

@@ -197,8 +197,8 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         return predictLabels(spec, network, ct, workers, workerCount);
     }
 
-    /** The grid in which the network sees {@code ct}: its axis order, its target spacing. */
-    static ImageGrid networkGrid(ModelSpec spec, ImageGrid ct) {
+    /** The grid in which the network sees {@code ct}: its axis order, its target spacing (axisK, axisJ, axisI = tensor axes 0, 1, 2). */
+    public static ImageGrid networkGrid(ModelSpec spec, ImageGrid ct) {
         Vec3[] axes = PatientAxes.parse(spec.axisOrder());
         double[] spacing = spec.targetSpacing().stream().mapToDouble(Double::doubleValue).toArray();
         return Resampling.networkGrid(ct, axes, spacing);

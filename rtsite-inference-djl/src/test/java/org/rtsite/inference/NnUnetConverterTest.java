@@ -27,7 +27,7 @@ class NnUnetConverterTest {
         assertEquals("spleen", s.labels().get(1));
         assertEquals("skull", s.labels().get(91));
         assertEquals("costal_cartilages", s.labels().get(117));
-        assertEquals(List.of(112, 112, 128), s.patchSize());
+        assertEquals(List.of(128, 128, 128), s.patchSize());
         assertEquals(List.of(3.0, 3.0, 3.0), s.targetSpacing());
         assertEquals("RAS", s.axisOrder());
         assertEquals(new ModelSpec.CtNormalization(-969.0, 1278.0, 86.71, 283.42), s.normalization());

@@ -97,6 +97,11 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         }
     }
 
+    /** Wall time spent inside the networks' predictions since opening, summed over tasks and threads: the rest is rtsite's overhead. */
+    public long forwardNanos() {
+        return networks.stream().mapToLong(Network::forwardNanos).sum();
+    }
+
     public List<ModelSpec> specs() {
         return packages.stream().map(ModelPackage::spec).toList();
     }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 
@@ -30,6 +31,7 @@ public final class Network implements AutoCloseable {
     private final int numClasses;
     private final ZooModel<float[], float[]> model;
     private final int[] patch;
+    private final LongAdder forwardNanos = new LongAdder();
 
     /** Loads {@code file} on {@code engine} for windows of {@code patch} voxels producing {@code numClasses} channels. */
     public Network(Path file, String engine, int[] patch, int numClasses) {
@@ -76,12 +78,20 @@ public final class Network implements AutoCloseable {
 
     /** Runs one window, wrapping engine failures with the network's name. */
     float[] predict(Predictor<float[], float[]> predictor, float[] window) {
+        long start = System.nanoTime();
         try {
             return predictor.predict(window);
         } catch (TranslateException e) {
             throw new RtsiteException("network " + file + " (" + engine + ") failed on a " + Arrays.toString(patch)
                     + " window: " + e.getMessage(), e);
+        } finally {
+            forwardNanos.add(System.nanoTime() - start);
         }
+    }
+
+    /** Wall time spent in this network's predictions (input copy, forward pass, output copy) since loading, all threads. */
+    public long forwardNanos() {
+        return forwardNanos.sum();
     }
 
     @Override

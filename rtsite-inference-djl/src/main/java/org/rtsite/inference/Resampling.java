@@ -36,7 +36,8 @@ final class Resampling {
         int[] n = new int[3];
         Vec3 origin = Vec3.ZERO;
         for (int a = 0; a < 3; a++) {
-            n[a] = Math.max(1, (int) Math.round((hi[a] - lo[a]) / spacing[a]) + 1);
+            // biased like the nearest-neighbour rounding, so that flipped storage of the same CT cannot round differently
+            n[a] = Math.max(1, (int) Math.floor((hi[a] - lo[a]) / spacing[a] + 0.5 + TIE_BIAS) + 1);
             origin = origin.plus(axes[a].times(lo[a]));
         }
         return new ImageGrid(n[2], n[1], n[0], spacing[2], spacing[1], spacing[0], origin, axes[2], axes[1], axes[0]);

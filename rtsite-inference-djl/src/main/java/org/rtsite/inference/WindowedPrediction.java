@@ -38,17 +38,17 @@ final class WindowedPrediction {
         float[][] scores = run(image, dims, spec.consensus());
         int n = image.length;
         byte[] out = new byte[n];
-        int classes = scores.length;
-        for (int v = 0; v < n; v++) {
-            int best = 0;
-            float bestScore = scores[0][v];
-            for (int c = 1; c < classes; c++) {
-                if (scores[c][v] > bestScore) {
-                    bestScore = scores[c][v];
-                    best = c;
+        // class-outermost so that each class's scores are read sequentially; ties keep the lower class, as argmax does
+        float[] best = scores[0];
+        for (int c = 1; c < scores.length; c++) {
+            float[] s = scores[c];
+            for (int v = 0; v < n; v++) {
+                if (s[v] > best[v]) {
+                    best[v] = s[v];
+                    out[v] = (byte) c;
                 }
             }
-            out[v] = (byte) best;
+            scores[c] = null;
         }
         return out;
     }
@@ -181,15 +181,27 @@ final class WindowedPrediction {
     private static void addWeighted(float[][] acc, float[] weightSum, float[] out, float[] gaussian, int[] dims,
                                     int[] at, int[] patch, int classes) {
         int per = patch[0] * patch[1] * patch[2];
-        for (int a = 0; a < patch[0]; a++) {
-            for (int b = 0; b < patch[1]; b++) {
-                int dst = ((at[0] + a) * dims[1] + at[1] + b) * dims[2] + at[2];
-                int src = (a * patch[1] + b) * patch[2];
-                for (int z = 0; z < patch[2]; z++) {
-                    float g = gaussian == null ? 1f : gaussian[src + z];
-                    weightSum[dst + z] += g;
-                    for (int c = 0; c < classes; c++) {
-                        acc[c][dst + z] += out[c * per + src + z] * g;
+        // class-outermost, rows innermost: every array is walked sequentially
+        for (int c = -1; c < classes; c++) {
+            float[] dstArray = c < 0 ? weightSum : acc[c];
+            for (int a = 0; a < patch[0]; a++) {
+                for (int b = 0; b < patch[1]; b++) {
+                    int dst = ((at[0] + a) * dims[1] + at[1] + b) * dims[2] + at[2];
+                    int src = (a * patch[1] + b) * patch[2];
+                    if (c < 0) {
+                        for (int z = 0; z < patch[2]; z++) {
+                            dstArray[dst + z] += gaussian == null ? 1f : gaussian[src + z];
+                        }
+                    } else if (gaussian == null) {
+                        int o = c * per + src;
+                        for (int z = 0; z < patch[2]; z++) {
+                            dstArray[dst + z] += out[o + z];
+                        }
+                    } else {
+                        int o = c * per + src;
+                        for (int z = 0; z < patch[2]; z++) {
+                            dstArray[dst + z] += out[o + z] * gaussian[src + z];
+                        }
                     }
                 }
             }

@@ -62,23 +62,11 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
             throw new InvalidInputException("worker count must be ≥ 1, got " + workers);
         }
         this.packages = List.copyOf(packages);
-        // a task may depend on one of its own earlier tasks or on a label map the caller passes in; never on a later one
-        Set<String> all = new HashSet<>();
-        Set<String> earlier = new HashSet<>();
-        for (ModelPackage p : this.packages) {
-            if (!all.add(p.spec().task())) {
-                throw new InvalidInputException("task '" + p.spec().task() + "' appears twice (" + p.source() + ")");
-            }
-        }
-        for (ModelPackage p : this.packages) {
-            ModelSpec s = p.spec();
-            for (String dep : dependencies(s)) {
-                if (all.contains(dep) && !earlier.contains(dep)) {
-                    throw new InvalidInputException("task '" + s.task() + "' (" + p.source() + ") depends on task '"
-                            + dep + "', which must come before it");
-                }
-            }
-            earlier.add(s.task());
+        try {
+            checkOrder(this.packages);
+        } catch (RuntimeException e) {
+            this.packages.forEach(ModelPackage::close);
+            throw e;
         }
         this.workerCount = workers;
         this.workers = workers > 1 ? Executors.newFixedThreadPool(workers, r -> {
@@ -94,6 +82,27 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /** A task may depend on one of its own earlier tasks or on a label map the caller passes in; never on a later one. */
+    private static void checkOrder(List<ModelPackage> packages) {
+        Set<String> all = new HashSet<>();
+        Set<String> earlier = new HashSet<>();
+        for (ModelPackage p : packages) {
+            if (!all.add(p.spec().task())) {
+                throw new InvalidInputException("task '" + p.spec().task() + "' appears twice (" + p.source() + ")");
+            }
+        }
+        for (ModelPackage p : packages) {
+            ModelSpec s = p.spec();
+            for (String dep : dependencies(s)) {
+                if (all.contains(dep) && !earlier.contains(dep)) {
+                    throw new InvalidInputException("task '" + s.task() + "' (" + p.source() + ") depends on task '"
+                            + dep + "', which must come before it");
+                }
+            }
+            earlier.add(s.task());
         }
     }
 

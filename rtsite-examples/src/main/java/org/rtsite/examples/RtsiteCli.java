@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 QuickstartCommand.class,
+                ConvertNnUnetCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

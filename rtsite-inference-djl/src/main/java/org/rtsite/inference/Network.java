@@ -1,0 +1,119 @@
+package org.rtsite.inference;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
+
+/**
+ * One exported network loaded on the DJL engine its file implies. The model is shared; DJL predictors are not
+ * thread-safe, so each worker thread takes its own from {@link #newPredictor}. A window's input and output
+ * arrays live in the predictor's per-call NDManager, which DJL closes (try-with-resources in its
+ * predictor) when the call returns: nothing native outlives a window.
+ */
+public final class Network implements AutoCloseable {
+    private final Path file;
+    private final String engine;
+    private final int numClasses;
+    private final ZooModel<float[], float[]> model;
+    private final int[] patch;
+    private final LongAdder forwardNanos = new LongAdder();
+
+    /** Loads {@code file} on {@code engine} for windows of {@code patch} voxels producing {@code numClasses} channels. */
+    public Network(Path file, String engine, int[] patch, int numClasses) {
+        this.file = file;
+        this.engine = engine;
+        this.numClasses = numClasses;
+        this.patch = patch.clone();
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("network file " + file + " does not exist");
+        }
+        Criteria<float[], float[]> criteria = Criteria.builder()
+                .setTypes(float[].class, float[].class)
+                .optModelPath(file)
+                .optEngine(engine)
+                .optTranslator(new WindowTranslator())
+                .build();
+        try {
+            this.model = criteria.loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+            throw new RtsiteException("cannot load network " + file + " on engine " + engine + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String engine() {
+        return engine;
+    }
+
+    public int[] patch() {
+        return patch.clone();
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** A predictor for one worker thread: window (C order, {@code patch} voxels) → logits ({@code numClasses} × patch). */
+    public Predictor<float[], float[]> newPredictor() {
+        return model.newPredictor();
+    }
+
+    /** Runs one window, wrapping engine failures with the network's name. */
+    float[] predict(Predictor<float[], float[]> predictor, float[] window) {
+        long start = System.nanoTime();
+        try {
+            return predictor.predict(window);
+        } catch (TranslateException e) {
+            throw new RtsiteException("network " + file + " (" + engine + ") failed on a " + Arrays.toString(patch)
+                    + " window: " + e.getMessage(), e);
+        } finally {
+            forwardNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    /** Wall time spent in this network's predictions (input copy, forward pass, output copy) since loading, all threads. */
+    public long forwardNanos() {
+        return forwardNanos.sum();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    private final class WindowTranslator implements NoBatchifyTranslator<float[], float[]> {
+        @Override
+        public NDList processInput(TranslatorContext ctx, float[] input) {
+            return new NDList(ctx.getNDManager().create(input, new Shape(1, 1, patch[0], patch[1], patch[2])));
+        }
+
+        @Override
+        public float[] processOutput(TranslatorContext ctx, NDList list) {
+            NDArray out = list.get(0);
+            Shape expected = new Shape(1, numClasses, patch[0], patch[1], patch[2]);
+            if (!out.getShape().equals(expected)) {
+                throw new RtsiteException("network " + file + " returned shape " + out.getShape() + ", expected "
+                        + expected + " (is deep supervision off and numClasses right?)");
+            }
+            return out.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        }
+    }
+}

@@ -1,0 +1,442 @@
+package org.rtsite.gpu;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.overlap.IsodoseBox;
+import org.rtsite.core.overlap.OverlapCounts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one CUDA device this JVM counts on: its primary context, the loaded overlap kernel and the
+ * reusable per-stream buffers. Found once per JVM ({@link #detection()}); every failure on the
+ * way (no libcuda, cuInit, no device, PTX that the driver cannot load) becomes a reason string,
+ * never an exception. GPU work is serialised on this object.
+ */
+final class CudaDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(CudaDevice.class);
+
+    static final String PTX_RESOURCE = "/org/rtsite/gpu/overlap.ptx";
+    static final String KERNEL = "overlapCounts";
+    /** PTX ISA 9.0 (nvcc 13.0) loads on drivers of CUDA 13.0 and later: R580 and later. */
+    static final String PTX_REQUIREMENT = "PTX ISA 9.0, which needs an NVIDIA driver for CUDA 13.0 or later (R580+)";
+    /** System property choosing the device ordinal (default 0). */
+    static final String DEVICE_PROPERTY = "rtsite.cuda.device";
+
+    static final int THREADS = 256;
+    private static final int BLOCKS_PER_SM = 8;
+    private static final int DEFAULT_SHARED_BYTES = 48 * 1024;
+    /** Two streams: the host packs one box while the GPU works on the other. */
+    private static final int LANES = 2;
+
+    /** The outcome of looking for a usable device: exactly one of the two is non-null. */
+    record Detection(CudaDevice device, String unavailableReason) {
+    }
+
+    private static final class Holder {
+        static final Detection DETECTION = detect();
+    }
+
+    static Detection detection() {
+        return Holder.DETECTION;
+    }
+
+    private final CUcontext context;
+    private final CUfunction kernel;
+    private final String description;
+    private final int multiprocessors;
+    private final int sharedBytesPerBlock;
+    private final Lane[] lanes = new Lane[LANES];
+
+    private CudaDevice(CUcontext context, CUfunction kernel, String description, int multiprocessors,
+                       int sharedBytesPerBlock) {
+        this.context = context;
+        this.kernel = kernel;
+        this.description = description;
+        this.multiprocessors = multiprocessors;
+        this.sharedBytesPerBlock = sharedBytesPerBlock;
+    }
+
+    String description() {
+        return description;
+    }
+
+    static Detection detect() {
+        Detection d;
+        try {
+            d = probe();
+        } catch (LinkageError e) {
+            // JCudaDriver's static initialiser loads libJCudaDriver, which links libcuda.so.1.
+            LOG.debug("JCuda driver library failed to load", e);
+            d = new Detection(null, "the CUDA driver library libcuda.so.1 or JCuda's native library for "
+                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                    + " could not be loaded: " + linkageSummary(e));
+        } catch (RuntimeException e) {
+            d = new Detection(null, "CUDA initialisation failed: " + e);
+        }
+        if (d.device() != null) {
+            LOG.info("CUDA overlap backend on {}", d.device().description());
+        } else {
+            LOG.info("CUDA overlap backend unavailable: {}", d.unavailableReason());
+        }
+        return d;
+    }
+
+    /**
+     * The telling line of a native-library failure. JCuda's message holds the stack traces of its
+     * attempts (java.library.path, then the copy from its jar); the last attempt names what is missing,
+     * e.g. {@code libcuda.so.1: cannot open shared object file}.
+     */
+    static String linkageSummary(LinkageError e) {
+        String message = String.valueOf(e.getMessage());
+        String marker = "UnsatisfiedLinkError: ";
+        String last = null;
+        for (String line : message.split("\\R")) {
+            int at = line.indexOf(marker);
+            if (at >= 0) {
+                last = line.substring(at + marker.length()).trim();
+            }
+        }
+        return last != null ? last : e.getClass().getSimpleName() + ": " + message.lines().findFirst().orElse("");
+    }
+
+    private static Detection probe() {
+        JCudaDriver.setExceptionsEnabled(true);
+        try {
+            cuInit(0);
+        } catch (CudaException e) {
+            return new Detection(null, "cuInit failed: " + e.getMessage());
+        }
+        int[] count = new int[1];
+        cuDeviceGetCount(count);
+        int ordinal = Integer.getInteger(DEVICE_PROPERTY, 0);
+        if (count[0] == 0) {
+            return new Detection(null, "the CUDA driver reports no device");
+        }
+        if (ordinal < 0 || ordinal >= count[0]) {
+            return new Detection(null, "-D" + DEVICE_PROPERTY + "=" + ordinal + " but the CUDA driver reports "
+                    + count[0] + " device(s)");
+        }
+        CUdevice dev = new CUdevice();
+        cuDeviceGet(dev, ordinal);
+        byte[] nameBytes = new byte[256];
+        cuDeviceGetName(nameBytes, nameBytes.length, dev);
+        String name = cString(nameBytes);
+        int[] driver = new int[1];
+        cuDriverGetVersion(driver);
+        int major = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
+        int minor = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
+        int sms = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+        String description = name + " (device " + ordinal + ", compute " + major + "." + minor + ", " + sms
+                + " SMs, driver API " + driver[0] / 1000 + "." + (driver[0] % 1000) / 10 + ")";
+        if (major < 7 || (major == 7 && minor < 5)) {
+            return new Detection(null, description + " is older than compute capability 7.5, the PTX's target");
+        }
+
+        CUcontext ctx = new CUcontext();
+        cuDevicePrimaryCtxRetain(ctx, dev);
+        cuCtxSetCurrent(ctx);
+        CUmodule module = new CUmodule();
+        try {
+            cuModuleLoadData(module, ptx());
+        } catch (CudaException e) {
+            return new Detection(null, "the driver of " + description + " cannot load the overlap kernel's PTX ("
+                    + PTX_REQUIREMENT + "): " + e.getMessage());
+        }
+        CUfunction fn = new CUfunction();
+        cuModuleGetFunction(fn, module, KERNEL);
+        int shared = DEFAULT_SHARED_BYTES;
+        int optIn = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
+        if (optIn > shared) {
+            try {
+                cuFuncSetAttribute(fn, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, optIn);
+                shared = optIn;
+            } catch (CudaException e) {
+                LOG.debug("keeping {} bytes of shared memory per block: {}", shared, e.getMessage());
+            }
+        }
+        return new Detection(new CudaDevice(ctx, fn, description, sms, shared), null);
+    }
+
+    private static int attribute(CUdevice dev, int attribute) {
+        int[] v = new int[1];
+        cuDeviceGetAttribute(v, attribute, dev);
+        return v[0];
+    }
+
+    private static String cString(byte[] bytes) {
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.US_ASCII);
+    }
+
+    /** The committed PTX, NUL-terminated as cuModuleLoadData wants it. */
+    static byte[] ptx() {
+        try (InputStream in = CudaDevice.class.getResourceAsStream(PTX_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + PTX_RESOURCE + " is missing from rtsite-gpu-jcuda");
+            }
+            byte[] text = in.readAllBytes();
+            return Arrays.copyOf(text, text.length + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PTX_RESOURCE, e);
+        }
+    }
+
+    /** Grid size: enough blocks to fill every SM, no more than the box has warps for. */
+    static int blocksFor(int voxels, int multiprocessors) {
+        long needed = (voxels + (long) THREADS - 1) / THREADS;
+        return (int) Math.max(1, Math.min(needed, (long) multiprocessors * BLOCKS_PER_SM));
+    }
+
+    synchronized List<OverlapCounts> countAll(List<IsodoseBox> boxes) {
+        Objects.requireNonNull(boxes, "boxes");
+        cuCtxSetCurrent(context);
+        OverlapCounts[] results = new OverlapCounts[boxes.size()];
+        try {
+            for (int b = 0; b < boxes.size(); b++) {
+                Lane lane = lane(b % LANES);
+                lane.collect(results);
+                IsodoseBox box = Objects.requireNonNull(boxes.get(b), "box " + b);
+                lane.submit(b, box);
+            }
+            for (Lane lane : lanes) {
+                if (lane != null) {
+                    lane.collect(results);
+                }
+            }
+        } catch (CudaException e) {
+            for (Lane lane : lanes) {
+                if (lane != null) {
+                    lane.pending = -1;
+                }
+            }
+            throw new RtsiteException("CUDA overlap counting failed on " + description + ": " + e.getMessage(), e);
+        }
+        return List.of(results);
+    }
+
+    /** Uploads {@code box} once; see {@link ResidentBox}. */
+    synchronized ResidentBox upload(IsodoseBox box) {
+        cuCtxSetCurrent(context);
+        BoxLayout layout = BoxLayout.of(box);
+        CountsLayout out = CountsLayout.of(layout);
+        Lane staging = new Lane();
+        try {
+            staging.ensure(layout.bytes(), out.bytes());
+            layout.pack(box, staging.hostIn);
+            staging.level85 = box.level85();
+            staging.level50 = box.level50();
+            cuMemcpyHtoDAsync(staging.devIn, staging.hostInPtr, layout.bytes(), staging.stream);
+            cuStreamSynchronize(staging.stream);
+        } catch (CudaException e) {
+            staging.free();
+            throw new RtsiteException("cannot upload isodose box " + box.grid().describe() + " to " + description
+                    + ": " + e.getMessage(), e);
+        }
+        return new ResidentBox(this, staging, layout);
+    }
+
+    /** Zeroes the output, launches the kernel group by group and copies the counts back, all on {@code lane}'s stream. */
+    void enqueueCount(Lane lane, BoxLayout layout) {
+        CountsLayout out = CountsLayout.of(layout);
+        cuMemsetD8Async(lane.devOut, (byte) 0, out.bytes(), lane.stream);
+        int blocks = blocksFor(layout.voxels(), multiprocessors);
+        for (LaunchPlan.Group g : LaunchPlan.plan(layout.maps(), layout.masks(), sharedBytesPerBlock).launches()) {
+            Pointer scalars = g.scalars() ? Pointer.to(lane.devOut) : Pointer.to(new long[] {0L});
+            Pointer params = Pointer.to(
+                    Pointer.to(lane.devIn),
+                    Pointer.to(lane.devIn.withByteOffset(layout.labelsOffset() + (long) g.firstMap() * layout.voxels())),
+                    Pointer.to(lane.devIn.withByteOffset(layout.masksOffset() + 8L * g.firstMask() * layout.maskWords())),
+                    Pointer.to(new int[] {layout.voxels()}),
+                    Pointer.to(new int[] {layout.nx()}),
+                    Pointer.to(new int[] {layout.ny()}),
+                    Pointer.to(new int[] {g.mapCount()}),
+                    Pointer.to(new int[] {g.maskCount()}),
+                    Pointer.to(new int[] {layout.maskWords()}),
+                    Pointer.to(new float[] {lane.level85}),
+                    Pointer.to(new float[] {lane.level50}),
+                    scalars,
+                    Pointer.to(lane.devOut.withByteOffset(out.mapOffset(g.firstMap()))),
+                    Pointer.to(lane.devOut.withByteOffset(out.maskOffset(g.firstMask()))));
+            cuLaunchKernel(kernel, blocks, 1, 1, THREADS, 1, 1, g.sharedBytes(), lane.stream, params, null);
+        }
+        cuMemcpyDtoHAsync(lane.hostOutPtr, lane.devOut, out.bytes(), lane.stream);
+    }
+
+    /** Counts a box that {@link #upload} left on the device: kernel and result copy only. */
+    synchronized OverlapCounts countResident(Lane lane, BoxLayout layout) {
+        cuCtxSetCurrent(context);
+        try {
+            enqueueCount(lane, layout);
+            cuStreamSynchronize(lane.stream);
+        } catch (CudaException e) {
+            throw new RtsiteException("CUDA overlap counting failed on " + description + ": " + e.getMessage(), e);
+        }
+        return CountsLayout.of(layout).unpack(lane.hostOut, layout.voxels());
+    }
+
+    synchronized void release(Lane lane) {
+        cuCtxSetCurrent(context);
+        lane.free();
+    }
+
+    private Lane lane(int i) {
+        if (lanes[i] == null) {
+            lanes[i] = new Lane();
+        }
+        return lanes[i];
+    }
+
+    /**
+     * One stream with its pinned host buffers and device buffers, grown when a larger box comes
+     * and otherwise reused from box to box.
+     */
+    final class Lane {
+        final CUstream stream = new CUstream();
+        Pointer hostInPtr;
+        ByteBuffer hostIn;
+        Pointer hostOutPtr;
+        ByteBuffer hostOut;
+        CUdeviceptr devIn;
+        CUdeviceptr devOut;
+        long inCapacity;
+        long outCapacity;
+        int pending = -1;
+        long pendingVoxels;
+        CountsLayout pendingOut;
+        float level85;
+        float level50;
+
+        Lane() {
+            cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+        }
+
+        void ensure(long inBytes, long outBytes) {
+            if (inBytes > inCapacity) {
+                long cap = Math.min(BoxLayout.MAX_BYTES, Math.max(inBytes, inCapacity + inCapacity / 2));
+                freeIn();
+                devIn = new CUdeviceptr();
+                allocate(devIn, cap, "input");
+                hostInPtr = new Pointer();
+                cuMemAllocHost(hostInPtr, cap);
+                hostIn = hostInPtr.getByteBuffer(0, cap).order(ByteOrder.nativeOrder());
+                inCapacity = cap;
+            }
+            if (outBytes > outCapacity) {
+                freeOut();
+                devOut = new CUdeviceptr();
+                allocate(devOut, outBytes, "output");
+                hostOutPtr = new Pointer();
+                cuMemAllocHost(hostOutPtr, outBytes);
+                hostOut = hostOutPtr.getByteBuffer(0, outBytes).order(ByteOrder.nativeOrder());
+                outCapacity = outBytes;
+            }
+        }
+
+        private void allocate(CUdeviceptr ptr, long bytes, String what) {
+            try {
+                cuMemAlloc(ptr, bytes);
+            } catch (CudaException e) {
+                throw new RtsiteException("cannot allocate " + bytes + " bytes of " + what + " buffer on "
+                        + description + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Packs and enqueues box {@code index}; the pinned input buffer is free because {@link #collect} ran first. */
+        void submit(int index, IsodoseBox box) {
+            BoxLayout layout = BoxLayout.of(box);
+            CountsLayout out = CountsLayout.of(layout);
+            ensure(layout.bytes(), out.bytes());
+            layout.pack(box, hostIn);
+            level85 = box.level85();
+            level50 = box.level50();
+            cuMemcpyHtoDAsync(devIn, hostInPtr, layout.bytes(), stream);
+            enqueueCount(this, layout);
+            pending = index;
+            pendingVoxels = layout.voxels();
+            pendingOut = out;
+        }
+
+        /** Waits for this lane's box, if any, and stores its counts. */
+        void collect(OverlapCounts[] results) {
+            if (pending < 0) {
+                return;
+            }
+            cuStreamSynchronize(stream);
+            results[pending] = pendingOut.unpack(hostOut, pendingVoxels);
+            pending = -1;
+        }
+
+        private void freeIn() {
+            if (devIn != null) {
+                cuMemFree(devIn);
+                cuMemFreeHost(hostInPtr);
+                devIn = null;
+                hostIn = null;
+                inCapacity = 0;
+            }
+        }
+
+        private void freeOut() {
+            if (devOut != null) {
+                cuMemFree(devOut);
+                cuMemFreeHost(hostOutPtr);
+                devOut = null;
+                hostOut = null;
+                outCapacity = 0;
+            }
+        }
+
+        void free() {
+            freeIn();
+            freeOut();
+            cuStreamDestroy(stream);
+        }
+    }
+}

@@ -236,29 +236,52 @@ final class CudaDevice {
 
     synchronized List<OverlapCounts> countAll(List<IsodoseBox> boxes) {
         Objects.requireNonNull(boxes, "boxes");
+        // Every box is checked before any is sent, so that a bad box fails the batch up front.
+        BoxLayout[] layouts = new BoxLayout[boxes.size()];
+        for (int b = 0; b < layouts.length; b++) {
+            IsodoseBox box = boxes.get(b);
+            if (box == null) {
+                throw new NullPointerException("isodose box " + b + " of the batch is null");
+            }
+            layouts[b] = BoxLayout.of(box);
+        }
         cuCtxSetCurrent(context);
         OverlapCounts[] results = new OverlapCounts[boxes.size()];
+        boolean done = false;
         try {
             for (int b = 0; b < boxes.size(); b++) {
                 Lane lane = lane(b % LANES);
                 lane.collect(results);
-                IsodoseBox box = Objects.requireNonNull(boxes.get(b), "box " + b);
-                lane.submit(b, box);
+                lane.submit(b, boxes.get(b), layouts[b]);
             }
             for (Lane lane : lanes) {
                 if (lane != null) {
                     lane.collect(results);
                 }
             }
+            done = true;
         } catch (CudaException e) {
-            for (Lane lane : lanes) {
-                if (lane != null) {
-                    lane.pending = -1;
-                }
-            }
             throw new RtsiteException("CUDA overlap counting failed on " + description + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                abandon();
+            }
         }
         return List.of(results);
+    }
+
+    /** After a failed batch: waits for what is still queued so that no lane holds another batch's box. */
+    private void abandon() {
+        for (Lane lane : lanes) {
+            if (lane != null && lane.pending >= 0) {
+                lane.pending = -1;
+                try {
+                    cuStreamSynchronize(lane.stream);
+                } catch (CudaException e) {
+                    LOG.debug("stream of an abandoned batch failed: {}", e.getMessage());
+                }
+            }
+        }
     }
 
     /** Uploads {@code box} once; see {@link ResidentBox}. */
@@ -389,8 +412,7 @@ final class CudaDevice {
         }
 
         /** Packs and enqueues box {@code index}; the pinned input buffer is free because {@link #collect} ran first. */
-        void submit(int index, IsodoseBox box) {
-            BoxLayout layout = BoxLayout.of(box);
+        void submit(int index, IsodoseBox box, BoxLayout layout) {
             CountsLayout out = CountsLayout.of(layout);
             ensure(layout.bytes(), out.bytes());
             layout.pack(box, hostIn);

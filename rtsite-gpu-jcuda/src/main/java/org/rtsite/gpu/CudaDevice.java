@@ -7,6 +7,11 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
@@ -38,6 +43,8 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
@@ -307,6 +314,12 @@ final class CudaDevice {
 
     /** Zeroes the output, launches the kernel group by group and copies the counts back, all on {@code lane}'s stream. */
     void enqueueCount(Lane lane, BoxLayout layout) {
+        enqueueKernels(lane, layout);
+        cuMemcpyDtoHAsync(lane.hostOutPtr, lane.devOut, CountsLayout.of(layout).bytes(), lane.stream);
+    }
+
+    /** Zeroes the output and launches the kernel group by group on {@code lane}'s stream. */
+    private void enqueueKernels(Lane lane, BoxLayout layout) {
         CountsLayout out = CountsLayout.of(layout);
         cuMemsetD8Async(lane.devOut, (byte) 0, out.bytes(), lane.stream);
         int blocks = blocksFor(layout.voxels(), multiprocessors);
@@ -329,7 +342,32 @@ final class CudaDevice {
                     Pointer.to(lane.devOut.withByteOffset(out.maskOffset(g.firstMask()))));
             cuLaunchKernel(kernel, blocks, 1, 1, THREADS, 1, 1, g.sharedBytes(), lane.stream, params, null);
         }
-        cuMemcpyDtoHAsync(lane.hostOutPtr, lane.devOut, out.bytes(), lane.stream);
+    }
+
+    /** Mean milliseconds of {@code repeats} zero-and-count launches on a resident box, timed by CUDA events. */
+    synchronized double timeResident(Lane lane, BoxLayout layout, int repeats) {
+        cuCtxSetCurrent(context);
+        CUevent start = new CUevent();
+        CUevent stop = new CUevent();
+        try {
+            cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT);
+            cuEventCreate(stop, CUevent_flags.CU_EVENT_DEFAULT);
+            enqueueKernels(lane, layout);
+            cuEventRecord(start, lane.stream);
+            for (int r = 0; r < repeats; r++) {
+                enqueueKernels(lane, layout);
+            }
+            cuEventRecord(stop, lane.stream);
+            cuEventSynchronize(stop);
+            float[] ms = new float[1];
+            cuEventElapsedTime(ms, start, stop);
+            return ms[0] / repeats;
+        } catch (CudaException e) {
+            throw new RtsiteException("CUDA kernel timing failed on " + description + ": " + e.getMessage(), e);
+        } finally {
+            cuEventDestroy(start);
+            cuEventDestroy(stop);
+        }
     }
 
     /** Counts a box that {@link #upload} left on the device: kernel and result copy only. */

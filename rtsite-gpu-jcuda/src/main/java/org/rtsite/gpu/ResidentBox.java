@@ -30,7 +30,23 @@ public final class ResidentBox implements AutoCloseable {
         return device.countResident(lane, layout);
     }
 
-    /** Bytes the box occupies in device memory. */
+    /**
+     * Mean device time in milliseconds of one count without any transfer (zeroing the counts and the
+     * kernel launches), over {@code repeats} back-to-back launches timed with CUDA events.
+     */
+    public double kernelMillis(int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("resident box has been closed");
+            }
+        }
+        return device.timeResident(lane, layout, repeats);
+    }
+
+    /** Bytes the box occupies in device memory (what one count reads). */
     public long deviceBytes() {
         return layout.bytes();
     }

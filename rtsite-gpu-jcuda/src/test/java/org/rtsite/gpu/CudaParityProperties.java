@@ -61,6 +61,9 @@ class CudaParityProperties {
         try (ResidentBox resident = CUDA.upload(box)) {
             CountsAssert.assertSameCounts(expected, resident.count(), "resident 200×200×80");
             CountsAssert.assertSameCounts(expected, resident.count(), "resident 200×200×80, again");
+            double ms = resident.kernelMillis(5);
+            org.junit.jupiter.api.Assertions.assertTrue(ms > 0 && ms < 1000, "kernel time " + ms + " ms");
+            CountsAssert.assertSameCounts(expected, resident.count(), "resident 200×200×80 after timing");
         }
     }
 

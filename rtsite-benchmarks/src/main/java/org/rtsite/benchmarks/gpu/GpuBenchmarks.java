@@ -6,6 +6,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.rtsite.gpu.CudaOverlapBackend;
+import org.rtsite.gpu.ResidentBox;
 
 /**
  * Runs the GPU benchmarks where CUDA is usable; elsewhere says why and runs the CPU half of
@@ -26,6 +27,11 @@ public final class GpuBenchmarks {
             options.param("backend", "cpu");
         } else {
             System.out.println("CUDA device: " + cuda.device().orElseThrow());
+            try (ResidentBox resident = cuda.upload(RealisticBox.build(1))) {
+                double ms = resident.kernelMillis(200);
+                System.out.printf("kernel alone (CUDA events, 200 launches): %.4f ms per box, %d bytes read,"
+                        + " %.1f GB/s effective%n", ms, resident.deviceBytes(), resident.deviceBytes() / ms / 1e6);
+            }
             options.include(GpuResidentBenchmark.class.getName() + "\\.");
         }
         if (args.length > 0) {

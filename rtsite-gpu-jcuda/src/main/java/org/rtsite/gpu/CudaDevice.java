@@ -113,9 +113,11 @@ final class CudaDevice {
 
     static Detection detect() {
         Detection d;
+        boolean noDriver = false;
         try {
             d = probe();
         } catch (LinkageError e) {
+            noDriver = true;
             // JCudaDriver's static initialiser loads libJCudaDriver, which links libcuda.so.1.
             LOG.debug("JCuda driver library failed to load", e);
             d = new Detection(null, "the CUDA driver library libcuda.so.1 or JCuda's native library for "
@@ -126,6 +128,9 @@ final class CudaDevice {
         }
         if (d.device() != null) {
             LOG.info("CUDA overlap backend on {}", d.device().description());
+        } else if (noDriver) {
+            // The usual case on machines without an NVIDIA GPU: not worth a line in every run's log.
+            LOG.debug("CUDA overlap backend unavailable: {}", d.unavailableReason());
         } else {
             LOG.info("CUDA overlap backend unavailable: {}", d.unavailableReason());
         }

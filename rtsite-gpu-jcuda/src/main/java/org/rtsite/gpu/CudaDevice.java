@@ -329,22 +329,8 @@ final class CudaDevice {
         cuMemsetD8Async(lane.devOut, (byte) 0, out.bytes(), lane.stream);
         int blocks = blocksFor(layout.voxels(), multiprocessors);
         for (LaunchPlan.Group g : LaunchPlan.plan(layout.maps(), layout.masks(), sharedBytesPerBlock).launches()) {
-            Pointer scalars = g.scalars() ? Pointer.to(lane.devOut) : Pointer.to(new long[] {0L});
-            Pointer params = Pointer.to(
-                    Pointer.to(lane.devIn),
-                    Pointer.to(lane.devIn.withByteOffset(layout.labelsOffset() + (long) g.firstMap() * layout.voxels())),
-                    Pointer.to(lane.devIn.withByteOffset(layout.masksOffset() + 8L * g.firstMask() * layout.maskWords())),
-                    Pointer.to(new int[] {layout.voxels()}),
-                    Pointer.to(new int[] {layout.nx()}),
-                    Pointer.to(new int[] {layout.ny()}),
-                    Pointer.to(new int[] {g.mapCount()}),
-                    Pointer.to(new int[] {g.maskCount()}),
-                    Pointer.to(new int[] {layout.maskWords()}),
-                    Pointer.to(new float[] {lane.level85}),
-                    Pointer.to(new float[] {lane.level50}),
-                    scalars,
-                    Pointer.to(lane.devOut.withByteOffset(out.mapOffset(g.firstMap()))),
-                    Pointer.to(lane.devOut.withByteOffset(out.maskOffset(g.firstMask()))));
+            Pointer params = KernelArgs.overlapCounts(lane.devIn, lane.devOut, layout, out, g, lane.level85,
+                    lane.level50).params();
             cuLaunchKernel(kernel, blocks, 1, 1, THREADS, 1, 1, g.sharedBytes(), lane.stream, params, null);
         }
     }

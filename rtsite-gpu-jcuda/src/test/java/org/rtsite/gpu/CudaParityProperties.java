@@ -58,13 +58,16 @@ class CudaParityProperties {
         IsodoseBox box = BoxScenes.box(200, 200, 80, 3, 2, new Random(5));
         OverlapCounts expected = CPU.count(box);
         CountsAssert.assertSameCounts(expected, CUDA.count(box), "200×200×80");
+        ResidentBox closed;
         try (ResidentBox resident = CUDA.upload(box)) {
+            closed = resident;
             CountsAssert.assertSameCounts(expected, resident.count(), "resident 200×200×80");
             CountsAssert.assertSameCounts(expected, resident.count(), "resident 200×200×80, again");
             double ms = resident.kernelMillis(5);
             org.junit.jupiter.api.Assertions.assertTrue(ms > 0 && ms < 1000, "kernel time " + ms + " ms");
             CountsAssert.assertSameCounts(expected, resident.count(), "resident 200×200×80 after timing");
         }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, closed::count);
     }
 
     @Test

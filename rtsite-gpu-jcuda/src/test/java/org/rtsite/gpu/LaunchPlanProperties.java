@@ -40,6 +40,15 @@ class LaunchPlanProperties {
     }
 
     @Test
+    void theGridFillsTheDeviceButNeverExceedsTheBoxsWarps() {
+        assertEquals(1, CudaDevice.blocksFor(1, 132));
+        assertEquals(5, CudaDevice.blocksFor(5 * CudaDevice.THREADS, 132));
+        assertEquals(6, CudaDevice.blocksFor(5 * CudaDevice.THREADS + 1, 132));
+        assertEquals(132 * 8, CudaDevice.blocksFor(200 * 200 * 80, 132));
+        assertEquals(40 * 8, CudaDevice.blocksFor(Integer.MAX_VALUE, 40));
+    }
+
+    @Test
     void tooLittleSharedMemoryForOneMapIsRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> LaunchPlan.plan(1, 0, 2048));
         assertTrue(e.getMessage().contains("2048"), e.getMessage());

@@ -70,6 +70,15 @@ final class CudaDevice {
     static final String KERNEL = "overlapCounts";
     /** PTX ISA 9.0 (nvcc 13.0) loads on drivers of CUDA 13.0 and later: R580 and later. */
     static final String PTX_REQUIREMENT = "PTX ISA 9.0, which needs an NVIDIA driver for CUDA 13.0 or later (R580+)";
+    /** cuDriverGetVersion of the first driver that loads PTX ISA 9.0 (CUDA 13.0). */
+    static final int PTX_DRIVER_API = 13000;
+    /**
+     * The ISA a driver older than {@link #PTX_DRIVER_API} is offered instead. nvcc 13 can only write
+     * ISA 9.0, but the kernel uses nothing newer than ISA 6.0 (vote/match/shfl .sync, f64 atomics),
+     * and PtxFreshnessTest checks with ptxas that the PTX relabelled as this ISA assembles for sm_75.
+     * ISA 7.0 is CUDA 11.0, i.e. drivers R450 and later.
+     */
+    static final String FALLBACK_ISA = "7.0";
     /** System property choosing the device ordinal (default 0). */
     static final String DEVICE_PROPERTY = "rtsite.cuda.device";
 
@@ -192,11 +201,24 @@ final class CudaDevice {
         cuDevicePrimaryCtxRetain(ctx, dev);
         cuCtxSetCurrent(ctx);
         CUmodule module = new CUmodule();
+        byte[] ptx = ptx();
         try {
-            cuModuleLoadData(module, ptx());
+            cuModuleLoadData(module, ptx);
         } catch (CudaException e) {
-            return new Detection(null, "the driver of " + description + " cannot load the overlap kernel's PTX ("
-                    + PTX_REQUIREMENT + "): " + e.getMessage());
+            if (driver[0] >= PTX_DRIVER_API) {
+                return new Detection(null, "the driver of " + description + " cannot load the overlap kernel's PTX ("
+                        + PTX_REQUIREMENT + "): " + e.getMessage());
+            }
+            // An older driver refuses the ISA number, not the code: see FALLBACK_ISA.
+            try {
+                cuModuleLoadData(module, relabelled(ptx, FALLBACK_ISA));
+                LOG.info("driver API {} predates PTX ISA 9.0 ({}); loaded the kernel's PTX relabelled as ISA {}",
+                        driver[0], e.getMessage(), FALLBACK_ISA);
+            } catch (CudaException e2) {
+                return new Detection(null, "the driver of " + description + " cannot load the overlap kernel's PTX ("
+                        + PTX_REQUIREMENT + "): " + e.getMessage() + "; relabelled as PTX ISA " + FALLBACK_ISA
+                        + " (drivers R450+): " + e2.getMessage());
+            }
         }
         CUfunction fn = new CUfunction();
         cuModuleGetFunction(fn, module, KERNEL);
@@ -238,6 +260,16 @@ final class CudaDevice {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + PTX_RESOURCE, e);
         }
+    }
+
+    /** The PTX with its {@code .version} line set to {@code isa}; nothing else changes. */
+    static byte[] relabelled(byte[] ptx, String isa) {
+        String text = new String(ptx, StandardCharsets.US_ASCII);
+        String out = text.replaceFirst("(?m)^\\.version \\d+\\.\\d+$", ".version " + isa);
+        if (out.equals(text) && !text.contains("\n.version " + isa + "\n")) {
+            throw new IllegalStateException("the overlap PTX has no .version line to relabel");
+        }
+        return out.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Grid size: enough blocks to fill every SM, no more than the box has warps for. */

@@ -71,6 +71,37 @@ class PtxFreshnessTest {
         assertTrue(Files.size(tmp.resolve("overlap.cubin")) > 0);
     }
 
+    @Test
+    void theFallbackForOlderDriversChangesOnlyTheIsaNumber() {
+        byte[] ptx = CudaDevice.ptx();
+        byte[] relabelled = CudaDevice.relabelled(ptx, CudaDevice.FALLBACK_ISA);
+        assertEquals(0, relabelled[relabelled.length - 1], "still NUL-terminated for cuModuleLoadData");
+        List<String> before = new String(ptx, StandardCharsets.US_ASCII).lines().toList();
+        List<String> after = new String(relabelled, StandardCharsets.US_ASCII).lines().toList();
+        assertEquals(before.size(), after.size());
+        int changed = 0;
+        for (int i = 0; i < before.size(); i++) {
+            if (!before.get(i).equals(after.get(i))) {
+                changed++;
+                assertEquals(".version " + CudaDevice.FALLBACK_ISA, after.get(i));
+                assertTrue(before.get(i).startsWith(".version "), before.get(i));
+            }
+        }
+        assertEquals(1, changed);
+    }
+
+    @Test
+    void ptxasAcceptsTheKernelAsTheFallbackIsa(@TempDir Path tmp) throws Exception {
+        Optional<Path> ptxas = tool("ptxas");
+        assumeTrue(ptxas.isPresent(), "ptxas not found: cannot check the relabelled PTX here");
+        byte[] relabelled = CudaDevice.relabelled(CudaDevice.ptx(), CudaDevice.FALLBACK_ISA);
+        Path ptx = tmp.resolve("overlap-isa" + CudaDevice.FALLBACK_ISA + ".ptx");
+        Files.write(ptx, java.util.Arrays.copyOf(relabelled, relabelled.length - 1));
+        // ptxas refuses an instruction the declared ISA does not have, so this proves the claim.
+        run(List.of(ptxas.get().toString(), "-arch=sm_75", ptx.toString(), "-o", tmp.resolve("o.cubin").toString()));
+        assertTrue(Files.size(tmp.resolve("o.cubin")) > 0);
+    }
+
     private static String release(String text, String what) {
         Matcher m = Pattern.compile("release (\\d+\\.\\d+), V([\\d.]+)").matcher(text);
         assertTrue(m.find(), "no 'release X.Y, VX.Y.Z' in " + what);

@@ -289,10 +289,10 @@ final class CudaDevice {
             }
             layouts[b] = BoxLayout.of(box);
         }
-        cuCtxSetCurrent(context);
         OverlapCounts[] results = new OverlapCounts[boxes.size()];
         boolean done = false;
         try {
+            cuCtxSetCurrent(context);
             for (int b = 0; b < boxes.size(); b++) {
                 Lane lane = lane(b % LANES);
                 lane.collect(results);

@@ -330,21 +330,31 @@ final class CudaDevice {
 
     /** Uploads {@code box} once; see {@link ResidentBox}. */
     synchronized ResidentBox upload(IsodoseBox box) {
-        cuCtxSetCurrent(context);
         BoxLayout layout = BoxLayout.of(box);
         CountsLayout out = CountsLayout.of(layout);
-        Lane staging = new Lane();
+        Lane staging = null;
         try {
+            cuCtxSetCurrent(context);
+            staging = new Lane();
             staging.ensure(layout.bytes(), out.bytes());
             layout.pack(box, staging.hostIn);
             staging.level85 = box.level85();
             staging.level50 = box.level50();
             cuMemcpyHtoDAsync(staging.devIn, staging.hostInPtr, layout.bytes(), staging.stream);
             cuStreamSynchronize(staging.stream);
-        } catch (CudaException e) {
-            staging.free();
-            throw new RtsiteException("cannot upload isodose box " + box.grid().describe() + " to " + description
-                    + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (staging != null) {
+                try {
+                    staging.free();
+                } catch (CudaException f) {
+                    e.addSuppressed(f);
+                }
+            }
+            if (e instanceof CudaException) {
+                throw new RtsiteException("cannot upload isodose box " + box.grid().describe() + " to " + description
+                        + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
         return new ResidentBox(this, staging, layout);
     }

@@ -455,31 +455,43 @@ final class CudaDevice {
             if (inBytes > inCapacity) {
                 long cap = Math.min(BoxLayout.MAX_BYTES, Math.max(inBytes, inCapacity + inCapacity / 2));
                 freeIn();
-                devIn = new CUdeviceptr();
-                allocate(devIn, cap, "input");
-                hostInPtr = new Pointer();
-                cuMemAllocHost(hostInPtr, cap);
-                hostIn = hostInPtr.getByteBuffer(0, cap).order(ByteOrder.nativeOrder());
+                Buffers b = allocate(cap, "input");
+                devIn = b.device;
+                hostInPtr = b.host;
+                hostIn = b.view;
                 inCapacity = cap;
             }
             if (outBytes > outCapacity) {
                 freeOut();
-                devOut = new CUdeviceptr();
-                allocate(devOut, outBytes, "output");
-                hostOutPtr = new Pointer();
-                cuMemAllocHost(hostOutPtr, outBytes);
-                hostOut = hostOutPtr.getByteBuffer(0, outBytes).order(ByteOrder.nativeOrder());
+                Buffers b = allocate(outBytes, "output");
+                devOut = b.device;
+                hostOutPtr = b.host;
+                hostOut = b.view;
                 outCapacity = outBytes;
             }
         }
 
-        private void allocate(CUdeviceptr ptr, long bytes, String what) {
+        private record Buffers(CUdeviceptr device, Pointer host, ByteBuffer view) {
+        }
+
+        /** A device buffer and its pinned host twin, both or neither. */
+        private Buffers allocate(long bytes, String what) {
+            CUdeviceptr device = new CUdeviceptr();
             try {
-                cuMemAlloc(ptr, bytes);
+                cuMemAlloc(device, bytes);
             } catch (CudaException e) {
                 throw new RtsiteException("cannot allocate " + bytes + " bytes of " + what + " buffer on "
                         + description + ": " + e.getMessage(), e);
             }
+            Pointer host = new Pointer();
+            try {
+                cuMemAllocHost(host, bytes);
+            } catch (CudaException e) {
+                cuMemFree(device);
+                throw new RtsiteException("cannot allocate " + bytes + " bytes of pinned host memory for the "
+                        + what + " buffer of " + description + ": " + e.getMessage(), e);
+            }
+            return new Buffers(device, host, host.getByteBuffer(0, bytes).order(ByteOrder.nativeOrder()));
         }
 
         /** Packs and enqueues box {@code index}; the pinned input buffer is free because {@link #collect} ran first. */

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 QuickstartCommand.class,
                 ConvertNnUnetCommand.class,
+                BackendsCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         description = "Tells which body region(s) a radiotherapy plan treats, from dose and anatomy alone.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                EvaluateCommand.class,
+                SegevalCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -18,6 +18,9 @@ import org.rtsite.core.volume.OrganMasks;
  */
 public final class MaskComparison {
 
+    /** Surface distances up to about this many mm are found by a capped transform first (see surfaceDistances). */
+    static final double FIRST_CAP_MM = 20;
+
     /** The percentile taken for 95HD. */
     public static final double PERCENTILE = 95;
 
@@ -204,21 +207,31 @@ public final class MaskComparison {
         int cr = count(sr);
         int ct = count(st);
         float[] out = new float[cr + ct];
-        float[] toT = DistanceTransform.squared(st, bx, by, bz, g.dx(), g.dy(), g.dz());
-        int o = 0;
-        for (int x = 0; x < sr.length; x++) {
-            if (sr[x] != 0) {
-                out[o++] = (float) Math.sqrt(toT[x]);
-            }
-        }
-        toT = null;
-        float[] toR = DistanceTransform.squared(sr, bx, by, bz, g.dx(), g.dy(), g.dz());
-        for (int x = 0; x < st.length; x++) {
-            if (st[x] != 0) {
-                out[o++] = (float) Math.sqrt(toR[x]);
-            }
-        }
+        double cap = FIRST_CAP_MM + 2 * Math.max(g.dx(), Math.max(g.dy(), g.dz()));
+        int o = directed(st, sr, bx, by, bz, g, cap, out, 0);
+        directed(sr, st, bx, by, bz, g, cap, out, o);
         return out;
+    }
+
+    /**
+     * Distances (mm) from every query voxel to the nearest feature voxel, written to out from
+     * {@code o}; returns the next free slot. First with the transform capped at {@code cap}, and
+     * only if some query lies beyond it, again without a cap.
+     */
+    private static int directed(byte[] feature, byte[] query, int bx, int by, int bz, ImageGrid g, double cap,
+                                float[] out, int o) {
+        float[] d = DistanceTransform.squared(feature, bx, by, bz, g.dx(), g.dy(), g.dz(), cap);
+        int start = o;
+        for (int x = 0; x < query.length; x++) {
+            if (query[x] != 0) {
+                float v = d[x];
+                if (v == Float.POSITIVE_INFINITY) {
+                    return directed(feature, query, bx, by, bz, g, Double.POSITIVE_INFINITY, out, start);
+                }
+                out[o++] = (float) Math.sqrt(v);
+            }
+        }
+        return o;
     }
 
     private static int count(byte[] a) {
@@ -237,11 +250,17 @@ public final class MaskComparison {
         for (int k = 0; k < bz; k++) {
             for (int j = 0; j < by; j++) {
                 int src = box[0] + nx * (box[1] + j + ny * (box[2] + k));
-                int dst = bx * (j + by * k);
-                for (int i = 0; i < bx; i++) {
-                    int idx = src + i;
-                    if ((bits[idx >>> 6] & (1L << idx)) != 0) {
-                        in[dst + i] = 1;
+                int dst = bx * (j + by * k) - src;
+                int end = src + bx;
+                // walk the set bits of the row word by word; empty words cost one test
+                for (int w = src >>> 6; (w << 6) < end; w++) {
+                    long word = bits[w];
+                    while (word != 0) {
+                        int idx = (w << 6) + Long.numberOfTrailingZeros(word);
+                        word &= word - 1;
+                        if (idx >= src && idx < end) {
+                            in[dst + idx] = 1;
+                        }
                     }
                 }
             }

@@ -66,6 +66,17 @@ class MaskComparisonTest {
     }
 
     @Test
+    void surfacesFartherApartThanTheFirstCapAreStillExact() {
+        BinaryMask a = Masks.box("a", g, 1, 1, 0, 3, 3, 2);
+        BinaryMask b = Masks.box("b", g, 30, 1, 27, 32, 3, 30);
+        SegmentationMetrics m = MaskComparison.compare("c", "far", a, b, ReferenceRegion.DEFAULT);
+        // farthest surface pair: a's voxel (1, y, 0) to b's nearest (30, y, 27) and b's (31, y, 29) to a's (2, y, 1)
+        double far = Math.sqrt(Math.pow(29 * DX, 2) + Math.pow(28 * DZ, 2));
+        assertEquals(far, m.hdMaxMm(), 1e-4);
+        assertTrue(m.hdMaxMm() > MaskComparison.FIRST_CAP_MM + 2 * DZ);
+    }
+
+    @Test
     void concentricSpheres() {
         ImageGrid fine = Masks.grid(80, 60, 30, 0.7, 0.9, 2.0);
         double r1 = 15;

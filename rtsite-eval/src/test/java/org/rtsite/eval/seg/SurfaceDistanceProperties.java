@@ -59,6 +59,33 @@ class SurfaceDistanceProperties {
     }
 
     @Test
+    void aCappedTransformIsExactUpToTheCapAndInfiniteBeyond() {
+        qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {
+            Random rnd = new Random(seed);
+            int nx = 2 + rnd.nextInt(15);
+            int ny = 2 + rnd.nextInt(15);
+            int nz = 2 + rnd.nextInt(15);
+            double dx = 0.3 + 3 * rnd.nextDouble();
+            double dy = 0.3 + 3 * rnd.nextDouble();
+            double dz = 0.3 + 3 * rnd.nextDouble();
+            byte[] f = new byte[nx * ny * nz];
+            for (int x = 0; x < f.length; x++) {
+                f[x] = (byte) (rnd.nextDouble() < 0.01 ? 1 : 0);
+            }
+            double cap = 1 + 15 * rnd.nextDouble();
+            float[] full = DistanceTransform.squared(f, nx, ny, nz, dx, dy, dz);
+            float[] capped = DistanceTransform.squared(f, nx, ny, nz, dx, dy, dz, cap);
+            for (int x = 0; x < f.length; x++) {
+                if (full[x] <= cap * cap * (1 - 1e-6)) {
+                    assertEquals(full[x], capped[x], 1e-4 * Math.max(1, full[x]));
+                } else if (full[x] > cap * cap * (1 + 1e-6)) {
+                    assertEquals(Float.POSITIVE_INFINITY, capped[x]);
+                }
+            }
+        });
+    }
+
+    @Test
     void hausdorffMatchesBruteForceSurfaceDistances() {
         qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {
             Random rnd = new Random(seed);

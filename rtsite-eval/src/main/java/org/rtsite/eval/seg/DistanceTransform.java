@@ -80,7 +80,7 @@ public final class DistanceTransform {
 
     /** Scratch space of one transform, reused by every line. */
     private static final class Work {
-        final double[] block;
+        final float[] block;
         final double[] sq;
         final double[] fv;
         final double[] z;
@@ -90,7 +90,7 @@ public final class DistanceTransform {
 
         Work(int longest, double cap2) {
             this.cap2 = cap2;
-            block = new double[BLOCK * longest];
+            block = new float[BLOCK * longest];
             sq = new double[longest];
             fv = new double[longest];
             z = new double[longest + 1];
@@ -110,7 +110,7 @@ public final class DistanceTransform {
      * {@code len} voxels {@code stride} apart.
      */
     private static void passBlocks(float[] d, int base, int count, int stride, int len, Work w) {
-        double[] block = w.block;
+        float[] block = w.block;
         for (int c0 = 0; c0 < count; c0 += BLOCK) {
             int width = Math.min(BLOCK, count - c0);
             boolean any = false;
@@ -131,7 +131,7 @@ public final class DistanceTransform {
             for (int q = 0; q < len; q++) {
                 int dst = base + c0 + q * stride;
                 for (int c = 0; c < width; c++) {
-                    d[dst + c] = (float) block[c * len + q];
+                    d[dst + c] = block[c * len + q];
                 }
             }
         }
@@ -145,7 +145,7 @@ public final class DistanceTransform {
      * In place on a[off, off + len): a[q] ← min_p a[p] + s2·(q − p)², skipping infinite a[p]. An
      * all-infinite line stays infinite.
      */
-    static void envelope(double[] a, int off, int len, Work w) {
+    static void envelope(float[] a, int off, int len, Work w) {
         double[] sq = w.sq;
         double[] fv = w.fv;
         double[] z = w.z;
@@ -154,7 +154,7 @@ public final class DistanceTransform {
         int k = -1;
         for (int q = 0; q < len; q++) {
             double fq = a[off + q];
-            if (fq == Double.POSITIVE_INFINITY) {
+            if (fq == Double.POSITIVE_INFINITY) { // a float +∞ widens to a double +∞
                 continue;
             }
             double gq = fq + sq[q];
@@ -191,7 +191,7 @@ public final class DistanceTransform {
             }
             int dq = q - v[j];
             double val = fv[j] + s2 * dq * dq;
-            a[off + q] = val > cap2 ? Double.POSITIVE_INFINITY : val;
+            a[off + q] = val > cap2 ? Float.POSITIVE_INFINITY : (float) val;
         }
     }
 }

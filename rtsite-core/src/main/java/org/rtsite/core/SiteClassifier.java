@@ -1,0 +1,460 @@
+package org.rtsite.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.rtsite.core.decision.ComMode;
+import org.rtsite.core.decision.DecisionTree;
+import org.rtsite.core.decision.ProximityHit;
+import org.rtsite.core.decision.VolumeScope;
+import org.rtsite.core.geometry.Affine;
+import org.rtsite.core.geometry.ImageGrid;
+import org.rtsite.core.geometry.IndexBox;
+import org.rtsite.core.geometry.Vec3;
+import org.rtsite.core.overlap.IsodoseBox;
+import org.rtsite.core.overlap.OverlapBackend;
+import org.rtsite.core.overlap.OverlapBackends;
+import org.rtsite.core.overlap.OverlapCounts;
+import org.rtsite.core.prepare.BoxCutter;
+import org.rtsite.core.prepare.CropPlanner;
+import org.rtsite.core.prepare.DoseResampler;
+import org.rtsite.core.prepare.MaskSurvey;
+import org.rtsite.core.region.DictionaryEntry;
+import org.rtsite.core.region.Region;
+import org.rtsite.core.region.RegionDictionary;
+import org.rtsite.core.result.CropExtent;
+import org.rtsite.core.result.Landmarks;
+import org.rtsite.core.result.OrganMetrics;
+import org.rtsite.core.result.OrganRole;
+import org.rtsite.core.result.SiteResult;
+import org.rtsite.core.volume.BinaryMask;
+import org.rtsite.core.volume.CtVolume;
+import org.rtsite.core.volume.DoseVolume;
+import org.rtsite.core.volume.LabelMap;
+import org.rtsite.core.volume.OrganMasks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point: classifies which body region(s) a plan treats (ALGORITHM.md §1 steps 2 and
+ * 4–9, §2, §3). Immutable and thread-safe; build one and classify many plans with it.
+ *
+ * <pre>{@code
+ * SiteClassifier classifier = SiteClassifier.builder().build();
+ * SiteResult r = classifier.classify(PlanInput.withMasks(ctGrid, dose, masks));
+ * r.labels();  // e.g. [Thorax, Abdomen]
+ * }</pre>
+ */
+public final class SiteClassifier {
+    private static final Logger LOG = LoggerFactory.getLogger(SiteClassifier.class);
+
+    /** The source name of the split bowel's label map. */
+    public static final String BOWEL_SOURCE = "bowel_split";
+    static final Set<String> BOWEL_PARTS = Set.of("small_bowel", "colon", "duodenum");
+    static final Set<String> HIPS = Set.of("hip_left", "hip_right");
+    static final String C7 = "vertebrae_C7";
+    static final String THYROID = "thyroid_gland";
+
+    private final ClassifierConfig config;
+    private final OverlapBackend backend;
+    private final RegionDictionary dictionary;
+    private final DecisionTree tree;
+
+    private SiteClassifier(ClassifierConfig config, OverlapBackend backend, RegionDictionary dictionary) {
+        this.config = config;
+        this.backend = backend;
+        this.dictionary = dictionary;
+        this.tree = new DecisionTree(config);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options: config (paper defaults), overlap backend ({@code auto}), region dictionary (bundled). */
+    public static final class Builder {
+        private ClassifierConfig config = ClassifierConfig.defaults();
+        private OverlapBackend backend;
+        private String backendName = OverlapBackends.AUTO;
+        private RegionDictionary dictionary = RegionDictionary.defaults();
+
+        public Builder config(ClassifierConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** A backend by name ({@code cpu}, {@code cuda}, or {@code auto}). */
+        public Builder backend(String name) {
+            this.backendName = Objects.requireNonNull(name, "backend name");
+            this.backend = null;
+            return this;
+        }
+
+        public Builder backend(OverlapBackend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        public Builder dictionary(RegionDictionary dictionary) {
+            this.dictionary = Objects.requireNonNull(dictionary, "dictionary");
+            return this;
+        }
+
+        public SiteClassifier build() {
+            OverlapBackend b = backend != null ? backend : OverlapBackends.select(backendName);
+            return new SiteClassifier(config, b, dictionary);
+        }
+    }
+
+    public ClassifierConfig config() {
+        return config;
+    }
+
+    public OverlapBackend backend() {
+        return backend;
+    }
+
+    public RegionDictionary dictionary() {
+        return dictionary;
+    }
+
+    /** Ready masks on the CT grid. */
+    public SiteResult classify(ImageGrid ctGrid, DoseVolume dose, OrganMasks masks) {
+        return classify(PlanInput.withMasks(ctGrid, dose, masks));
+    }
+
+    /** Masks from a segmenter called with the cropped CT. */
+    public SiteResult classify(CtVolume ct, DoseVolume dose, org.rtsite.core.segment.OrganSegmenter segmenter) {
+        return classify(PlanInput.withSegmenter(ct, dose, segmenter));
+    }
+
+    /**
+     * Classifies one plan.
+     *
+     * @throws InvalidInputException for an empty (Dmax = 0) or non-finite dose, masks on another grid,
+     *                               or a dose that misses the CT; the message names the input and value
+     */
+    public SiteResult classify(PlanInput in) {
+        Map<String, Double> timings = new LinkedHashMap<>();
+        long t = System.nanoTime();
+        ImageGrid ctGrid = in.ctGrid();
+        DoseVolume dose = in.dose();
+        float doseGridMax = dose.max();
+        if (Float.isNaN(doseGridMax)) {
+            throw new InvalidInputException("dose contains NaN values (dose grid " + dose.grid().describe() + ")");
+        }
+        if (Float.isInfinite(doseGridMax)) {
+            throw new InvalidInputException("dose contains infinite values (dose grid " + dose.grid().describe() + ")");
+        }
+        if (!(doseGridMax > 0)) {
+            throw new InvalidInputException("dose is empty: Dmax = " + doseGridMax + " Gy (dose grid "
+                    + dose.grid().describe() + ")");
+        }
+        if (in.masks() != null && !in.masks().grid().sameGeometry(ctGrid, OrganMasks.GRID_TOLERANCE_MM)) {
+            throw new InvalidInputException("organ masks are on grid " + in.masks().grid().describe()
+                    + ", not on the CT grid " + ctGrid.describe());
+        }
+        IndexBox crop = CropPlanner.plan(ctGrid, dose, doseGridMax, config.cropDoseFraction(),
+                config.cropMarginSlices(), config.minCropLengthMm());
+        ImageGrid cropGrid = ctGrid.sub(crop);
+        t = lap(timings, "crop", t);
+
+        OrganMasks masks;
+        IndexBox maskRegion;
+        if (in.masks() != null) {
+            masks = in.masks();
+            maskRegion = crop;
+        } else {
+            CtVolume cropped = new CtVolume(cropGrid, Arrays.copyOfRange(in.ct().hu(),
+                    ctGrid.index(0, 0, crop.k0()), ctGrid.index(0, 0, crop.k1() - 1) + ctGrid.nx() * ctGrid.ny()));
+            masks = in.segmenter().segment(cropped);
+            if (masks == null || !masks.grid().sameGeometry(cropGrid, OrganMasks.GRID_TOLERANCE_MM)) {
+                throw new InvalidInputException("the segmenter returned masks on grid "
+                        + (masks == null ? "null" : masks.grid().describe()) + ", not on the cropped CT grid "
+                        + cropGrid.describe());
+            }
+            maskRegion = IndexBox.of(cropGrid);
+            t = lap(timings, "segment", t);
+        }
+
+        IndexBox footprint = DoseResampler.footprint(dose.grid(), cropGrid);
+        if (footprint.isEmpty()) {
+            throw new InvalidInputException("dose outside the CT: dose grid " + dose.grid().describe()
+                    + " does not meet the cropped CT grid " + cropGrid.describe());
+        }
+        float[] resampled = DoseResampler.resample(dose, cropGrid, footprint);
+        float dmax = 0;
+        for (float v : resampled) {
+            dmax = Math.max(dmax, v);
+        }
+        if (!(dmax > 0)) {
+            throw new InvalidInputException("dose outside the CT: no dose reaches the cropped CT grid "
+                    + cropGrid.describe() + " (dose grid " + dose.grid().describe() + ", Dmax " + doseGridMax + " Gy)");
+        }
+        float level85 = 0.85f * dmax;
+        float level50 = 0.5f * dmax;
+        t = lap(timings, "resample", t);
+
+        List<Organ> organs = catalog(masks);
+        int sources = masks.labelMaps().size() + masks.masks().size();
+        boolean[][] interest = new boolean[sources][];
+        boolean[][] bowel = new boolean[sources][];
+        boolean anyBowel = false;
+        for (int s = 0; s < sources; s++) {
+            interest[s] = new boolean[s < masks.labelMaps().size() ? LabelMap.MAX_LABEL + 1 : 2];
+            bowel[s] = new boolean[interest[s].length];
+        }
+        for (Organ o : organs) {
+            String c = o.canonical();
+            if (c != null && (HIPS.contains(c) || C7.equals(c) || THYROID.equals(c))) {
+                interest[o.source][o.bin] = true;
+            }
+            if (c != null && BOWEL_PARTS.contains(c)) {
+                bowel[o.source][o.bin] = true;
+                anyBowel = true;
+            }
+        }
+        boolean cropScope = config.volumeScope() == VolumeScope.CROPPED_CT;
+        MaskSurvey.Result survey = MaskSurvey.survey(masks, maskRegion, interest, cropScope);
+        Landmarks landmarks = new Landmarks(maxZ(organs, survey, HIPS), maxZ(organs, survey, Set.of(C7)),
+                maxZ(organs, survey, Set.of(THYROID)));
+        double hipTop = landmarks.hipTopZ() == null ? Double.NaN : landmarks.hipTopZ();
+        t = lap(timings, "survey", t);
+
+        IndexBox box = BoxCutter.boundingBox(resampled, footprint, level50);
+        IsodoseBox isodose = BoxCutter.cut(cropGrid, resampled, footprint, box, level85, level50, masks, maskRegion,
+                anyBowel ? bowel : null, hipTop);
+        resampled = null;
+        t = lap(timings, "cut", t);
+
+        OverlapCounts counts = backend.count(isodose);
+        t = lap(timings, "overlap", t);
+
+        // In the box the bowel map follows the label maps, so binary masks move up by one.
+        int nMaps = masks.labelMaps().size();
+        int bowelSource = anyBowel ? nMaps : -1;
+        int shift = anyBowel ? 1 : 0;
+        long[][] organVoxels = counts.organ();
+        if (cropScope) {
+            organVoxels = new long[counts.sourceCount()][];
+            for (int s = 0; s < sources; s++) {
+                organVoxels[s < nMaps ? s : s + shift] = survey.voxels()[s];
+            }
+            if (anyBowel) {
+                organVoxels[bowelSource] = bowelCropCounts(masks, maskRegion, bowel, hipTop);
+            }
+        }
+        List<Organ> boxOrgans = new ArrayList<>();
+        for (Organ o : organs) {
+            boxOrgans.add(o.source < nMaps ? o : new Organ(o.source + shift, o.bin, o.name, o.sourceName, o.entry));
+        }
+        if (anyBowel) {
+            boxOrgans.add(new Organ(bowelSource, BoxCutter.PELVIC_BOWEL, "pelvic_bowel", BOWEL_SOURCE,
+                    bowelEntry("pelvic_bowel", Region.PELVIS)));
+            boxOrgans.add(new Organ(bowelSource, BoxCutter.ABDOMINAL_BOWEL, "abdominal_bowel", BOWEL_SOURCE,
+                    bowelEntry("abdominal_bowel", Region.ABDOMEN)));
+        }
+        List<OrganMetrics> metrics = new ArrayList<>();
+        for (Organ o : boxOrgans) {
+            long vox = organVoxels[o.source][o.bin];
+            long in50 = counts.inter50()[o.source][o.bin];
+            if (vox == 0 && in50 == 0) {
+                continue;
+            }
+            DictionaryEntry e = o.entry;
+            OrganRole role = e == null ? OrganRole.UNMAPPED : e.excluded() ? OrganRole.EXCLUDED : OrganRole.REGION;
+            metrics.add(OrganMetrics.of(o.name, o.sourceName, e == null ? null : e.canonical(),
+                    e == null ? null : e.region(), role, vox, counts.inter85()[o.source][o.bin], in50,
+                    counts.v85(), counts.v50()));
+        }
+        metrics.sort(Comparator.comparingLong(OrganMetrics::v50Voxels).reversed()
+                .thenComparing(Comparator.comparingLong(OrganMetrics::voxels).reversed())
+                .thenComparing(OrganMetrics::name));
+        ImageGrid boxGrid = isodose.grid();
+        Vec3 comGeo = counts.moments().centroid(boxGrid);
+        Vec3 comDose = counts.moments().doseWeightedCentroid(boxGrid);
+        if (comDose == null) {
+            comDose = comGeo;
+        }
+        Vec3 com = config.comMode() == ComMode.DOSE_WEIGHTED ? comDose : comGeo;
+        t = lap(timings, "metrics", t);
+
+        DecisionTree.Decision decision = tree.decide(metrics, com, landmarks,
+                () -> nearestOrgan(masks, maskRegion, organs, com, hipTop));
+        lap(timings, "decision", t);
+
+        Set<String> unmapped = new TreeSet<>();
+        for (Organ o : organs) {
+            if (o.entry == null) {
+                unmapped.add(o.name);
+            }
+        }
+        if (!unmapped.isEmpty()) {
+            LOG.debug("unmapped structure names (ignored): {}", unmapped);
+        }
+        double voxCc = cropGrid.voxelVolumeCc();
+        IndexBox boxOnCt = new IndexBox(box.i0(), box.j0(), box.k0() + crop.k0(), box.i1(), box.j1(),
+                box.k1() + crop.k0());
+        double z0 = ctGrid.toPatient(0, 0, crop.k0()).z();
+        double z1 = ctGrid.toPatient(0, 0, crop.k1() - 1).z();
+        CropExtent cropExtent = new CropExtent(crop.k0(), crop.k1(), CropPlanner.lengthMm(crop, ctGrid),
+                Math.min(z0, z1), Math.max(z0, z1));
+        return new SiteResult(SiteResult.SCHEMA_VERSION, decision.labels(), decision.rule(), decision.trace(),
+                dmax, doseGridMax, level85, level50, counts.v85() * voxCc, counts.v50() * voxCc, com, comGeo, comDose,
+                cropExtent, boxOnCt, boxGrid.voxelCount() * voxCc, landmarks, metrics, new ArrayList<>(unmapped),
+                backend.name(), config, timings);
+    }
+
+    private DictionaryEntry bowelEntry(String name, Region fallback) {
+        return dictionary.lookup(name).orElse(new DictionaryEntry(name, fallback));
+    }
+
+    private static long lap(Map<String, Double> timings, String stage, long since) {
+        long now = System.nanoTime();
+        timings.put(stage, (now - since) / 1e6);
+        return now;
+    }
+
+    /** One named structure: source s (label maps, then masks) and bin (label value, or 1 for a mask). */
+    private record Organ(int source, int bin, String name, String sourceName, DictionaryEntry entry) {
+        String canonical() {
+            return entry == null ? null : entry.canonical();
+        }
+    }
+
+    private List<Organ> catalog(OrganMasks masks) {
+        List<Organ> organs = new ArrayList<>();
+        int s = 0;
+        for (LabelMap m : masks.labelMaps()) {
+            for (Map.Entry<Integer, String> e : m.names().entrySet()) {
+                organs.add(new Organ(s, e.getKey(), e.getValue(), m.task(), dictionary.lookup(e.getValue()).orElse(null)));
+            }
+            s++;
+        }
+        for (BinaryMask m : masks.masks()) {
+            organs.add(new Organ(s++, 1, m.name(), m.name(), dictionary.lookup(m.name()).orElse(null)));
+        }
+        return organs;
+    }
+
+    private static Double maxZ(List<Organ> organs, MaskSurvey.Result survey, Set<String> canonical) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (Organ o : organs) {
+            if (o.canonical() != null && canonical.contains(o.canonical())) {
+                best = Math.max(best, survey.maxZ()[o.source][o.bin]);
+            }
+        }
+        return best == Double.NEGATIVE_INFINITY ? null : best;
+    }
+
+    /** Voxels of the bowel union over the crop: [0, pelvic, abdominal]. */
+    private static long[] bowelCropCounts(OrganMasks masks, IndexBox region, boolean[][] bowel, double hipTop) {
+        ImageGrid g = masks.grid();
+        Affine p = g.indexToPatient();
+        int nMaps = masks.labelMaps().size();
+        long pelvic = 0, abdominal = 0;
+        for (int k = region.k0(); k < region.k1(); k++) {
+            for (int j = region.j0(); j < region.j1(); j++) {
+                double zRow = p.get(2, 1) * j + p.get(2, 2) * k + p.get(2, 3);
+                for (int i = region.i0(); i < region.i1(); i++) {
+                    int idx = g.index(i, j, k);
+                    boolean in = false;
+                    for (int m = 0; m < nMaps && !in; m++) {
+                        in = bowel[m][masks.labelMaps().get(m).labels()[idx] & 0xFF];
+                    }
+                    for (int m = 0; m < masks.masks().size() && !in; m++) {
+                        in = bowel[nMaps + m][1] && masks.masks().get(m).contains(idx);
+                    }
+                    if (in) {
+                        if (!Double.isNaN(hipTop) && zRow + p.get(2, 0) * i <= hipTop) {
+                            pelvic++;
+                        } else {
+                            abdominal++;
+                        }
+                    }
+                }
+            }
+        }
+        return new long[] {0, pelvic, abdominal};
+    }
+
+    /**
+     * The PROXIMITY search over the cropped CT: the labelling organ whose nearest voxel centre is
+     * closest to {@code com} within com's axial plane (voxels whose extent along z contains com's z),
+     * else closest in 3-D.
+     */
+    private static Optional<ProximityHit> nearestOrgan(OrganMasks masks, IndexBox region, List<Organ> organs,
+                                                       Vec3 com, double hipTop) {
+        ImageGrid g = masks.grid();
+        Affine p = g.indexToPatient();
+        double halfSlab = 0.5 * (Math.abs(g.axisI().z()) * g.dx() + Math.abs(g.axisJ().z()) * g.dy()
+                + Math.abs(g.axisK().z()) * g.dz()) + 1e-6;
+        int nMaps = masks.labelMaps().size();
+        double bestPlane = Double.POSITIVE_INFINITY, best3d = Double.POSITIVE_INFINITY;
+        Organ planeOrgan = null, organ3d = null;
+        double planeZ = 0, z3d = 0;
+        for (int s = 0; s < nMaps + masks.masks().size(); s++) {
+            Organ[] byBin = new Organ[s < nMaps ? LabelMap.MAX_LABEL + 1 : 2];
+            boolean any = false;
+            for (Organ o : organs) {
+                if (o.source == s && o.entry != null && (!o.entry.excluded() || BOWEL_PARTS.contains(o.canonical()))) {
+                    byBin[o.bin] = o;
+                    any = true;
+                }
+            }
+            if (!any) {
+                continue;
+            }
+            byte[] labels = s < nMaps ? masks.labelMaps().get(s).labels() : null;
+            BinaryMask mask = s < nMaps ? null : masks.masks().get(s - nMaps);
+            for (int k = region.k0(); k < region.k1(); k++) {
+                for (int j = region.j0(); j < region.j1(); j++) {
+                    for (int i = region.i0(); i < region.i1(); i++) {
+                        int idx = g.index(i, j, k);
+                        Organ o = labels != null ? byBin[labels[idx] & 0xFF] : (mask.contains(idx) ? byBin[1] : null);
+                        if (o == null) {
+                            continue;
+                        }
+                        Vec3 v = p.apply(i, j, k);
+                        double dx = v.x() - com.x(), dy = v.y() - com.y(), dz = v.z() - com.z();
+                        double d2 = dx * dx + dy * dy;
+                        if (Math.abs(dz) <= halfSlab && d2 < bestPlane) {
+                            bestPlane = d2;
+                            planeOrgan = o;
+                            planeZ = v.z();
+                        }
+                        double d3 = d2 + dz * dz;
+                        if (d3 < best3d) {
+                            best3d = d3;
+                            organ3d = o;
+                            z3d = v.z();
+                        }
+                    }
+                }
+            }
+        }
+        if (planeOrgan != null) {
+            return Optional.of(hit(planeOrgan, Math.sqrt(bestPlane), true, planeZ, hipTop));
+        }
+        if (organ3d != null) {
+            return Optional.of(hit(organ3d, Math.sqrt(best3d), false, z3d, hipTop));
+        }
+        return Optional.empty();
+    }
+
+    private static ProximityHit hit(Organ o, double distance, boolean inPlane, double z, double hipTop) {
+        if (BOWEL_PARTS.contains(o.canonical())) {
+            boolean pelvic = !Double.isNaN(hipTop) && z <= hipTop;
+            return new ProximityHit(pelvic ? "pelvic_bowel" : "abdominal_bowel",
+                    pelvic ? Region.PELVIS : Region.ABDOMEN, distance, inPlane);
+        }
+        return new ProximityHit(o.name, o.entry.region(), distance, inPlane);
+    }
+}

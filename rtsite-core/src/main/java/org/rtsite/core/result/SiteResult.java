@@ -1,0 +1,62 @@
+package org.rtsite.core.result;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rtsite.core.ClassifierConfig;
+import org.rtsite.core.decision.Rule;
+import org.rtsite.core.decision.TraceStep;
+import org.rtsite.core.geometry.IndexBox;
+import org.rtsite.core.geometry.Vec3;
+import org.rtsite.core.region.Region;
+
+/**
+ * Everything rtsite decided about one plan, and every number behind it. Serialized by
+ * {@link SiteResultJson} (schema in docs/core.md).
+ *
+ * @param schemaVersion   {@link #SCHEMA_VERSION}
+ * @param labels          ranked regions, empty when rule NONE fired
+ * @param rule            the rule that decided
+ * @param trace           each decision step's inputs and outcome
+ * @param dmaxGy          Dmax: maximum of the resampled, cropped dose (the isodose reference)
+ * @param doseGridDmaxGy  maximum of the dose on its own grid (the z-crop reference)
+ * @param level85Gy       0.85·Dmax
+ * @param level50Gy       0.50·Dmax
+ * @param v85Cc           volume of V85
+ * @param v50Cc           volume of V50
+ * @param com85           CoM85 used by the rules (geometric or dose-weighted, see config)
+ * @param com85Geometric  the geometric centroid of V85
+ * @param com85DoseWeighted the dose-weighted centroid of V85
+ * @param crop            the z-crop on the CT grid
+ * @param isodoseBox      the isodose box in CT grid indices
+ * @param isodoseBoxCc    the box's volume
+ * @param landmarks       hip top, C7 top, thyroid top
+ * @param organs          metrics of every structure present in the counted volume, by decreasing V50 overlap
+ * @param unmappedNames   structure names the dictionary does not know (ignored, reported)
+ * @param backend         the overlap backend's name
+ * @param config          the thresholds and options used
+ * @param timingsMs       stage → wall time in ms, in pipeline order
+ */
+public record SiteResult(int schemaVersion, List<Region> labels, Rule rule, List<TraceStep> trace,
+                         double dmaxGy, double doseGridDmaxGy, double level85Gy, double level50Gy,
+                         double v85Cc, double v50Cc, Vec3 com85, Vec3 com85Geometric, Vec3 com85DoseWeighted,
+                         CropExtent crop, IndexBox isodoseBox, double isodoseBoxCc, Landmarks landmarks,
+                         List<OrganMetrics> organs, List<String> unmappedNames, String backend,
+                         ClassifierConfig config, Map<String, Double> timingsMs) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public SiteResult {
+        labels = List.copyOf(labels);
+        trace = List.copyOf(trace);
+        organs = List.copyOf(organs);
+        unmappedNames = List.copyOf(unmappedNames);
+        timingsMs = Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
+    }
+
+    /** The labels as the paper writes them, e.g. {@code [Thorax, Head and Neck]}. */
+    public List<String> labelNames() {
+        return labels.stream().map(Region::label).toList();
+    }
+}

@@ -1,0 +1,40 @@
+package org.rtsite.core.result;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.SiteClassifier;
+import org.rtsite.core.phantom.PhantomScene;
+
+class SiteResultJsonTest {
+
+    @Test
+    void roundTripsEveryField() throws Exception {
+        SiteResult r = SiteClassifier.builder().backend("cpu").build()
+                .classify(PhantomScene.PELVIC_NODES.build().withMasks());
+        String json = SiteResultJson.write(r);
+        SiteResult back = SiteResultJson.read(json);
+        assertEquals(r, back);
+        assertEquals(json, SiteResultJson.write(back));
+
+        JsonNode tree = SiteResultJson.newMapper().readTree(json);
+        assertEquals(1, tree.get("schemaVersion").asInt());
+        assertEquals("Pelvis", tree.get("labels").get(0).asText());
+        assertEquals("V85_OVERLAP", tree.get("rule").asText());
+        assertTrue(tree.get("organs").get(0).has("score85"));
+        assertTrue(tree.get("isodoseBox").has("i0") && !tree.get("isodoseBox").has("empty"));
+        assertTrue(tree.get("com85").has("z") && !tree.get("com85").has("finite"));
+        assertEquals(0.001, tree.get("config").get("overlapThreshold").asDouble());
+    }
+
+    @Test
+    void rejectsOtherSchemaVersionsAndGarbage() {
+        var e = assertThrows(InvalidInputException.class, () -> SiteResultJson.read("{\"schemaVersion\": 99}"));
+        assertTrue(e.getMessage().contains("schemaVersion 99"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> SiteResultJson.read("not json"));
+    }
+}

@@ -1,6 +1,6 @@
 package org.rtsite.eval.labels;
 
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 
 /**
  * Label-based counts for one region on the top-2 label sets (as the paper's Table 2), and the

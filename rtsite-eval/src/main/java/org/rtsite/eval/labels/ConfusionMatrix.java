@@ -1,6 +1,6 @@
 package org.rtsite.eval.labels;
 
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 
 /** Counts of (expert primary, predicted primary) pairs; a null region means "no label". */
 public final class ConfusionMatrix {

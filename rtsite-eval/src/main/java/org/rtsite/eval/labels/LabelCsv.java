@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.rtsite.core.InvalidInputException;
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 import org.rtsite.eval.report.Csv;
 
 /**
@@ -57,8 +57,8 @@ public final class LabelCsv {
             for (String name : cells.get(regions).split("[;|]")) {
                 if (!name.isBlank()) {
                     try {
-                        list.add(Region.parse(name));
-                    } catch (InvalidInputException e) {
+                        list.add(Region.parse(name)); // the one place where region names are read
+                    } catch (IllegalArgumentException e) {
                         throw new InvalidInputException(source + " line " + lineNo + ": " + e.getMessage());
                     }
                 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.rtsite.core.InvalidInputException;
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,7 +137,7 @@ public record LabelEvaluation(int n, Proportion exact, Proportion top2, Proporti
         while (grew) {
             grew = false;
             for (Region r : regions) {
-                if (!reached.contains(r) && reached.stream().anyMatch(r::adjacentTo)) {
+                if (!reached.contains(r) && reached.stream().anyMatch(r::isAdjacentTo)) {
                     reached.add(r);
                     grew = true;
                 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.rtsite.core.InvalidInputException;
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 
 /**
  * The ranked regions of one plan, most important first, and (for predictions) the decision-tree
@@ -42,6 +42,6 @@ public record PlanLabels(String planId, List<Region> regions, String rule) {
 
     /** Labels joined with {@code ;}, as written to CSV. */
     public String joined() {
-        return regions.stream().map(Region::displayName).collect(Collectors.joining(";"));
+        return regions.stream().map(Region::label).collect(Collectors.joining(";"));
     }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 import org.rtsite.eval.labels.ClassMetrics;
 import org.rtsite.eval.labels.LabelEvaluation;
 import org.rtsite.eval.labels.Mismatch;
@@ -44,7 +44,7 @@ public final class LabelReport {
             List<String> classes = new ArrayList<>();
             classes.add("region,tp,fp,tn,fn,top1_accuracy,top2_accuracy,sensitivity,precision,f1");
             for (ClassMetrics c : ev.classes()) {
-                classes.add(Csv.line(c.region().displayName(), c.tp(), c.fp(), c.tn(), c.fn(), fmt(c.top1Accuracy()),
+                classes.add(Csv.line(c.region().label(), c.tp(), c.fp(), c.tn(), c.fn(), fmt(c.top1Accuracy()),
                         fmt(c.top2Accuracy()), fmt(c.sensitivity()), fmt(c.precision()), fmt(c.f1())));
             }
             Files.write(dir.resolve(CLASSES_CSV), classes, StandardCharsets.UTF_8);
@@ -101,7 +101,7 @@ public final class LabelReport {
         List<String> head = new ArrayList<>();
         head.add("");
         for (ClassMetrics c : ev.classes()) {
-            head.add(c.region().displayName());
+            head.add(c.region().label());
         }
         h.tableStart("classes", head.toArray(String[]::new));
         classRow(h, "TP", ev, c -> String.valueOf(c.tp()));
@@ -175,11 +175,11 @@ public final class LabelReport {
     }
 
     private static String name(Region r) {
-        return r == null ? "(none)" : r.displayName();
+        return r == null ? "(none)" : r.label();
     }
 
     private static String join(List<Region> regions) {
-        return regions.stream().map(Region::displayName).collect(Collectors.joining(";"));
+        return regions.stream().map(Region::label).collect(Collectors.joining(";"));
     }
 
     static String fmt(double v) {

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rtsite.eval.Region.ABDOMEN;
-import static org.rtsite.eval.Region.CRANIAL;
-import static org.rtsite.eval.Region.EXTREMITY;
-import static org.rtsite.eval.Region.HEAD_AND_NECK;
-import static org.rtsite.eval.Region.PELVIS;
-import static org.rtsite.eval.Region.THORAX;
+import static org.rtsite.core.region.Region.ABDOMEN;
+import static org.rtsite.core.region.Region.CRANIAL;
+import static org.rtsite.core.region.Region.EXTREMITY;
+import static org.rtsite.core.region.Region.HEAD_AND_NECK;
+import static org.rtsite.core.region.Region.PELVIS;
+import static org.rtsite.core.region.Region.THORAX;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.InvalidInputException;
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 
 class LabelCsvTest {
 
@@ -66,8 +66,8 @@ class LabelCsvTest {
         assertFalse(LabelEvaluation.connected(List.of(ABDOMEN, HEAD_AND_NECK)));
         assertFalse(LabelEvaluation.connected(List.of(CRANIAL, THORAX)));
         for (Region r : Region.values()) {
-            assertEquals(r, Region.parse(r.displayName().toUpperCase()));
-            assertFalse(r.adjacentTo(r));
+            assertEquals(r, Region.parse(r.label().toUpperCase()));
+            assertFalse(r.isAdjacentTo(r));
         }
     }
 }

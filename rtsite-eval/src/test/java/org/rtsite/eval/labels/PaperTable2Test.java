@@ -2,17 +2,17 @@ package org.rtsite.eval.labels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rtsite.eval.Region.ABDOMEN;
-import static org.rtsite.eval.Region.CRANIAL;
-import static org.rtsite.eval.Region.EXTREMITY;
-import static org.rtsite.eval.Region.HEAD_AND_NECK;
-import static org.rtsite.eval.Region.PELVIS;
-import static org.rtsite.eval.Region.THORAX;
+import static org.rtsite.core.region.Region.ABDOMEN;
+import static org.rtsite.core.region.Region.CRANIAL;
+import static org.rtsite.core.region.Region.EXTREMITY;
+import static org.rtsite.core.region.Region.HEAD_AND_NECK;
+import static org.rtsite.core.region.Region.PELVIS;
+import static org.rtsite.core.region.Region.THORAX;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.rtsite.eval.Region;
+import org.rtsite.core.region.Region;
 
 /**
  * Rebuilds the outcome of the paper's 100-plan test cohort (Hink et al., §3.1 and Table 2) as a

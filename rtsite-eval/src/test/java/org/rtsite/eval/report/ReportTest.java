@@ -2,10 +2,10 @@ package org.rtsite.eval.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rtsite.eval.Region.ABDOMEN;
-import static org.rtsite.eval.Region.HEAD_AND_NECK;
-import static org.rtsite.eval.Region.PELVIS;
-import static org.rtsite.eval.Region.THORAX;
+import static org.rtsite.core.region.Region.ABDOMEN;
+import static org.rtsite.core.region.Region.HEAD_AND_NECK;
+import static org.rtsite.core.region.Region.PELVIS;
+import static org.rtsite.core.region.Region.THORAX;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
                 QuickstartCommand.class,
                 ConvertNnUnetCommand.class,
                 BackendsCommand.class,
+                EvaluateCommand.class,
+                SegevalCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -350,6 +350,26 @@ public final class DicomReader {
                 }
             }
             boolean keep = !top || wanted(tag);
+            if (vr == VR.UN && !implicit && !Tag.isPrivate(tag) && length != 0xFFFFFFFFL) {
+                // Some writers label known elements UN in explicit VR files (pydicom's RLE test dose
+                // does); like pydicom, give them the dictionary's VR so that typed access works.
+                VR known = DataDictionary.vrOf(tag);
+                if (known == VR.SQ) {
+                    boolean wasBig = in.bigEndian;
+                    implicit = true; // PS3.5 6.2.2: a UN sequence is encoded in implicit VR little endian
+                    in.bigEndian = false;
+                    try {
+                        List<DicomDataset> items = readItems(tag, length, depth + 1, cs);
+                        return keep ? DicomElement.ofSequence(tag, items, at) : null;
+                    } finally {
+                        implicit = false;
+                        in.bigEndian = wasBig;
+                    }
+                }
+                if (known != VR.UN) {
+                    vr = known;
+                }
+            }
             if (tag == Tag.PixelData && length == 0xFFFFFFFFL) {
                 List<byte[]> fragments = readFragments(tag, keep);
                 return keep ? DicomElement.ofFragments(tag, vr == VR.UN ? VR.OB : vr, fragments, at) : null;

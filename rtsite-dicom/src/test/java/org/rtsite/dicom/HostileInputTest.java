@@ -141,4 +141,25 @@ class HostileInputTest {
         DicomDataset plain = DicomReader.defaults().read(f, "odd").dataset();
         assertEquals(3, plain.size());
     }
+
+    @Test
+    void aSpinningJpeg2000DecoderIsAbandonedInBoundedTime() throws Exception {
+        // Mutation 136 of the JPEG 2000 corpus file corrupts a packet header so that jj2000 loops.
+        byte[] j2k = java.nio.file.Files.readAllBytes(TestFiles.resource("corpus/ct16.jpeg2000.dcm"));
+        byte[] bad = MutationProperties.mutate(j2k, 136);
+        DicomFile f = DicomReader.defaults().read(bad, "spin.dcm");
+        int threadsBefore = Thread.activeCount();
+        long t0 = System.nanoTime();
+        DicomFormatException e = assertThrows(DicomFormatException.class, () -> f.pixelData().frame(0));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(e.getMessage().startsWith("spin.dcm") && e.getMessage().contains("did not finish within"), e.getMessage());
+        assertTrue(ms < JpegCodecs.TIMEOUT_MILLIS + 3_000, ms + " ms");
+        Thread.sleep(200);
+        long spinning = Thread.getAllStackTraces().entrySet().stream()
+                .filter(t -> t.getKey().getName().equals("rtsite-dicom-codec")
+                        && java.util.Arrays.stream(t.getValue()).anyMatch(s -> s.getClassName().startsWith("jj2000")))
+                .count();
+        assertEquals(0, spinning, "decoder thread still running");
+        assertTrue(Thread.activeCount() <= threadsBefore + 1);
+    }
 }

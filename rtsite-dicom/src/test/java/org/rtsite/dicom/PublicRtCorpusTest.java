@@ -187,4 +187,13 @@ class PublicRtCorpusTest {
         assertEquals("1.2.246.352.71.5.320687012.24189.20090603083342",
                 f.dataset().getItem(Tag.ReferencedRTPlanSequence).getString(Tag.ReferencedSOPInstanceUID));
     }
+
+    @Test
+    void elementsLabelledUnknownGetTheirDictionaryVr() {
+        DicomDataset implicit = DicomFile.read(TestFiles.publicRt("pydicom_rt/rtdose.dcm")).dataset();
+        DicomDataset rle = DicomFile.read(TestFiles.publicRt("pydicom_rt/rtdose_rle.dcm")).dataset();
+        assertTrue(rle.elements().stream().noneMatch(e -> e.vr() == VR.UN), "UN left in " + rle.elements());
+        assertEquals(implicit.toBuilder().remove(Tag.PixelData).build(), rle.toBuilder().remove(Tag.PixelData).build());
+        assertEquals(implicit.requireDouble(Tag.DoseGridScaling), rle.requireDouble(Tag.DoseGridScaling));
+    }
 }

@@ -20,7 +20,8 @@ import java.util.zip.InflaterInputStream;
  *
  * <p>Options (immutable; each {@code with…} returns a new reader):
  * <ul>
- *   <li>{@link #stopBeforePixelData()}: header-only, stops at (7FE0,0010) without reading it;</li>
+ *   <li>{@link #stopBeforePixelData()}: header-only, stops at (7FE0,0008/0009/0010), the (float) pixel
+ *       data, without reading it;</li>
  *   <li>{@link #onlyTags(int...)}: keep only these top-level elements (values of others are skipped,
  *       reading stops after the highest), for fast indexing;</li>
  *   <li>{@link #includePrivate()}: keep private (odd group) elements, skipped by default.</li>
@@ -258,7 +259,7 @@ public final class DicomReader {
                     break;
                 }
                 if (top) {
-                    if (stopBeforePixelData && Integer.compareUnsigned(tag, Tag.PixelData) >= 0) {
+                    if (stopBeforePixelData && Integer.compareUnsigned(tag, Tag.FloatPixelData) >= 0) {
                         break;
                     }
                     if (onlyTags != null && Integer.compareUnsigned(tag, onlyTags[onlyTags.length - 1]) > 0) {

@@ -224,7 +224,6 @@ public final class DicomReader {
             List<DicomElement> list = new ArrayList<>();
             Charset cs = inherited;
             int lastTag = 0;
-            boolean first = true;
             while (true) {
                 if (end != UNDEFINED) {
                     long p = in.position();
@@ -266,15 +265,9 @@ public final class DicomReader {
                         break;
                     }
                 }
-                if (!first && Integer.compareUnsigned(tag, lastTag) <= 0 && tag != 0) {
-                    // Out of order is tolerated (some writers do it) but a repeat of the same tag is kept once.
-                    if (tag == lastTag) {
-                        org.slf4j.LoggerFactory.getLogger(DicomReader.class).debug("{}: repeated tag {} at {}",
-                                source, Tag.toString(tag), in.position());
-                    }
-                }
+                // Out-of-order tags are tolerated (some writers do it): the list is sorted at the end,
+                // and a repeated tag is kept once.
                 DicomElement e = readElement(depth, cs, top);
-                first = false;
                 lastTag = tag;
                 if (e != null) {
                     if (e.tag() == Tag.SpecificCharacterSet) {

@@ -110,6 +110,10 @@ public final class PixelData {
                         + v.length + " bytes but " + numberOfFrames + " frame(s) of " + rows + "x" + columns + "x"
                         + samplesPerPixel + " at " + bitsAllocated + " bits need " + need);
             }
+            if (bitsAllocated == 1 && numberOfFrames > 1 && ((long) rows * columns * samplesPerPixel) % 8 != 0) {
+                throw new DicomFormatException(file.source(), element.offset(), element.tag(),
+                        "1-bit frames that do not end on a byte boundary are not supported");
+            }
             byte[] out = new byte[len];
             System.arraycopy(v, index * len, out, 0, len);
             return out;

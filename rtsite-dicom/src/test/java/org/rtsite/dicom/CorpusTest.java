@@ -176,4 +176,22 @@ class CorpusTest {
         }
         return b;
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void characterSetsDecodePersonNamesAndDescriptions(String name) {
+        DicomDataset ds = DicomFile.read(TestFiles.resource("corpus/" + name)).dataset();
+        if (name.startsWith("latin1")) {
+            assertEquals(StandardCharsets.ISO_8859_1, ds.charset());
+            assertEquals("Gérard^Zoë", ds.getString(Tag.PatientName));
+            assertEquals("Tête et cou, première série", ds.getString(Tag.StudyDescription));
+            assertEquals("Rétine", ds.getItem(Tag.StructureSetROISequence).getString(Tag.ROIName));
+        } else if (name.startsWith("rtstruct")) {
+            assertEquals(StandardCharsets.UTF_8, ds.charset());
+            assertEquals("Ødegård^Åse=小林^花子", ds.getString(Tag.PatientName));
+        } else {
+            assertEquals(CharacterSets.DEFAULT, ds.charset()); // default repertoire
+            assertEquals("Corpus^Fixture", ds.getString(Tag.PatientName));
+        }
+    }
 }

@@ -23,6 +23,7 @@ public final class CorpusFixtures {
         Files.createDirectories(dir);
         DicomWriter.write(dir.resolve("ct16.dcm"), ct16());
         DicomWriter.write(dir.resolve("ct8.dcm"), ct8());
+        DicomWriter.write(dir.resolve("ct16s.dcm"), ct16Signed());
         DicomWriter.write(dir.resolve("dose32.dcm"), dose32());
         DicomWriter.write(dir.resolve("rtstruct.dcm"), rtstruct());
         DicomWriter.write(dir.resolve("latin1.dcm"), latin1());
@@ -63,6 +64,23 @@ public final class CorpusFixtures {
                 .putInts(Tag.PixelRepresentation, VR.US, 0)
                 .putDoubles(Tag.SliceThickness, VR.DS, 2.5)
                 .putDoubles(Tag.RescaleIntercept, VR.DS, -1024).putDoubles(Tag.RescaleSlope, VR.DS, 1)
+                .putBytes(Tag.PixelData, VR.OW, px.array()).build();
+    }
+
+    /** Signed 16-bit CT as PACS send it (air at -1024 stored as is, rescale intercept 0). */
+    static DicomDataset ct16Signed() {
+        int n = 32;
+        ByteBuffer px = ByteBuffer.allocate(n * n * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                int r2 = (x - 16) * (x - 16) + (y - 16) * (y - 16);
+                px.putShort((short) (r2 > 196 ? -1024 : r2 < 16 ? 1200 + x * y : 40 - r2 + (x * 7) % 13));
+            }
+        }
+        return image(CT_STORAGE, "2.25.9012", "CT", n, n)
+                .putInts(Tag.BitsAllocated, VR.US, 16).putInts(Tag.BitsStored, VR.US, 16).putInts(Tag.HighBit, VR.US, 15)
+                .putInts(Tag.PixelRepresentation, VR.US, 1)
+                .putDoubles(Tag.RescaleIntercept, VR.DS, 0).putDoubles(Tag.RescaleSlope, VR.DS, 1)
                 .putBytes(Tag.PixelData, VR.OW, px.array()).build();
     }
 

@@ -24,6 +24,7 @@ public final class CorpusFixtures {
         DicomWriter.write(dir.resolve("ct16.dcm"), ct16());
         DicomWriter.write(dir.resolve("ct8.dcm"), ct8());
         DicomWriter.write(dir.resolve("ct16s.dcm"), ct16Signed());
+        DicomWriter.write(dir.resolve("rgb8.dcm"), rgb8());
         DicomWriter.write(dir.resolve("dose32.dcm"), dose32());
         DicomWriter.write(dir.resolve("rtstruct.dcm"), rtstruct());
         DicomWriter.write(dir.resolve("latin1.dcm"), latin1());
@@ -82,6 +83,24 @@ public final class CorpusFixtures {
                 .putInts(Tag.PixelRepresentation, VR.US, 1)
                 .putDoubles(Tag.RescaleIntercept, VR.DS, 0).putDoubles(Tag.RescaleSlope, VR.DS, 1)
                 .putBytes(Tag.PixelData, VR.OW, px.array()).build();
+    }
+
+    /** A colour secondary capture-like image: three samples per pixel, interleaved. */
+    static DicomDataset rgb8() {
+        int rows = 8;
+        int cols = 12;
+        byte[] px = new byte[rows * cols * 3];
+        for (int i = 0; i < rows * cols; i++) {
+            px[3 * i] = (byte) (i * 5);
+            px[3 * i + 1] = (byte) (255 - i);
+            px[3 * i + 2] = (byte) ((i % 4) * 60);
+        }
+        return image("1.2.840.10008.5.1.4.1.1.7", "2.25.9013", "OT", rows, cols)
+                .putInts(Tag.SamplesPerPixel, VR.US, 3).putString(Tag.PhotometricInterpretation, VR.CS, "RGB")
+                .putInts(Tag.PlanarConfiguration, VR.US, 0)
+                .putInts(Tag.BitsAllocated, VR.US, 8).putInts(Tag.BitsStored, VR.US, 8).putInts(Tag.HighBit, VR.US, 7)
+                .putInts(Tag.PixelRepresentation, VR.US, 0)
+                .putBytes(Tag.PixelData, VR.OB, px).build();
     }
 
     static DicomDataset ct8() {

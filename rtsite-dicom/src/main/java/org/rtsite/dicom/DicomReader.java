@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads DICOM Part 10 files, with or without preamble and file meta group, in implicit VR little
@@ -164,12 +165,35 @@ public final class DicomReader {
             }
             implicit = TransferSyntax.isImplicitVr(ts);
             in.bigEndian = TransferSyntax.isBigEndian(ts);
+            if (!in.bigEndian && !TransferSyntax.isDeflated(ts)) {
+                correctVrEncoding(ts);
+            }
             if (TransferSyntax.isDeflated(ts)) {
                 in = new DicomInput(new InflaterInputStream(in.rest(), new Inflater(true), 16 * 1024), -1,
                         source + " (inflated)", 64 * 1024);
             }
             DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true);
             return new DicomFile(source, preamble, meta, ts, data);
+        }
+
+        /**
+         * Real files sometimes declare one VR encoding in the meta group and use the other (pydicom
+         * and dcmtk detect this too): look at the first data set element and follow the data.
+         */
+        private void correctVrEncoding(String ts) {
+            if (in.peekAvailable(6) < 6) {
+                return;
+            }
+            int tag = peekTag();
+            VR vr = VR.of(in.peekByte(4), in.peekByte(5));
+            VR known = DataDictionary.lookup(tag) == null ? null : DataDictionary.vrOf(tag);
+            boolean looksExplicit = vr != null && (known == null || known == vr || vr == VR.UN);
+            if (implicit == looksExplicit) {
+                LoggerFactory.getLogger(DicomReader.class).warn("{}: transfer syntax {} says {} VR but the data set is"
+                        + " encoded with {} VR; reading it as encoded", source, ts, implicit ? "implicit" : "explicit",
+                        looksExplicit ? "explicit" : "implicit");
+                implicit = !looksExplicit;
+            }
         }
 
         private DicomDataset readMeta() {

@@ -168,12 +168,20 @@ public final class DicomReader {
             if (!in.bigEndian && !TransferSyntax.isDeflated(ts)) {
                 correctVrEncoding(ts);
             }
+            Inflater inflater = null;
             if (TransferSyntax.isDeflated(ts)) {
-                in = new DicomInput(new InflaterInputStream(in.rest(), new Inflater(true), 16 * 1024), -1,
+                inflater = new Inflater(true);
+                in = new DicomInput(new InflaterInputStream(in.rest(), inflater, 16 * 1024), -1,
                         source + " (inflated)", 64 * 1024);
             }
-            DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true);
-            return new DicomFile(source, preamble, meta, ts, data);
+            try {
+                DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true);
+                return new DicomFile(source, preamble, meta, ts, data);
+            } finally {
+                if (inflater != null) {
+                    inflater.end(); // native zlib memory; the caller closes the file itself
+                }
+            }
         }
 
         /**

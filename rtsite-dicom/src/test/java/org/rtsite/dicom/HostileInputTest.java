@@ -1,0 +1,105 @@
+package org.rtsite.dicom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Hand-made malformations; {@code MutationProperties} throws thousands of random ones. */
+class HostileInputTest {
+
+    private static byte[] implicitElement(int tag, byte[] value, long length) {
+        ByteBuffer b = ByteBuffer.allocate(8 + value.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) (tag >>> 16)).putShort((short) tag).putInt((int) length).put(value);
+        return b.array();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            o.writeBytes(p);
+        }
+        return o.toByteArray();
+    }
+
+    private static final byte[] MODALITY = implicitElement(Tag.Modality, "CT".getBytes(StandardCharsets.US_ASCII), 2);
+
+    @Test
+    void lengthBeyondEndOfFile() {
+        byte[] f = concat(MODALITY, implicitElement(Tag.PatientName, new byte[4], 0x7FFFFFF0L));
+        DicomFormatException e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(f, "x.dcm"));
+        assertEquals(Tag.PatientName, e.tag());
+        assertEquals(18, e.offset());
+        assertTrue(e.getMessage().startsWith("x.dcm at offset 18, tag (0010,0010)"), e.getMessage());
+    }
+
+    @Test
+    void absurdLengthFromAStreamOfUnknownSizeDoesNotAllocateIt() {
+        byte[] f = concat(MODALITY, implicitElement(Tag.PatientName, new byte[4], 0xFFFFFFF0L));
+        DicomFormatException e = assertThrows(DicomFormatException.class,
+                () -> DicomReader.defaults().read(new java.io.ByteArrayInputStream(f), "stream"));
+        assertEquals(Tag.PatientName, e.tag());
+    }
+
+    @Test
+    void truncatedHeader() {
+        byte[] f = concat(MODALITY, new byte[] {0x10, 0x00, 0x10});
+        DicomFormatException e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(f, "t"));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void manyEmptyItemsInAnUndefinedSequenceAreBoundedByTheFile() {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        o.writeBytes(MODALITY);
+        o.writeBytes(implicitElement(Tag.ROIContourSequence, new byte[0], 0xFFFFFFFFL));
+        byte[] emptyItem = implicitElement(Tag.Item, new byte[0], 0);
+        for (int i = 0; i < 100_000; i++) {
+            o.writeBytes(emptyItem);
+        }
+        // no sequence delimitation: the file just ends
+        DicomFormatException e = assertThrows(DicomFormatException.class,
+                () -> DicomReader.defaults().read(o.toByteArray(), "items"));
+        assertEquals(Tag.ROIContourSequence, e.tag());
+    }
+
+    @Test
+    void deeplyNestedSequencesAreRefused() {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (int i = 0; i < 10_000; i++) {
+            o.writeBytes(implicitElement(Tag.ROIContourSequence, new byte[0], 0xFFFFFFFFL));
+            o.writeBytes(implicitElement(Tag.Item, new byte[0], 0xFFFFFFFFL));
+        }
+        DicomFormatException e = assertThrows(DicomFormatException.class,
+                () -> DicomReader.defaults().read(o.toByteArray(), "deep"));
+        assertTrue(e.getMessage().contains("nested deeper"), e.getMessage());
+    }
+
+    @Test
+    void nonDicomFiles() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+        DicomFormatException e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(png, "a.png"));
+        assertTrue(e.getMessage().contains("not a DICOM file"), e.getMessage());
+        byte[] text = "hello, this is not DICOM at all\n".getBytes(StandardCharsets.US_ASCII);
+        assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(text, "a.txt"));
+        assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(new byte[0], "empty"));
+        byte[] onlyPreamble = new byte[132];
+        onlyPreamble[128] = 'D';
+        onlyPreamble[129] = 'I';
+        onlyPreamble[130] = 'C';
+        onlyPreamble[131] = 'M';
+        assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(onlyPreamble, "preamble"));
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        DicomFormatException e = assertThrows(DicomFormatException.class,
+                () -> DicomFile.read(java.nio.file.Path.of("/nonexistent/rtdose.dcm")));
+        assertTrue(e.getMessage().contains("/nonexistent/rtdose.dcm"), e.getMessage());
+    }
+}

@@ -85,7 +85,7 @@ public final class CtSeriesReader {
         for (Path f : files) {
             DicomFile h;
             try {
-                h = DicomReader.defaults().stopBeforePixelData().read(f);
+                h = RtObjects.typed(DicomReader.defaults().stopBeforePixelData().read(f));
             } catch (DicomFormatException e) {
                 LOG.debug("skipping {}: {}", f, e.getMessage());
                 continue;
@@ -107,7 +107,7 @@ public final class CtSeriesReader {
         }
         List<Slice> slices = new ArrayList<>(files.size());
         for (Path f : files) {
-            DicomFile h = DicomReader.defaults().stopBeforePixelData().read(f);
+            DicomFile h = RtObjects.typed(DicomReader.defaults().stopBeforePixelData().read(f));
             RtObjects.requireModality(h, "CT");
             slices.add(slice(f, h));
         }
@@ -241,7 +241,7 @@ public final class CtSeriesReader {
     }
 
     private static void readPixels(Slice s, short[] hu, int base, int plane) {
-        DicomFile f = DicomFile.read(s.file);
+        DicomFile f = RtObjects.typed(DicomFile.read(s.file));
         DicomDataset ds = f.dataset();
         PixelData px = f.pixelData();
         if (px.bitsAllocated() != 16 || px.samplesPerPixel() != 1) {

@@ -33,6 +33,7 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
                      List<Integer> referencedBeamNumbers, DoseVolume volume) {
 
     public static final double OFFSET_TOLERANCE_MM = 0.01;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RtDose.class);
 
     public RtDose {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
@@ -54,6 +55,7 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
     }
 
     public static RtDose of(DicomFile file) {
+        file = RtObjects.typed(file);
         RtObjects.requireModality(file, "RTDOSE");
         DicomDataset ds = file.dataset();
         String src = file.source();
@@ -176,6 +178,12 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
     static double[] relativeOffsets(String src, double[] offsets, int frames, Vec3 origin, Vec3 normal) {
         if (offsets.length == 0 && frames == 1) {
             return new double[] {0};
+        }
+        if (offsets.length > frames) {
+            // Seen in the wild (a single-frame export keeping the multi-frame vector): the first values apply.
+            LOG.warn("{}: GridFrameOffsetVector has {} values for {} frame(s); using the first {}", src, offsets.length,
+                    frames, frames);
+            offsets = java.util.Arrays.copyOf(offsets, frames);
         }
         if (offsets.length != frames) {
             throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.GridFrameOffsetVector,

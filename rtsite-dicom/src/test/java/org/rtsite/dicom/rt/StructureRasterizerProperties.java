@@ -25,7 +25,7 @@ class StructureRasterizerProperties {
 
     @Test
     void scanlineFillEqualsPointByPointReference() {
-        qt().withExamples(300).withShrinkCycles(0).forAll(longs().all()).checkAssert(seed -> {
+        qt().withExamples(1000).withShrinkCycles(0).forAll(longs().all()).checkAssert(seed -> {
             Scene s = scene(new Random(seed));
             BinaryMask fast = StructureRasterizer.rasterize("roi", s.contours, s.grid, s.spacing);
             long[] ref = reference(s);

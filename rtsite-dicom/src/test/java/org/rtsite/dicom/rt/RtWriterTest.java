@@ -141,6 +141,40 @@ class RtWriterTest {
     }
 
     @Test
+    void sliceWithAnElementAfterPixelDataReadsTheSame() {
+        List<Path> files = synthetic(tmp);
+        CtSeries plain = CtSeriesReader.defaults().readDirectory(tmp);
+        // Data Set Trailing Padding after Pixel Data: the tail shortcut must notice and let the codec read it
+        rewrite(files.get(2), b -> b.putBytes(0xFFFCFFFC, VR.OB, new byte[] {1, 2, 3, 4}));
+        CtSeries padded = CtSeriesReader.defaults().readDirectory(tmp);
+        assertArrayEquals(plain.volume().hu(), padded.volume().hu());
+        assertEquals(10 * 2 + 1 - 3 - 1000, padded.volume().get(1, 3, 2));
+    }
+
+    @Test
+    void unsigned12BitSliceIsMaskedAndRescaled() {
+        List<Path> files = synthetic(tmp);
+        // slice 5 as a scanner writes it: unsigned, 12 bits stored, intercept −1024, bit 13 set (an overlay bit)
+        int k = 5;
+        java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(2 * 30).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int j = 0; j < 5; j++) {
+            for (int i = 0; i < 6; i++) {
+                int hu = 10 * k + i - j - 1000;
+                px.putShort((short) ((hu + 1024) | 0x2000));
+            }
+        }
+        rewrite(files.get(k), b -> b.putInts(0x00280103, VR.US, 0).putInts(0x00280101, VR.US, 12)
+                .putInts(0x00280102, VR.US, 11).putDoubles(0x00281052, VR.DS, -1024)
+                .putBytes(0x7FE00010, VR.OW, px.array()));
+        CtSeries s = CtSeriesReader.defaults().readDirectory(tmp);
+        for (int j = 0; j < 5; j++) {
+            for (int i = 0; i < 6; i++) {
+                assertEquals(10 * k + i - j - 1000, s.volume().get(i, j, k), "voxel " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
     void missingSliceIsNamed() throws IOException {
         List<Path> files = synthetic(tmp);
         Files.delete(files.get(3));

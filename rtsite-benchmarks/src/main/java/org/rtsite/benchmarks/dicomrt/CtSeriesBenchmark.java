@@ -21,7 +21,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.rtsite.core.geometry.ImageGrid;
+import org.rtsite.dicom.DicomDataset;
+import org.rtsite.dicom.DicomFile;
+import org.rtsite.dicom.DicomWriter;
+import org.rtsite.dicom.VR;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.CtVolume;
 import org.rtsite.dicom.rt.CtSeries;
@@ -44,6 +50,10 @@ public class CtSeriesBenchmark {
     @Param("200")
     int slices;
 
+    /** 0: stored values are HU (no rescale pass); -1024: the usual scanner encoding, one rescale pass. */
+    @Param({"0", "-1024"})
+    int intercept;
+
     private Path dir;
 
     @Setup(Level.Trial)
@@ -64,8 +74,20 @@ public class CtSeriesBenchmark {
         for (int k = 0; k < slices; k++) {
             uids.add(RtWriter.newUid());
         }
-        RtWriter.writeCtSeries(new CtSeries(RtWriter.newUid(), RtWriter.newUid(), RtWriter.newUid(), "BENCH", "HFS",
-                uids, List.of(), new CtVolume(g, hu)), dir);
+        List<Path> files = RtWriter.writeCtSeries(new CtSeries(RtWriter.newUid(), RtWriter.newUid(), RtWriter.newUid(),
+                "BENCH", "HFS", uids, List.of(), new CtVolume(g, hu)), dir);
+        if (intercept != 0) {
+            for (Path f : files) {
+                DicomDataset ds = DicomFile.read(f).dataset();
+                byte[] px = ds.getBytes(0x7FE00010);
+                ByteBuffer b = ByteBuffer.wrap(px).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < px.length / 2; i++) {
+                    b.putShort(2 * i, (short) (b.getShort(2 * i) - intercept));
+                }
+                DicomWriter.write(f, ds.toBuilder().putDoubles(0x00281052, VR.DS, intercept)
+                        .putBytes(0x7FE00010, VR.OW, px).build());
+            }
+        }
     }
 
     @TearDown(Level.Trial)

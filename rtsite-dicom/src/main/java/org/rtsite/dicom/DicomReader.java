@@ -128,7 +128,6 @@ public final class DicomReader {
         private DicomInput in;
         private final String source;
         private boolean implicit;
-        private int bitsAllocated = 16;
 
         Parser(DicomInput in) {
             this.in = in;
@@ -378,12 +377,9 @@ public final class DicomReader {
             }
             byte[] value = in.read(length, tag);
             if (in.bigEndian && vr.unitSize() > 1) {
-                // Big endian pixel data is ordered by its Bits Allocated, not by the OW word size.
-                int unit = tag == Tag.PixelData && vr == VR.OW && bitsAllocated > 16 ? bitsAllocated / 8 : vr.unitSize();
-                swap(value, unit);
-            }
-            if (top && tag == Tag.BitsAllocated && value.length >= 2 && vr == VR.US) {
-                bitsAllocated = (value[0] & 0xFF) | (value[1] & 0xFF) << 8;
+                // PS3.5 6.2: OW swaps within 16-bit words, whatever Bits Allocated says (as dcmtk does;
+                // pydicom instead swaps 32-bit pixels whole, see docs/dicom.md).
+                swap(value, vr.unitSize());
             }
             return DicomElement.ofValue(tag, vr, value, at);
         }

@@ -102,4 +102,43 @@ class HostileInputTest {
                 () -> DicomFile.read(java.nio.file.Path.of("/nonexistent/rtdose.dcm")));
         assertTrue(e.getMessage().contains("/nonexistent/rtdose.dcm"), e.getMessage());
     }
+
+    @Test
+    void headerOnlyNeverTouchesPixelData() throws Exception {
+        byte[] ct = java.nio.file.Files.readAllBytes(TestFiles.publicRt("pydicom_rt/CT_small.dcm"));
+        byte[] cut = java.util.Arrays.copyOf(ct, ct.length - 20_000); // pixel data now runs past the end
+        assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(cut, "cut"));
+        DicomFile header = DicomReader.defaults().stopBeforePixelData().read(cut, "cut");
+        assertEquals("CT", header.dataset().getString(Tag.Modality));
+        assertEquals(128, header.dataset().getInt(Tag.Rows, 0));
+    }
+
+    @Test
+    void tagSubsetStopsAfterTheLastTagAskedFor() {
+        byte[] garbage = new byte[64];
+        java.util.Arrays.fill(garbage, (byte) 0x7F);
+        byte[] f = concat(MODALITY, implicitElement(Tag.PatientID, "ABCD".getBytes(StandardCharsets.US_ASCII), 4), garbage);
+        assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(f, "g"));
+        DicomDataset ds = DicomReader.defaults().onlyTags(Tag.Modality, Tag.PatientID).read(f, "g").dataset();
+        assertEquals("ABCD", ds.getString(Tag.PatientID));
+        assertEquals(2, ds.size());
+    }
+
+    @Test
+    void oddLengthsAndUndefinedLengthUnknownSequencesAreTolerated() {
+        byte[] odd = implicitElement(Tag.PatientID, "ABC".getBytes(StandardCharsets.US_ASCII), 3);
+        byte[] item = concat(implicitElement(Tag.Item, new byte[0], 0xFFFFFFFFL),
+                implicitElement(Tag.ROIName, "PTV ".getBytes(StandardCharsets.US_ASCII), 4),
+                implicitElement(Tag.ItemDelimitationItem, new byte[0], 0));
+        byte[] unknownSeq = concat(implicitElement(0x00091010, new byte[0], 0xFFFFFFFFL), item,
+                implicitElement(Tag.SequenceDelimitationItem, new byte[0], 0));
+        byte[] f = concat(MODALITY, odd, unknownSeq, implicitElement(0x00100030, "20000101".getBytes(StandardCharsets.US_ASCII), 8));
+        DicomDataset ds = DicomReader.defaults().includePrivate().read(f, "odd").dataset();
+        assertEquals("ABC", ds.getString(Tag.PatientID));
+        assertEquals("PTV", ds.getItem(0x00091010).getString(Tag.ROIName));
+        assertEquals("20000101", ds.getString(Tag.PatientBirthDate));
+        // without includePrivate the private sequence is parsed past and dropped
+        DicomDataset plain = DicomReader.defaults().read(f, "odd").dataset();
+        assertEquals(3, plain.size());
+    }
 }

@@ -23,6 +23,8 @@ public final class CorpusFixtures {
         Files.createDirectories(dir);
         DicomWriter.write(dir.resolve("ct16.dcm"), ct16());
         DicomWriter.write(dir.resolve("ct8.dcm"), ct8());
+        DicomWriter.write(dir.resolve("ct16s.dcm"), ct16Signed());
+        DicomWriter.write(dir.resolve("rgb8.dcm"), rgb8());
         DicomWriter.write(dir.resolve("dose32.dcm"), dose32());
         DicomWriter.write(dir.resolve("rtstruct.dcm"), rtstruct());
         DicomWriter.write(dir.resolve("latin1.dcm"), latin1());
@@ -64,6 +66,41 @@ public final class CorpusFixtures {
                 .putDoubles(Tag.SliceThickness, VR.DS, 2.5)
                 .putDoubles(Tag.RescaleIntercept, VR.DS, -1024).putDoubles(Tag.RescaleSlope, VR.DS, 1)
                 .putBytes(Tag.PixelData, VR.OW, px.array()).build();
+    }
+
+    /** Signed 16-bit CT as PACS send it (air at -1024 stored as is, rescale intercept 0). */
+    static DicomDataset ct16Signed() {
+        int n = 32;
+        ByteBuffer px = ByteBuffer.allocate(n * n * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                int r2 = (x - 16) * (x - 16) + (y - 16) * (y - 16);
+                px.putShort((short) (r2 > 196 ? -1024 : r2 < 16 ? 1200 + x * y : 40 - r2 + (x * 7) % 13));
+            }
+        }
+        return image(CT_STORAGE, "2.25.9012", "CT", n, n)
+                .putInts(Tag.BitsAllocated, VR.US, 16).putInts(Tag.BitsStored, VR.US, 16).putInts(Tag.HighBit, VR.US, 15)
+                .putInts(Tag.PixelRepresentation, VR.US, 1)
+                .putDoubles(Tag.RescaleIntercept, VR.DS, 0).putDoubles(Tag.RescaleSlope, VR.DS, 1)
+                .putBytes(Tag.PixelData, VR.OW, px.array()).build();
+    }
+
+    /** A colour secondary capture-like image: three samples per pixel, interleaved. */
+    static DicomDataset rgb8() {
+        int rows = 8;
+        int cols = 12;
+        byte[] px = new byte[rows * cols * 3];
+        for (int i = 0; i < rows * cols; i++) {
+            px[3 * i] = (byte) (i * 5);
+            px[3 * i + 1] = (byte) (255 - i);
+            px[3 * i + 2] = (byte) ((i % 4) * 60);
+        }
+        return image("1.2.840.10008.5.1.4.1.1.7", "2.25.9013", "OT", rows, cols)
+                .putInts(Tag.SamplesPerPixel, VR.US, 3).putString(Tag.PhotometricInterpretation, VR.CS, "RGB")
+                .putInts(Tag.PlanarConfiguration, VR.US, 0)
+                .putInts(Tag.BitsAllocated, VR.US, 8).putInts(Tag.BitsStored, VR.US, 8).putInts(Tag.HighBit, VR.US, 7)
+                .putInts(Tag.PixelRepresentation, VR.US, 0)
+                .putBytes(Tag.PixelData, VR.OB, px).build();
     }
 
     static DicomDataset ct8() {

@@ -56,6 +56,11 @@ class CorpusTest {
         assertEquals(expected.numberOfFrames(), actual.numberOfFrames());
         for (int i = 0; i < expected.numberOfFrames(); i++) {
             byte[] want = expected.frame(i);
+            java.nio.ByteBuffer view = expected.frameBuffer(i);
+            byte[] viewed = new byte[view.remaining()];
+            view.get(viewed);
+            assertArrayEquals(want, viewed, "frameBuffer " + i);
+            assertTrue(view.isReadOnly());
             if (name.contains("jpeg-baseline")) {
                 byte[] got = actual.frame(i);
                 assertEquals(want.length, got.length);
@@ -175,5 +180,23 @@ class CorpusTest {
             b[i] = (byte) Integer.parseInt(h[i], 16);
         }
         return b;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void characterSetsDecodePersonNamesAndDescriptions(String name) {
+        DicomDataset ds = DicomFile.read(TestFiles.resource("corpus/" + name)).dataset();
+        if (name.startsWith("latin1")) {
+            assertEquals(StandardCharsets.ISO_8859_1, ds.charset());
+            assertEquals("Gérard^Zoë", ds.getString(Tag.PatientName));
+            assertEquals("Tête et cou, première série", ds.getString(Tag.StudyDescription));
+            assertEquals("Rétine", ds.getItem(Tag.StructureSetROISequence).getString(Tag.ROIName));
+        } else if (name.startsWith("rtstruct")) {
+            assertEquals(StandardCharsets.UTF_8, ds.charset());
+            assertEquals("Ødegård^Åse=小林^花子", ds.getString(Tag.PatientName));
+        } else {
+            assertEquals(CharacterSets.DEFAULT, ds.charset()); // default repertoire
+            assertEquals("Corpus^Fixture", ds.getString(Tag.PatientName));
+        }
     }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DumpCommand.class,
+                RtCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -84,7 +84,7 @@ public final class CtSeriesReader {
         List<Slice> slices = files.parallelStream().map(f -> {
             DicomFile h;
             try {
-                h = RtObjects.typed(DicomReader.defaults().stopBeforePixelData().read(f));
+                h = DicomReader.defaults().stopBeforePixelData().read(f);
             } catch (DicomFormatException e) {
                 LOG.debug("skipping {}: {}", f, e.getMessage());
                 return null;
@@ -103,7 +103,7 @@ public final class CtSeriesReader {
             throw new InvalidInputException("no CT files given");
         }
         List<Slice> slices = files.parallelStream().map(f -> {
-            DicomFile h = RtObjects.typed(DicomReader.defaults().stopBeforePixelData().read(f));
+            DicomFile h = DicomReader.defaults().stopBeforePixelData().read(f);
             RtObjects.requireModality(h, "CT");
             return slice(f, h);
         }).toList();
@@ -291,7 +291,7 @@ public final class CtSeriesReader {
         DicomDataset ds = s.header;
         if (b == null) {
             LOG.debug("{}: Pixel Data is not the file's tail; read through the codec", s.file);
-            DicomFile f = RtObjects.typed(DicomFile.read(s.file));
+            DicomFile f = DicomFile.read(s.file);
             ds = f.dataset();
             PixelData px = f.pixelData();
             if (px.bitsAllocated() != 16 || px.samplesPerPixel() != 1) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 EvaluateCommand.class,
                 SegevalCommand.class,
                 DumpCommand.class,
+                RtCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Evidence that a link is unsafe. A conflict never silently picks one candidate: the link it
- * concerns is refused (and the plan incomplete), except {@link Type#PATIENT_ID_MISMATCH} where the
- * two objects share a study or frame of reference and the link is kept.
+ * concerns is refused (and the plan incomplete), except {@link Type#PATIENT_ID_MISMATCH} (the two objects
+ * share a study or frame of reference) and {@link Type#FRAME_OF_REFERENCE_MISMATCH}, where the
+ * link is kept and reported.
  *
  * @param type   what kind of conflict
  * @param detail the UIDs and values involved
@@ -34,6 +35,8 @@ public record Conflict(Type type, String detail, List<String> files) {
         WRONG_MODALITY,
         /** A UID that is a DICOM-standard UID (e.g. a SOP Class UID with a suffix), not an instance: a vendor placeholder. */
         PLACEHOLDER_REFERENCE,
+        /** A structure set's frame of reference differs from that of the image series it references: linked, reported. */
+        FRAME_OF_REFERENCE_MISMATCH,
         /** Doses of the plan cannot be combined (several PLAN doses, a beam covered twice, ...). */
         DOSE_CONFLICT
     }

@@ -130,7 +130,8 @@ public final class DicomArchive implements AutoCloseable {
             long unreadable = all.stream().filter(f -> f.status() == FileStatus.UNREADABLE).count();
             Linker.Result r = new Linker(all).link();
             report = LinkageReport.of(all.size(), all.size() - notDicom - unreadable, notDicom, unreadable,
-                    r.bundles(), r.orphans());
+                    r.bundles(), r.structureSets(), r.archiveConflicts(), r.orphans(),
+                    all.stream().filter(f -> f.status() == FileStatus.DICOM && !f.hasMeta()).map(IndexedFile::path).toList());
         }
         return report;
     }

@@ -9,7 +9,12 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.rtsite.dicom.DataDictionary;
 import org.rtsite.dicom.DicomDataset;
+import org.rtsite.dicom.DicomElement;
+import org.rtsite.dicom.VR;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
 import org.rtsite.dicom.DicomReader;
@@ -27,6 +32,9 @@ final class HeaderExtractor {
             Tag.FractionGroupSequence, Tag.ReferencedRTPlanSequence, Tag.ReferencedStructureSetSequence};
 
     private static final DicomReader READER = DicomReader.defaults().stopBeforePixelData().onlyTags(TAGS);
+    /** Second read, only for structure sets whose header lists no contour images (see {@link #contourLevelImages}). */
+    private static final DicomReader CONTOURS = DicomReader.defaults().stopBeforePixelData()
+            .onlyTags(Tag.ROIContourSequence);
 
     private HeaderExtractor() {
     }
@@ -58,7 +66,7 @@ final class HeaderExtractor {
     }
 
     private static IndexedFile extract(String p, long size, long mtime, DicomFile file) {
-        DicomDataset d = file.dataset();
+        DicomDataset d = typed(file.dataset());
         String sop = d.getString(Tag.SOPInstanceUID);
         if (sop == null) {
             sop = file.meta().getString(Tag.MediaStorageSOPInstanceUID);
@@ -73,35 +81,38 @@ final class HeaderExtractor {
         }
         String modality = d.getString(Tag.Modality);
         Map<RefKind, List<String>> refs = new EnumMap<>(RefKind.class);
-        for (DicomDataset item : d.getSequence(Tag.ReferencedStructureSetSequence)) {
+        for (DicomDataset item : seq(d, Tag.ReferencedStructureSetSequence)) {
             add(refs, RefKind.STRUCTURE_SET, item.getString(Tag.ReferencedSOPInstanceUID));
         }
-        for (DicomDataset item : d.getSequence(Tag.ReferencedRTPlanSequence)) {
+        for (DicomDataset item : seq(d, Tag.ReferencedRTPlanSequence)) {
             add(refs, RefKind.PLAN, item.getString(Tag.ReferencedSOPInstanceUID));
-            for (DicomDataset fg : item.getSequence(Tag.ReferencedFractionGroupSequence)) {
-                for (DicomDataset beam : fg.getSequence(Tag.ReferencedBeamSequence)) {
+            for (DicomDataset fg : seq(item, Tag.ReferencedFractionGroupSequence)) {
+                for (DicomDataset beam : seq(fg, Tag.ReferencedBeamSequence)) {
                     add(refs, RefKind.DOSE_BEAM, intText(beam, Tag.ReferencedBeamNumber));
                 }
             }
         }
-        for (DicomDataset fr : d.getSequence(Tag.ReferencedFrameOfReferenceSequence)) {
+        for (DicomDataset fr : seq(d, Tag.ReferencedFrameOfReferenceSequence)) {
             add(refs, RefKind.FRAME_OF_REFERENCE, fr.getString(Tag.FrameOfReferenceUID));
-            for (DicomDataset study : fr.getSequence(Tag.RTReferencedStudySequence)) {
-                for (DicomDataset series : study.getSequence(Tag.RTReferencedSeriesSequence)) {
+            for (DicomDataset study : seq(fr, Tag.RTReferencedStudySequence)) {
+                for (DicomDataset series : seq(study, Tag.RTReferencedSeriesSequence)) {
                     add(refs, RefKind.SERIES, series.getString(Tag.SeriesInstanceUID));
-                    for (DicomDataset image : series.getSequence(Tag.ContourImageSequence)) {
+                    for (DicomDataset image : seq(series, Tag.ContourImageSequence)) {
                         add(refs, RefKind.CONTOUR_IMAGE, image.getString(Tag.ReferencedSOPInstanceUID));
                     }
                 }
             }
         }
+        if ("RTSTRUCT".equals(modality) && !refs.containsKey(RefKind.CONTOUR_IMAGE)) {
+            contourLevelImages(Path.of(p), refs);
+        }
         Integer fractions = null;
-        for (DicomDataset fg : d.getSequence(Tag.FractionGroupSequence)) {
+        for (DicomDataset fg : seq(d, Tag.FractionGroupSequence)) {
             int n = lenientInt(fg, Tag.NumberOfFractionsPlanned);
             if (fractions == null && n > 0) {
                 fractions = n;
             }
-            for (DicomDataset beam : fg.getSequence(Tag.ReferencedBeamSequence)) {
+            for (DicomDataset beam : seq(fg, Tag.ReferencedBeamSequence)) {
                 add(refs, RefKind.PLAN_BEAM, intText(beam, Tag.ReferencedBeamNumber));
             }
         }
@@ -119,6 +130,76 @@ final class HeaderExtractor {
                 d.getString(Tag.SeriesInstanceUID), frame, instance == Integer.MIN_VALUE ? null : instance,
                 position, d.getString(Tag.DoseSummationType), grid, fractions, null, refs);
         return withKey(f);
+    }
+
+    /** Top-level elements that arrived as UN (e.g. pydicom's RLE test dose) re-typed from the data dictionary. */
+    private static DicomDataset typed(DicomDataset d) {
+        DicomDataset.Builder b = null;
+        for (DicomElement e : d.elements()) {
+            if (e.vr() == VR.UN && !e.isSequence() && !e.isEncapsulated()) {
+                VR vr = DataDictionary.vrOf(e.tag());
+                if (vr != null && vr != VR.UN && vr != VR.SQ) {
+                    if (b == null) {
+                        b = d.toBuilder();
+                    }
+                    b.putBytes(e.tag(), vr, e.bytes());
+                }
+            }
+        }
+        return b == null ? d : b.build();
+    }
+
+    /**
+     * Some writers (e.g. MIM exports) list no images in the header's referenced-series tree; the
+     * per-contour ContourImageSequence items are then the only image references left. Reading them
+     * means walking every contour, so it is done only in that case.
+     */
+    private static void contourLevelImages(Path path, Map<RefKind, List<String>> refs) {
+        DicomDataset d;
+        try {
+            d = CONTOURS.read(path).dataset();
+        } catch (DicomFormatException e) {
+            return; // the header read succeeded; contour-level references are a bonus
+        }
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (DicomDataset roi : seq(d, Tag.ROIContourSequence)) {
+            for (DicomDataset contour : seq(roi, Tag.ContourSequence)) {
+                for (DicomDataset image : seq(contour, Tag.ContourImageSequence)) {
+                    String uid = image.getString(Tag.ReferencedSOPInstanceUID);
+                    if (uid != null && seen.add(uid.trim())) {
+                        add(refs, RefKind.CONTOUR_IMAGE, uid);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Items of a sequence, also when it arrived as UN (written by a tool that did not know it): PS3.5
+     * 6.2.2 says such a value is implicit VR little endian, so it is parsed as one. Empty when absent
+     * or unparsable.
+     */
+    static List<DicomDataset> seq(DicomDataset d, int tag) {
+        DicomElement e = d.get(tag);
+        if (e == null) {
+            return List.of();
+        }
+        if (e.isSequence()) {
+            return e.items();
+        }
+        if (e.vr() != VR.UN || e.isEncapsulated()) {
+            return List.of();
+        }
+        byte[] value = e.bytes();
+        ByteBuffer buf = ByteBuffer.allocate(8 + value.length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.putShort((short) (tag >>> 16)).putShort((short) tag).putInt(value.length).put(value);
+        try {
+            DicomElement parsed = DicomReader.defaults().read(buf.array(), d.source() + " UN " + Tag.toString(tag))
+                    .dataset().get(tag);
+            return parsed != null && parsed.isSequence() ? parsed.items() : List.of();
+        } catch (DicomFormatException ex) {
+            return List.of();
+        }
     }
 
     private static int lenientInt(DicomDataset d, int tag) {
@@ -177,7 +258,7 @@ final class HeaderExtractor {
             throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(f.size()).append('\n').append(f.sopClass()).append('\n').append(f.modality()).append('\n')
+        sb.append(f.sopClass()).append('\n').append(f.modality()).append('\n')
                 .append(f.patientId()).append('\n').append(f.studyUid()).append('\n').append(f.seriesUid()).append('\n')
                 .append(f.frameOfReference()).append('\n').append(f.instanceNumber()).append('\n')
                 .append(f.slicePosition()).append('\n').append(f.doseSummationType()).append('\n')

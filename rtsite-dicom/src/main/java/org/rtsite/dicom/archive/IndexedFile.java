@@ -18,8 +18,9 @@ import java.util.Map;
  * @param doseGrid          a text key of the dose grid geometry (position, orientation, size, spacing,
  *                          frame offsets); equal keys mean a common grid
  * @param fractions         NumberOfFractionsPlanned of the plan's first fraction group, or null
- * @param contentKey        a digest of size and every indexed attribute: two files with one SOP
- *                          Instance UID and different keys have different content
+ * @param contentKey        a digest of every indexed attribute (not of the pixel data): two files with
+ *                          one SOP Instance UID and different keys have different content; equal keys
+ *                          are copies (possibly in another transfer syntax)
  * @param refs              references by kind, in file order
  */
 public record IndexedFile(String path, long size, long mtime, FileStatus status, String reason, boolean hasMeta,

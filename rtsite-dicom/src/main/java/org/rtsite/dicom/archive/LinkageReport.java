@@ -16,12 +16,20 @@ import java.util.stream.Collectors;
  *
  * @param summary counts
  * @param plans   one bundle per plan file (identical copies of a plan are orphans)
+ * @param structureSets every structure set with the image series it links to (used by a plan or not)
+ * @param archiveConflicts SOP UIDs carried with different content and series UIDs shared by distinct series,
+ *                         anywhere in the archive
  * @param orphans objects no plan uses, copies, and files that are not usable DICOM
+ * @param filesWithoutMetaHeader DICOM files read without a File Meta group (transfer syntax guessed)
  */
-public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Orphan> orphans) {
+public record LinkageReport(Summary summary, List<PlanBundle> plans, List<StructureSetLink> structureSets,
+                            List<Conflict> archiveConflicts, List<Orphan> orphans, List<String> filesWithoutMetaHeader) {
 
     public LinkageReport {
         plans = List.copyOf(plans);
+        structureSets = List.copyOf(structureSets);
+        archiveConflicts = List.copyOf(archiveConflicts);
+        filesWithoutMetaHeader = List.copyOf(filesWithoutMetaHeader);
         orphans = List.copyOf(orphans);
     }
 
@@ -42,12 +50,13 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Orphan
     }
 
     static LinkageReport of(long files, long dicom, long notDicom, long unreadable, List<PlanBundle> plans,
-                            List<Orphan> orphans) {
+                            List<StructureSetLink> structureSets, List<Conflict> archiveConflicts,
+                            List<Orphan> orphans, List<String> noMeta) {
         int complete = (int) plans.stream().filter(PlanBundle::complete).count();
         int fallbacks = (int) plans.stream().filter(p -> !p.fallbacks().isEmpty()).count();
         int conflicts = plans.stream().mapToInt(p -> p.conflicts().size()).sum();
         return new LinkageReport(new Summary(files, dicom, notDicom, unreadable, plans.size(), complete,
-                plans.size() - complete, fallbacks, conflicts, orphans.size()), plans, orphans);
+                plans.size() - complete, fallbacks, conflicts, orphans.size()), plans, structureSets, archiveConflicts, orphans, noMeta);
     }
 
     /** The report as JSON (Jackson), pretty-printed. */
@@ -60,7 +69,7 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Orphan
         }
     }
 
-    /** {@code plans.csv} (one row per plan) and {@code orphans.csv} (one row per orphan) in {@code dir}. */
+    /** {@code plans.csv} (one row per plan), {@code structure_sets.csv} and {@code orphans.csv} (one row per orphan) in {@code dir}. */
     public void writeCsv(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -77,6 +86,18 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Orphan
                             p.fallbacks().stream().map(f -> f.link() + ":" + f.rule()).collect(Collectors.joining(";")),
                             p.conflicts().stream().map(c -> c.type().name()).collect(Collectors.joining(";")),
                             String.join(";", p.reasons()));
+                }
+            }
+            try (Writer w = Files.newBufferedWriter(dir.resolve("structure_sets.csv"), StandardCharsets.UTF_8)) {
+                row(w, "structure_set_file", "uid", "patient_id", "series_uid", "image_files", "contour_image_refs",
+                        "contour_images_present", "plans", "fallbacks", "conflicts", "reasons");
+                for (StructureSetLink s : structureSets) {
+                    row(w, s.structureSetFile(), s.uid(), s.patientId(), s.seriesUid(), Integer.toString(s.imageFiles()),
+                            Integer.toString(s.contourImageRefs()), Integer.toString(s.contourImagesPresent()),
+                            Integer.toString(s.plans()),
+                            s.fallbacks().stream().map(f -> f.link() + ":" + f.rule()).collect(Collectors.joining(";")),
+                            s.conflicts().stream().map(c -> c.type().name()).collect(Collectors.joining(";")),
+                            String.join(";", s.reasons()));
                 }
             }
             try (Writer w = Files.newBufferedWriter(dir.resolve("orphans.csv"), StandardCharsets.UTF_8)) {

@@ -113,7 +113,8 @@ final class Linker {
     }
 
     /** The result of linking every plan. */
-    record Result(List<PlanBundle> bundles, List<Orphan> orphans) {
+    record Result(List<PlanBundle> bundles, List<StructureSetLink> structureSets, List<Conflict> archiveConflicts,
+                  List<Orphan> orphans) {
     }
 
     Result link() {
@@ -125,7 +126,9 @@ final class Linker {
         for (IndexedFile p : plans) {
             bundles.add(linkPlan(p, plansBySop.get(p.sopInstance())));
         }
-        return new Result(bundles, orphans());
+        List<StructureSetLink> links = structureSetLinks();
+        // series of unused structure sets are not "used" by a plan: orphans are computed from plan links only
+        return new Result(bundles, links, archiveConflicts(), orphans());
     }
 
     /** Collects the fallbacks, conflicts and reasons of one plan. */
@@ -338,13 +341,19 @@ final class Linker {
         return "CT".equals(series.get(0).modality());
     }
 
-    private List<IndexedFile> linkSeries(IndexedFile plan, IndexedFile rs, Ctx ctx) {
-        List<IndexedFile> chosen;
-        if (rs == null) {
-            chosen = seriesFallback(plan, "no structure set linked", ctx);
-        } else {
+    /** A structure set's series link, computed once and shared by the plans that use it. */
+    private record SeriesLink(List<IndexedFile> files, int contourRefs, int contourPresent, Ctx ctx) {
+    }
+
+    private final Map<String, SeriesLink> seriesLinks = new HashMap<>();
+    private final Map<String, Integer> plansPerStructureSet = new HashMap<>();
+
+    private SeriesLink seriesLink(IndexedFile rs) {
+        return seriesLinks.computeIfAbsent(rs.path(), k -> {
+            Ctx ctx = new Ctx();
             Set<String> contour = new LinkedHashSet<>(rs.refs(RefKind.CONTOUR_IMAGE));
             List<String> refs = new ArrayList<>(new LinkedHashSet<>(rs.refs(RefKind.SERIES)));
+            List<IndexedFile> chosen;
             if (refs.isEmpty()) {
                 chosen = seriesByContourImages(rs, contour, ctx);
                 if (chosen == null) {
@@ -353,19 +362,55 @@ final class Linker {
             } else {
                 chosen = seriesByReference(rs, refs, contour, ctx);
             }
-            if (!chosen.isEmpty() && !contour.isEmpty()) {
+            int present = 0;
+            if (!chosen.isEmpty()) {
+                Set<String> rsFrames = frames(rs);
+                String frame = chosen.get(0).frameOfReference();
+                if (!rsFrames.isEmpty() && frame != null && !rsFrames.contains(frame)) {
+                    ctx.conflict(Conflict.Type.FRAME_OF_REFERENCE_MISMATCH, "structure set's frame of reference "
+                            + rsFrames + " differs from its image series' " + frame + "; linked by the series reference",
+                            List.of(rs.path(), chosen.get(0).path()));
+                }
                 Set<String> have = chosen.stream().map(IndexedFile::sopInstance).collect(Collectors.toSet());
-                long missing = contour.stream().filter(u -> !have.contains(u)).count();
-                if (missing > 0) {
-                    ctx.reasons.add(missing + " of " + contour.size()
+                present = (int) contour.stream().filter(have::contains).count();
+                if (present < contour.size()) {
+                    ctx.reasons.add((contour.size() - present) + " of " + contour.size()
                             + " contour image references are not in the linked series");
                 }
+            } else if (ctx.reasons.stream().noneMatch(r -> r.contains("image series"))) {
+                ctx.reasons.add("no image series");
             }
+            return new SeriesLink(chosen, contour.size(), present, ctx);
+        });
+    }
+
+    private List<IndexedFile> linkSeries(IndexedFile plan, IndexedFile rs, Ctx ctx) {
+        if (rs != null) {
+            plansPerStructureSet.merge(rs.path(), 1, Integer::sum);
+            SeriesLink link = seriesLink(rs);
+            ctx.fallbacks.addAll(link.ctx().fallbacks);
+            ctx.conflicts.addAll(link.ctx().conflicts);
+            ctx.reasons.addAll(link.ctx().reasons);
+            return link.files();
         }
+        List<IndexedFile> chosen = seriesFallback(plan, "no structure set linked", ctx);
         if (chosen.isEmpty() && ctx.reasons.stream().noneMatch(r -> r.contains("image series"))) {
             ctx.reasons.add("no image series");
         }
         return chosen;
+    }
+
+    /** Every structure set's series link, in path order. */
+    private List<StructureSetLink> structureSetLinks() {
+        List<StructureSetLink> out = new ArrayList<>();
+        for (IndexedFile rs : structs) {
+            SeriesLink l = seriesLink(rs);
+            out.add(new StructureSetLink(rs.path(), rs.sopInstance(), rs.patientId(),
+                    l.files().isEmpty() ? null : l.files().get(0).seriesUid(), l.files().size(), l.contourRefs(),
+                    l.contourPresent(), plansPerStructureSet.getOrDefault(rs.path(), 0), l.ctx().fallbacks,
+                    l.ctx().conflicts, l.ctx().reasons));
+        }
+        return out;
     }
 
     private List<IndexedFile> seriesByReference(IndexedFile rs, List<String> refs, Set<String> contour, Ctx ctx) {
@@ -644,6 +689,24 @@ final class Linker {
     private static String types(Map<String, List<IndexedFile>> byType) {
         return byType.entrySet().stream().map(e -> e.getValue().size() + " " + e.getKey())
                 .collect(Collectors.joining(", "));
+    }
+
+    /** Archive-wide: SOP Instance UIDs carried with different content, Series Instance UIDs shared by distinct series. */
+    private List<Conflict> archiveConflicts() {
+        List<Conflict> out = new ArrayList<>();
+        bySop.entrySet().stream().filter(e -> e.getValue().size() > 1).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.add(new Conflict(Conflict.Type.DUPLICATE_SOP_UID, "SOP Instance UID " + e.getKey()
+                        + " is carried by " + e.getValue().size() + " files with different content",
+                        e.getValue().stream().map(IndexedFile::path).toList())));
+        imagesBySeries.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            List<List<IndexedFile>> groups = distinctSeries(e.getValue());
+            if (groups.size() > 1) {
+                out.add(new Conflict(Conflict.Type.DUPLICATE_SERIES_UID, "Series Instance UID " + e.getKey()
+                        + " is shared by " + groups.size() + " distinct series (patient, study or frame of reference differ)",
+                        groups.stream().map(g -> g.get(0).path()).toList()));
+            }
+        });
+        return out;
     }
 
     // ---- orphans ----

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 DumpCommand.class,
+                IndexCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -63,6 +63,10 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
     public void writeJson(Path file) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
             mapper.writeValue(file.toFile(), this);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write linkage report " + file, e);

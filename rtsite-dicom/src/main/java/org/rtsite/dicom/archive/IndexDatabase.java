@@ -231,7 +231,7 @@ final class IndexDatabase implements AutoCloseable {
         }
     }
 
-    /** Streams every file row with its references (DICOM and not) to {@code sink}, in path order. */
+    /** Streams every file row with its references (DICOM and not) to {@code sink}, in table order. */
     void forEachFile(Consumer<IndexedFile> sink) {
         try (Statement s = conn.createStatement()) {
             Map<Long, Map<RefKind, List<String>>> refs = new HashMap<>();
@@ -244,7 +244,7 @@ final class IndexDatabase implements AutoCloseable {
             }
             try (ResultSet rs = s.executeQuery("SELECT id, path, size, mtime, status, reason, has_meta, sop_class,"
                     + " sop_instance, modality, patient_id, study_uid, series_uid, frame_of_reference, instance_number,"
-                    + " slice_position, dose_summation_type, dose_grid, fractions, content_key FROM files ORDER BY path")) {
+                    + " slice_position, dose_summation_type, dose_grid, fractions, content_key FROM files")) {
                 while (rs.next()) {
                     long id = rs.getLong(1);
                     int n = rs.getInt(15);

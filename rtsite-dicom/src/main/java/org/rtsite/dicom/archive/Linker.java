@@ -327,14 +327,22 @@ final class Linker {
 
     // ---- image series ----
 
-    /** Files of one series UID split into distinct series (patient, study, frame of reference). */
-    private static List<List<IndexedFile>> distinctSeries(List<IndexedFile> files) {
-        Map<String, List<IndexedFile>> groups = new LinkedHashMap<>();
-        for (IndexedFile f : files) {
-            groups.computeIfAbsent(f.patientId() + "|" + f.studyUid() + "|" + f.frameOfReference(),
-                    k -> new ArrayList<>()).add(f);
-        }
-        return new ArrayList<>(groups.values());
+    private record SeriesKey(String patient, String study, String frame) {
+    }
+
+    private final Map<String, List<List<IndexedFile>>> distinct = new HashMap<>();
+
+    /** Files of one series UID split into distinct series (patient, study, frame of reference); computed once per UID. */
+    private List<List<IndexedFile>> distinctSeries(List<IndexedFile> files) {
+        String uid = files.get(0).seriesUid();
+        return distinct.computeIfAbsent(uid, k -> {
+            Map<SeriesKey, List<IndexedFile>> groups = new LinkedHashMap<>();
+            for (IndexedFile f : files) {
+                groups.computeIfAbsent(new SeriesKey(f.patientId(), f.studyUid(), f.frameOfReference()),
+                        x -> new ArrayList<>()).add(f);
+            }
+            return List.copyOf(groups.values());
+        });
     }
 
     private static boolean isCt(List<IndexedFile> series) {
@@ -495,30 +503,56 @@ final class Linker {
         return ordered(hit.get(0), ctx);
     }
 
-    /** Image series on the object's frame of reference, else in its study (same patient); CT preferred. */
-    private List<IndexedFile> seriesFallback(IndexedFile from, String why, Ctx ctx) {
-        Set<String> fromFrames = frames(from);
-        List<List<IndexedFile>> byFrame = new ArrayList<>();
-        List<List<IndexedFile>> byStudy = new ArrayList<>();
+    private Map<String, List<List<IndexedFile>>> seriesByFrame;
+    private Map<String, List<List<IndexedFile>>> seriesByStudy;
+
+    /** Distinct image series indexed by frame of reference and by study, built on first use. */
+    private void indexSeries() {
+        if (seriesByFrame != null) {
+            return;
+        }
+        seriesByFrame = new HashMap<>();
+        seriesByStudy = new HashMap<>();
         for (List<IndexedFile> files : imagesBySeries.values()) {
             for (List<IndexedFile> g : distinctSeries(files)) {
                 IndexedFile f = g.get(0);
-                if (!samePatient(from, f)) {
-                    continue;
+                if (f.frameOfReference() != null) {
+                    seriesByFrame.computeIfAbsent(f.frameOfReference(), k -> new ArrayList<>()).add(g);
                 }
-                if (f.frameOfReference() != null && fromFrames.contains(f.frameOfReference())) {
+                if (f.studyUid() != null) {
+                    seriesByStudy.computeIfAbsent(f.studyUid(), k -> new ArrayList<>()).add(g);
+                }
+            }
+        }
+    }
+
+    /** Image series on the object's frame of reference, else in its study (same patient); CT preferred. */
+    private List<IndexedFile> seriesFallback(IndexedFile from, String why, Ctx ctx) {
+        indexSeries();
+        Set<String> fromFrames = frames(from);
+        Set<List<IndexedFile>> byFrame = new LinkedHashSet<>();
+        List<List<IndexedFile>> byStudy = new ArrayList<>();
+        for (String fr : fromFrames) {
+            for (List<IndexedFile> g : seriesByFrame.getOrDefault(fr, List.of())) {
+                if (samePatient(from, g.get(0))) {
                     byFrame.add(g);
-                } else if (from.studyUid() != null && from.studyUid().equals(f.studyUid())) {
+                }
+            }
+        }
+        if (from.studyUid() != null) {
+            for (List<IndexedFile> g : seriesByStudy.getOrDefault(from.studyUid(), List.of())) {
+                if (samePatient(from, g.get(0)) && !byFrame.contains(g)) {
                     byStudy.add(g);
                 }
             }
         }
-        for (List<List<IndexedFile>> cands : List.of(byFrame, byStudy)) {
-            String rule = cands == byFrame ? "FRAME_OF_REFERENCE" : "STUDY";
+        List<List<IndexedFile>> frameList = new ArrayList<>(byFrame);
+        for (List<List<IndexedFile>> cands : List.of(frameList, byStudy)) {
+            String rule = cands == frameList ? "FRAME_OF_REFERENCE" : "STUDY";
             List<List<IndexedFile>> pick = cands.size() > 1 ? cands.stream().filter(Linker::isCt).toList() : cands;
             if (pick.size() == 1) {
                 ctx.fallbacks.add(new Fallback("CT_SERIES", rule, why + "; matched series " + pick.get(0).get(0).seriesUid()
-                        + " on " + (cands == byFrame ? "frame of reference " + fromFrames : "study " + from.studyUid())));
+                        + " on " + (cands == frameList ? "frame of reference " + fromFrames : "study " + from.studyUid())));
                 return ordered(pick.get(0), ctx);
             }
             if (cands.size() > 1) {
@@ -553,6 +587,8 @@ final class Linker {
 
     // ---- dose ----
 
+    private Map<String, List<IndexedFile>> unreferencedDosesByFrame;
+
     private DoseChoice linkDoses(IndexedFile plan, boolean planDuplicated, Ctx ctx) {
         List<IndexedFile> accepted = new ArrayList<>();
         List<IndexedFile> referencing = dosesByPlanRef.getOrDefault(plan.sopInstance(), List.of());
@@ -575,8 +611,16 @@ final class Linker {
         }
         if (referencing.isEmpty() && plan.frameOfReference() != null) {
             // doses without any plan reference, on this plan's frame of reference
-            List<IndexedFile> cands = doses.stream().filter(d -> d.refs(RefKind.PLAN).isEmpty() && samePatient(plan, d)
-                    && plan.frameOfReference().equals(d.frameOfReference())).toList();
+            if (unreferencedDosesByFrame == null) {
+                unreferencedDosesByFrame = new HashMap<>();
+                for (IndexedFile d : doses) {
+                    if (d.refs(RefKind.PLAN).isEmpty() && d.frameOfReference() != null) {
+                        unreferencedDosesByFrame.computeIfAbsent(d.frameOfReference(), k -> new ArrayList<>()).add(d);
+                    }
+                }
+            }
+            List<IndexedFile> cands = unreferencedDosesByFrame.getOrDefault(plan.frameOfReference(), List.of()).stream()
+                    .filter(d -> samePatient(plan, d)).toList();
             if (!cands.isEmpty()) {
                 List<IndexedFile> rivals = plansByFrame.getOrDefault(plan.frameOfReference(), List.of()).stream()
                         .filter(p -> samePatient(p, plan)).toList();

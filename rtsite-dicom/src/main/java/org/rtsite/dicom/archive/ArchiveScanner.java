@@ -250,7 +250,7 @@ final class ArchiveScanner {
                 seen.get(), read.get(), gone.size());
         ScanStats stats = new ScanStats(seen.get(), read.get(), unchanged.get(), gone.size(), notDicom.get(),
                 unreadable.get(), elapsed);
-        LOG.info("indexed {}: {}", prefixes, stats);
+        LOG.debug("indexed {}: {}", prefixes, stats);
         return stats;
     }
 

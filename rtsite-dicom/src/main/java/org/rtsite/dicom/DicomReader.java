@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads DICOM Part 10 files, with or without preamble and file meta group, in implicit VR little
@@ -20,7 +21,8 @@ import java.util.zip.InflaterInputStream;
  *
  * <p>Options (immutable; each {@code with…} returns a new reader):
  * <ul>
- *   <li>{@link #stopBeforePixelData()}: header-only, stops at (7FE0,0010) without reading it;</li>
+ *   <li>{@link #stopBeforePixelData()}: header-only, stops at (7FE0,0008/0009/0010), the (float) pixel
+ *       data, without reading it;</li>
  *   <li>{@link #onlyTags(int...)}: keep only these top-level elements (values of others are skipped,
  *       reading stops after the highest), for fast indexing;</li>
  *   <li>{@link #includePrivate()}: keep private (odd group) elements, skipped by default.</li>
@@ -128,7 +130,6 @@ public final class DicomReader {
         private DicomInput in;
         private final String source;
         private boolean implicit;
-        private int bitsAllocated = 16;
 
         Parser(DicomInput in) {
             this.in = in;
@@ -164,12 +165,43 @@ public final class DicomReader {
             }
             implicit = TransferSyntax.isImplicitVr(ts);
             in.bigEndian = TransferSyntax.isBigEndian(ts);
+            if (!in.bigEndian && !TransferSyntax.isDeflated(ts)) {
+                correctVrEncoding(ts);
+            }
+            Inflater inflater = null;
             if (TransferSyntax.isDeflated(ts)) {
-                in = new DicomInput(new InflaterInputStream(in.rest(), new Inflater(true), 16 * 1024), -1,
+                inflater = new Inflater(true);
+                in = new DicomInput(new InflaterInputStream(in.rest(), inflater, 16 * 1024), -1,
                         source + " (inflated)", 64 * 1024);
             }
-            DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true);
-            return new DicomFile(source, preamble, meta, ts, data);
+            try {
+                DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true);
+                return new DicomFile(source, preamble, meta, ts, data);
+            } finally {
+                if (inflater != null) {
+                    inflater.end(); // native zlib memory; the caller closes the file itself
+                }
+            }
+        }
+
+        /**
+         * Real files sometimes declare one VR encoding in the meta group and use the other (pydicom
+         * and dcmtk detect this too): look at the first data set element and follow the data.
+         */
+        private void correctVrEncoding(String ts) {
+            if (in.peekAvailable(6) < 6) {
+                return;
+            }
+            int tag = peekTag();
+            VR vr = VR.of(in.peekByte(4), in.peekByte(5));
+            VR known = DataDictionary.lookup(tag) == null ? null : DataDictionary.vrOf(tag);
+            boolean looksExplicit = vr != null && (known == null || known == vr || vr == VR.UN);
+            if (implicit == looksExplicit) {
+                LoggerFactory.getLogger(DicomReader.class).warn("{}: transfer syntax {} says {} VR but the data set is"
+                        + " encoded with {} VR; reading it as encoded", source, ts, implicit ? "implicit" : "explicit",
+                        looksExplicit ? "explicit" : "implicit");
+                implicit = !looksExplicit;
+            }
         }
 
         private DicomDataset readMeta() {
@@ -224,7 +256,6 @@ public final class DicomReader {
             List<DicomElement> list = new ArrayList<>();
             Charset cs = inherited;
             int lastTag = 0;
-            boolean first = true;
             while (true) {
                 if (end != UNDEFINED) {
                     long p = in.position();
@@ -259,22 +290,16 @@ public final class DicomReader {
                     break;
                 }
                 if (top) {
-                    if (stopBeforePixelData && Integer.compareUnsigned(tag, Tag.PixelData) >= 0) {
+                    if (stopBeforePixelData && Integer.compareUnsigned(tag, Tag.FloatPixelData) >= 0) {
                         break;
                     }
                     if (onlyTags != null && Integer.compareUnsigned(tag, onlyTags[onlyTags.length - 1]) > 0) {
                         break;
                     }
                 }
-                if (!first && Integer.compareUnsigned(tag, lastTag) <= 0 && tag != 0) {
-                    // Out of order is tolerated (some writers do it) but a repeat of the same tag is kept once.
-                    if (tag == lastTag) {
-                        org.slf4j.LoggerFactory.getLogger(DicomReader.class).debug("{}: repeated tag {} at {}",
-                                source, Tag.toString(tag), in.position());
-                    }
-                }
+                // Out-of-order tags are tolerated (some writers do it): the list is sorted at the end,
+                // and a repeated tag is kept once.
                 DicomElement e = readElement(depth, cs, top);
-                first = false;
                 lastTag = tag;
                 if (e != null) {
                     if (e.tag() == Tag.SpecificCharacterSet) {
@@ -351,6 +376,26 @@ public final class DicomReader {
                 }
             }
             boolean keep = !top || wanted(tag);
+            if (vr == VR.UN && !implicit && !Tag.isPrivate(tag) && length != 0xFFFFFFFFL) {
+                // Some writers label known elements UN in explicit VR files (pydicom's RLE test dose
+                // does); like pydicom, give them the dictionary's VR so that typed access works.
+                VR known = DataDictionary.vrOf(tag);
+                if (known == VR.SQ) {
+                    boolean wasBig = in.bigEndian;
+                    implicit = true; // PS3.5 6.2.2: a UN sequence is encoded in implicit VR little endian
+                    in.bigEndian = false;
+                    try {
+                        List<DicomDataset> items = readItems(tag, length, depth + 1, cs);
+                        return keep ? DicomElement.ofSequence(tag, items, at) : null;
+                    } finally {
+                        implicit = false;
+                        in.bigEndian = wasBig;
+                    }
+                }
+                if (known != VR.UN) {
+                    vr = known;
+                }
+            }
             if (tag == Tag.PixelData && length == 0xFFFFFFFFL) {
                 List<byte[]> fragments = readFragments(tag, keep);
                 return keep ? DicomElement.ofFragments(tag, vr == VR.UN ? VR.OB : vr, fragments, at) : null;
@@ -378,12 +423,9 @@ public final class DicomReader {
             }
             byte[] value = in.read(length, tag);
             if (in.bigEndian && vr.unitSize() > 1) {
-                // Big endian pixel data is ordered by its Bits Allocated, not by the OW word size.
-                int unit = tag == Tag.PixelData && vr == VR.OW && bitsAllocated > 16 ? bitsAllocated / 8 : vr.unitSize();
-                swap(value, unit);
-            }
-            if (top && tag == Tag.BitsAllocated && value.length >= 2 && vr == VR.US) {
-                bitsAllocated = (value[0] & 0xFF) | (value[1] & 0xFF) << 8;
+                // PS3.5 6.2: OW swaps within 16-bit words, whatever Bits Allocated says (as dcmtk does;
+                // pydicom instead swaps 32-bit pixels whole, see docs/dicom.md).
+                swap(value, vr.unitSize());
             }
             return DicomElement.ofValue(tag, vr, value, at);
         }

@@ -110,6 +110,10 @@ public final class PixelData {
                         + v.length + " bytes but " + numberOfFrames + " frame(s) of " + rows + "x" + columns + "x"
                         + samplesPerPixel + " at " + bitsAllocated + " bits need " + need);
             }
+            if (bitsAllocated == 1 && numberOfFrames > 1 && ((long) rows * columns * samplesPerPixel) % 8 != 0) {
+                throw new DicomFormatException(file.source(), element.offset(), element.tag(),
+                        "1-bit frames that do not end on a byte boundary are not supported");
+            }
             byte[] out = new byte[len];
             System.arraycopy(v, index * len, out, 0, len);
             return out;
@@ -127,6 +131,25 @@ public final class PixelData {
                     + " decodes to " + out.length + " bytes, expected " + len);
         }
         return out.length == len ? out : java.util.Arrays.copyOf(out, len);
+    }
+
+    /**
+     * Frame {@code index} as a read-only little endian buffer: for native pixel data a view of the
+     * element's bytes (no copy, for bulk volume loading), else the decoded frame.
+     */
+    public ByteBuffer frameBuffer(int index) {
+        if (element.isEncapsulated() || bitsAllocated == 1) {
+            return ByteBuffer.wrap(frame(index)).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if (index < 0 || index >= numberOfFrames) {
+            throw new IndexOutOfBoundsException("frame " + index + " of " + numberOfFrames + " in " + file.source());
+        }
+        int len = frameLength();
+        byte[] v = element.rawValue();
+        if ((long) len * numberOfFrames > v.length) {
+            frame(index); // throws the explanatory DicomFormatException
+        }
+        return ByteBuffer.wrap(v, index * len, len).slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The compressed bytes of one frame, from its fragments. */

@@ -136,9 +136,17 @@ class MutationProperties {
 
     @Test
     void unmutatedSeedsRead() {
+        int read = 0;
         for (int i = 0; i < FILES.size(); i++) {
-            exercise(FILES.get(i), "seed" + i, false);
-            exercise(FILES.get(i), "seed" + i, true);
+            for (boolean stream : new boolean[] {false, true}) {
+                try {
+                    exercise(FILES.get(i), "seed" + i, stream);
+                    read++;
+                } catch (UnsupportedTransferSyntaxException e) {
+                    assertEquals(TransferSyntax.JPEG_LS_LOSSLESS, e.transferSyntaxUid()); // the one undecodable seed
+                }
+            }
         }
+        assertEquals(2 * FILES.size() - 2, read);
     }
 }

@@ -92,8 +92,14 @@ class PublicRtCorpusTest {
         DicomFile rle = DicomFile.read(TestFiles.publicRt("pydicom_rt/rtdose_rle.dcm"));
         for (int i = 0; i < 15; i++) {
             byte[] expected = le.pixelData().frame(i);
-            assertArrayEquals(expected, be.pixelData().frame(i), "big endian frame " + i);
             assertArrayEquals(expected, rle.pixelData().frame(i), "RLE frame " + i);
+            // pydicom wrote this file swapping each 32-bit dose value whole; PS3.5 (and dcmtk) swap OW
+            // within 16-bit words. Read by the standard's rule, its words come out in swapped order.
+            byte[] bigEndian = be.pixelData().frame(i);
+            for (int k = 0; k < bigEndian.length; k += 4) {
+                assertArrayEquals(new byte[] {expected[k], expected[k + 1], expected[k + 2], expected[k + 3]},
+                        new byte[] {bigEndian[k + 2], bigEndian[k + 3], bigEndian[k], bigEndian[k + 1]}, "frame " + i);
+            }
         }
         assertArrayEquals(le.dataset().getDoubles(Tag.GridFrameOffsetVector), be.dataset().getDoubles(Tag.GridFrameOffsetVector));
         assertEquals(le.dataset().getDouble(Tag.DoseGridScaling, 0), be.dataset().getDouble(Tag.DoseGridScaling, 1));
@@ -180,5 +186,42 @@ class PublicRtCorpusTest {
         assertEquals("GY", f.dataset().getString(Tag.DoseUnits));
         assertEquals("1.2.246.352.71.5.320687012.24189.20090603083342",
                 f.dataset().getItem(Tag.ReferencedRTPlanSequence).getString(Tag.ReferencedSOPInstanceUID));
+    }
+
+    @Test
+    void elementsLabelledUnknownGetTheirDictionaryVr() {
+        DicomDataset implicit = DicomFile.read(TestFiles.publicRt("pydicom_rt/rtdose.dcm")).dataset();
+        DicomDataset rle = DicomFile.read(TestFiles.publicRt("pydicom_rt/rtdose_rle.dcm")).dataset();
+        assertTrue(rle.elements().stream().noneMatch(e -> e.vr() == VR.UN), "UN left in " + rle.elements());
+        assertEquals(implicit.toBuilder().remove(Tag.PixelData).build(), rle.toBuilder().remove(Tag.PixelData).build());
+        assertEquals(implicit.requireDouble(Tag.DoseGridScaling), rle.requireDouble(Tag.DoseGridScaling));
+    }
+
+    /**
+     * The full catalogue, including the doses not copied into the test resources, where the
+     * shared data folder exists (developer machines; -Drtsite.publicRt=DIR elsewhere).
+     */
+    @Test
+    void everyFileOfTheSharedCatalogueWhenPresent() throws java.io.IOException {
+        Path root = Path.of(System.getProperty("rtsite.publicRt", "/work/shared/data/public-rt"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(root), root + " not present");
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(root)) {
+            files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+        }
+        assertEquals(35, files.size()); // the MANIFEST's six folders
+        for (Path p : files) {
+            if (p.getFileName().toString().equals("rtplan_truncated.dcm")) {
+                assertThrows(DicomFormatException.class, () -> DicomFile.read(p));
+                continue;
+            }
+            DicomFile f = DicomFile.read(p);
+            if (f.dataset().contains(Tag.PixelData)) {
+                PixelData pd = f.pixelData();
+                for (int i = 0; i < pd.numberOfFrames(); i++) {
+                    assertEquals(pd.frameLength(), pd.frame(i).length);
+                }
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 SegevalCommand.class,
                 DumpCommand.class,
                 RtCommand.class,
+                IndexCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 QuickstartCommand.class,
+                EvaluateCommand.class,
+                SegevalCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

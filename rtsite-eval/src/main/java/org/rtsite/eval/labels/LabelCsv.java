@@ -1,0 +1,90 @@
+package org.rtsite.eval.labels;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.region.Region;
+import org.rtsite.eval.report.Csv;
+
+/**
+ * Reads label tables: a header row naming {@code plan_id} and {@code regions} (or {@code labels}),
+ * optionally {@code rule}; regions within a cell are separated by {@code ;} or {@code |}, most
+ * important first; an empty cell means "no label".
+ */
+public final class LabelCsv {
+
+    private LabelCsv() {
+    }
+
+    public static List<PlanLabels> read(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(in, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read label table " + file, e);
+        }
+    }
+
+    static List<PlanLabels> read(BufferedReader in, String source) throws IOException {
+        String headerLine = in.readLine();
+        if (headerLine == null) {
+            throw new InvalidInputException("label table " + source + " is empty (expected a header with plan_id,regions)");
+        }
+        List<String> header = Csv.parseLine(headerLine.replace("\uFEFF", ""), source, 1);
+        int id = column(header, source, true, "plan_id", "plan", "id");
+        int regions = column(header, source, true, "regions", "labels", "label");
+        int rule = column(header, source, false, "rule");
+        List<PlanLabels> plans = new ArrayList<>();
+        String line;
+        int lineNo = 1;
+        while ((line = in.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> cells = Csv.parseLine(line, source, lineNo);
+            if (cells.size() <= Math.max(id, regions)) {
+                throw new InvalidInputException(source + " line " + lineNo + ": expected at least "
+                        + (Math.max(id, regions) + 1) + " columns, got " + cells.size());
+            }
+            List<Region> list = new ArrayList<>();
+            for (String name : cells.get(regions).split("[;|]")) {
+                if (!name.isBlank()) {
+                    try {
+                        list.add(Region.parse(name)); // the one place where region names are read
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidInputException(source + " line " + lineNo + ": " + e.getMessage());
+                    }
+                }
+            }
+            String r = rule >= 0 && rule < cells.size() ? cells.get(rule).trim() : "";
+            try {
+                plans.add(new PlanLabels(cells.get(id).trim(), list, r));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(source + " line " + lineNo + ": " + e.getMessage());
+            }
+        }
+        return plans;
+    }
+
+    private static int column(List<String> header, String source, boolean required, String... names) {
+        for (int c = 0; c < header.size(); c++) {
+            String h = header.get(c).trim().toLowerCase(Locale.ROOT);
+            for (String n : names) {
+                if (h.equals(n)) {
+                    return c;
+                }
+            }
+        }
+        if (required) {
+            throw new InvalidInputException("label table " + source + " has no '" + names[0] + "' column; header is " + header);
+        }
+        return -1;
+    }
+}

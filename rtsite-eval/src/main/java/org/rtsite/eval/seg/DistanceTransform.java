@@ -1,0 +1,197 @@
+package org.rtsite.eval.seg;
+
+/**
+ * Exact squared Euclidean distance transform with anisotropic spacing, linear in the number of
+ * voxels: one 1-D pass per axis, each the lower envelope of parabolas of Felzenszwalb and
+ * Huttenlocher (2012). Distances are in millimetres squared; voxels with no feature anywhere in the
+ * volume get {@link Float#POSITIVE_INFINITY}.
+ */
+public final class DistanceTransform {
+
+    private DistanceTransform() {
+    }
+
+    /**
+     * @param feature one byte per voxel, i fastest; non-zero marks a feature voxel
+     * @return squared distance (mm²) from every voxel centre to the nearest feature voxel centre
+     */
+    public static float[] squared(byte[] feature, int nx, int ny, int nz, double dx, double dy, double dz) {
+        return squared(feature, nx, ny, nz, dx, dy, dz, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #squared(byte[], int, int, int, double, double, double)}, but distances beyond
+     * {@code capMm} come out as {@link Float#POSITIVE_INFINITY}. Every distance up to the cap is
+     * exact (each partial sum along the three passes is at most the total), and the passes skip
+     * infinite voxels, so a cap a little above the distances of interest saves most of the work
+     * on large, thin surfaces.
+     */
+    public static float[] squared(byte[] feature, int nx, int ny, int nz, double dx, double dy, double dz, double capMm) {
+        double cap2 = capMm * capMm;
+        int n = nx * ny * nz;
+        if (feature.length != n) {
+            throw new IllegalArgumentException("feature array has " + feature.length + " voxels, box " + nx + "×" + ny + "×" + nz + " needs " + n);
+        }
+        float[] d = new float[n];
+        int longest = Math.max(nx, Math.max(ny, nz));
+
+        // x: distance to the nearest feature in the row, two sweeps
+        for (int row = 0; row < ny * nz; row++) {
+            int base = row * nx;
+            int last = -1;
+            for (int i = 0; i < nx; i++) {
+                if (feature[base + i] != 0) {
+                    last = i;
+                }
+                float s = last < 0 ? Float.POSITIVE_INFINITY : sq((i - last) * dx);
+                d[base + i] = s > cap2 ? Float.POSITIVE_INFINITY : s;
+            }
+            last = -1;
+            for (int i = nx - 1; i >= 0; i--) {
+                if (feature[base + i] != 0) {
+                    last = i;
+                }
+                if (last >= 0) {
+                    float s = sq((last - i) * dx);
+                    if (s < d[base + i] && s <= cap2) {
+                        d[base + i] = s;
+                    }
+                }
+            }
+        }
+        // y, then z: lower envelope of parabolas along each line. Lines are processed in blocks of
+        // BLOCK neighbours so that every gather and scatter reads BLOCK contiguous floats: a
+        // line-by-line walk down a strided axis would miss the cache on every voxel.
+        Work w = new Work(longest, cap2);
+        if (ny > 1) {
+            w.prepare(ny, dy * dy);
+            for (int k = 0; k < nz; k++) {
+                passBlocks(d, nx * ny * k, nx, nx, ny, w);
+            }
+        }
+        if (nz > 1) {
+            w.prepare(nz, dz * dz);
+            passBlocks(d, 0, nx * ny, nx * ny, nz, w);
+        }
+        return d;
+    }
+
+    private static final int BLOCK = 32;
+
+    /** Scratch space of one transform, reused by every line. */
+    private static final class Work {
+        final float[] block;
+        final double[] sq;
+        final double[] fv;
+        final double[] z;
+        final int[] v;
+        final double cap2;
+        double s2;
+
+        Work(int longest, double cap2) {
+            this.cap2 = cap2;
+            block = new float[BLOCK * longest];
+            sq = new double[longest];
+            fv = new double[longest];
+            z = new double[longest + 1];
+            v = new int[longest];
+        }
+
+        void prepare(int len, double s2) {
+            this.s2 = s2;
+            for (int q = 0; q < len; q++) {
+                sq[q] = s2 * q * q;
+            }
+        }
+    }
+
+    /**
+     * Transforms {@code count} lines starting at {@code base + c} (c = 0..count−1), each of
+     * {@code len} voxels {@code stride} apart.
+     */
+    private static void passBlocks(float[] d, int base, int count, int stride, int len, Work w) {
+        float[] block = w.block;
+        for (int c0 = 0; c0 < count; c0 += BLOCK) {
+            int width = Math.min(BLOCK, count - c0);
+            boolean any = false;
+            for (int q = 0; q < len; q++) {
+                int src = base + c0 + q * stride;
+                for (int c = 0; c < width; c++) {
+                    float x = d[src + c];
+                    block[c * len + q] = x;
+                    any |= x != Float.POSITIVE_INFINITY;
+                }
+            }
+            if (!any) {
+                continue; // nothing within the cap in these lines: they stay infinite
+            }
+            for (int c = 0; c < width; c++) {
+                envelope(block, c * len, len, w);
+            }
+            for (int q = 0; q < len; q++) {
+                int dst = base + c0 + q * stride;
+                for (int c = 0; c < width; c++) {
+                    d[dst + c] = block[c * len + q];
+                }
+            }
+        }
+    }
+
+    private static float sq(double x) {
+        return (float) (x * x);
+    }
+
+    /**
+     * In place on a[off, off + len): a[q] ← min_p a[p] + s2·(q − p)², skipping infinite a[p]. An
+     * all-infinite line stays infinite.
+     */
+    static void envelope(float[] a, int off, int len, Work w) {
+        double[] sq = w.sq;
+        double[] fv = w.fv;
+        double[] z = w.z;
+        int[] v = w.v;
+        double twoS2 = 2 * w.s2;
+        int k = -1;
+        for (int q = 0; q < len; q++) {
+            double fq = a[off + q];
+            if (fq == Double.POSITIVE_INFINITY) { // a float +∞ widens to a double +∞
+                continue;
+            }
+            double gq = fq + sq[q];
+            if (k < 0) {
+                k = 0;
+                v[0] = q;
+                fv[0] = fq;
+                z[0] = Double.NEGATIVE_INFINITY;
+                continue;
+            }
+            while (true) {
+                int p = v[k];
+                double s = (gq - (fv[k] + sq[p])) / (twoS2 * (q - p));
+                if (s <= z[k]) {
+                    k--; // z[0] is −∞, so k never drops below 0 here
+                } else {
+                    k++;
+                    v[k] = q;
+                    fv[k] = fq;
+                    z[k] = s;
+                    break;
+                }
+            }
+        }
+        if (k < 0) {
+            return;
+        }
+        int j = 0;
+        double s2 = w.s2;
+        double cap2 = w.cap2;
+        for (int q = 0; q < len; q++) {
+            while (j < k && z[j + 1] < q) {
+                j++;
+            }
+            int dq = q - v[j];
+            double val = fv[j] + s2 * dq * dq;
+            a[off + q] = val > cap2 ? Float.POSITIVE_INFINITY : (float) val;
+        }
+    }
+}

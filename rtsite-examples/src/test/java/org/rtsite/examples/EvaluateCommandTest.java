@@ -1,0 +1,58 @@
+package org.rtsite.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import picocli.CommandLine;
+
+class EvaluateCommandTest {
+
+    @TempDir
+    Path dir;
+
+    static int run(StringWriter out, StringWriter err, String... args) {
+        CommandLine cl = new CommandLine(new RtsiteCli());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void evaluatesLabelTablesAndWritesTheReport() throws Exception {
+        Path pred = dir.resolve("pred.csv");
+        Path exp = dir.resolve("expert.csv");
+        Files.writeString(pred, "plan_id,regions,rule\nA,\"Thorax;Abdomen\",V85_OVERLAP\nB,Pelvis,V85_RANK\nC,H&N,HN_LANDMARK\nD,,NONE\n");
+        Files.writeString(exp, "plan_id,regions\nA,Thorax|Abdomen\nB,Abdomen;Pelvis\nC,Head and Neck\nD,Cranial\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = run(out, err, "evaluate", "-p", pred.toString(), "-e", exp.toString(), "-o", dir.resolve("out").toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(out.toString().contains("Exact    2/4 =  50.0 %"), out.toString());
+        assertTrue(out.toString().contains("Top-1    2/4"), out.toString());
+        Path html = dir.resolve("out/label-report.html");
+        Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(html.toFile());
+        assertEquals("rtsite label accuracy", d.getElementsByTagName("h1").item(0).getTextContent());
+        String mism = Files.readString(dir.resolve("out/label-mismatches.csv"));
+        assertTrue(mism.contains("B,Pelvis,Abdomen;Pelvis,V85_RANK,false,false,false"), mism);
+        assertTrue(mism.contains("D,,Cranial,NONE,false,false,false"), mism);
+    }
+
+    @Test
+    void aBadRegionNameIsReportedWithFileAndLine() throws Exception {
+        Path pred = dir.resolve("pred.csv");
+        Files.writeString(pred, "plan_id,regions\nA,Thorax\nB,Thorx\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = run(out, err, "evaluate", "-p", pred.toString(), "-e", pred.toString(), "-o", dir.resolve("out").toString());
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("pred.csv line 3") && err.toString().contains("'Thorx'"), err.toString());
+    }
+}

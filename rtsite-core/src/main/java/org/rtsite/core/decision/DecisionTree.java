@@ -25,9 +25,16 @@ public final class DecisionTree {
     public static final String BRAIN = "brain";
 
     private final ClassifierConfig config;
+    private final DecisionPolicy policy;
 
     public DecisionTree(ClassifierConfig config) {
+        this(config, DecisionPolicy.defaults());
+    }
+
+    /** A tree with another landmark choice or without the V50 step (calibration, docs/beyond.md). */
+    public DecisionTree(ClassifierConfig config, DecisionPolicy policy) {
         this.config = config;
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /** Labels, the rule that fired and the trace. */
@@ -66,10 +73,39 @@ public final class DecisionTree {
             }
             trace.add(new TraceStep(Rule.CRANIAL_DICE, false, why + "; brain dice85 "
                     + (brain == null ? "n/a (no brain)" : f(brain.dice85())) + " <= " + config.brainDiceThreshold()));
-            Double ref = landmarks.c7TopZ() != null ? landmarks.c7TopZ() : landmarks.thyroidTopZ();
-            String refName = landmarks.c7TopZ() != null ? "C7" : "thyroid";
-            if (ref == null) {
-                trace.add(new TraceStep(Rule.HN_LANDMARK, false, "neither C7 nor thyroid in the cropped CT"));
+            Double c7 = landmarks.c7TopZ(), thyroid = landmarks.thyroidTopZ();
+            Double ref;
+            String refName;
+            switch (policy.landmark()) {
+                case THYROID_THEN_C7 -> {
+                    ref = thyroid != null ? thyroid : c7;
+                    refName = thyroid != null ? "thyroid" : "C7";
+                }
+                case C7_ONLY -> {
+                    ref = c7;
+                    refName = "C7";
+                }
+                case THYROID_ONLY -> {
+                    ref = thyroid;
+                    refName = "thyroid";
+                }
+                case NONE -> {
+                    ref = null;
+                    refName = null;
+                }
+                default -> {
+                    ref = c7 != null ? c7 : thyroid;
+                    refName = c7 != null ? "C7" : "thyroid";
+                }
+            }
+            if (policy.landmark() == DecisionPolicy.Landmark.NONE) {
+                trace.add(new TraceStep(Rule.HN_LANDMARK, false, "landmark rule off (policy)"));
+            } else if (ref == null) {
+                trace.add(new TraceStep(Rule.HN_LANDMARK, false, policy.landmark() == DecisionPolicy.Landmark.C7_THEN_THYROID
+                        || policy.landmark() == DecisionPolicy.Landmark.THYROID_THEN_C7
+                        ? "neither C7 nor thyroid in the cropped CT"
+                        : "no " + (policy.landmark() == DecisionPolicy.Landmark.C7_ONLY ? "C7" : "thyroid")
+                        + " in the cropped CT (landmark " + policy.landmark() + ")"));
             } else if (com85.z() > ref) {
                 trace.add(new TraceStep(Rule.HN_LANDMARK, true, "CoM85 z " + f(com85.z()) + " mm is superior to "
                         + refName + " top z " + f(ref) + " mm"));
@@ -84,13 +120,17 @@ public final class DecisionTree {
             return new Decision(r85, Rule.V85_OVERLAP, trace);
         }
         trace.add(new TraceStep(Rule.V85_OVERLAP, false, "R85 is empty"));
-        List<Region> r50 = rank(organs, OrganMetrics::score50);
-        if (!r50.isEmpty()) {
+        List<Region> r50 = policy.useV50() ? rank(organs, OrganMetrics::score50) : List.of();
+        if (!policy.useV50()) {
+            trace.add(new TraceStep(Rule.V50_OVERLAP, false, "V50 step off (policy)"));
+        } else if (!r50.isEmpty()) {
             trace.add(new TraceStep(Rule.V50_OVERLAP, true, "labels = R50 "
                     + describeRanking(organs, OrganMetrics::score50)));
             return new Decision(r50, Rule.V50_OVERLAP, trace);
         }
-        trace.add(new TraceStep(Rule.V50_OVERLAP, false, "no organ has V50 score > " + tau));
+        if (policy.useV50()) {
+            trace.add(new TraceStep(Rule.V50_OVERLAP, false, "no organ has V50 score > " + tau));
+        }
         Optional<ProximityHit> hit = proximity.get();
         if (hit.isPresent()) {
             ProximityHit h = hit.get();

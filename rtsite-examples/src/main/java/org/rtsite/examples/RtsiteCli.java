@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 QuickstartCommand.class,
                 EvaluateCommand.class,
                 SegevalCommand.class,
+                CalibrateCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

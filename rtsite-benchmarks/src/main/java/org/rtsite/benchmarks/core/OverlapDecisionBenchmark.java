@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,17 +11,18 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rtsite.core.ClassifierConfig;
 import org.rtsite.core.decision.DecisionTree;
-import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.overlap.CpuOverlapBackend;
 import org.rtsite.core.overlap.IsodoseBox;
 import org.rtsite.core.overlap.OverlapCounts;
+import org.rtsite.core.phantom.SyntheticBoxes;
 import org.rtsite.core.phantom.TotalSegmentatorLabels;
 import org.rtsite.core.region.DictionaryEntry;
 import org.rtsite.core.region.RegionDictionary;
@@ -47,6 +47,10 @@ public class OverlapDecisionBenchmark {
     static final String[] TASKS = {TotalSegmentatorLabels.TOTAL, TotalSegmentatorLabels.HEAD_GLANDS_CAVITIES,
             TotalSegmentatorLabels.APPENDICULAR_BONES};
 
+    /** Organ size scale: 1 labels ≈ 21 % of the three maps' voxels, 2 labels ≈ half (see docs). */
+    @Param({"1.0", "2.0"})
+    public double organScale;
+
     IsodoseBox box;
     final CpuOverlapBackend cpu = new CpuOverlapBackend();
     final DecisionTree tree = new DecisionTree(ClassifierConfig.defaults());
@@ -56,7 +60,15 @@ public class OverlapDecisionBenchmark {
 
     @Setup
     public void setUp() {
-        box = makeBox(200, 200, 80, 42);
+        box = SyntheticBoxes.clinical(200, 200, 80, 42, organScale);
+        long labelled = 0;
+        for (byte[] map : box.labelMaps()) {
+            for (byte b : map) {
+                labelled += b != 0 ? 1 : 0;
+            }
+        }
+        System.out.println("organ scale " + organScale + ": " + labelled + " labelled of "
+                + 3L * box.grid().voxelCount() + " map voxels");
         organCount = 0;
         for (String t : TASKS) {
             organCount += TotalSegmentatorLabels.of(t).size();
@@ -66,42 +78,6 @@ public class OverlapDecisionBenchmark {
         if (!a.sameCounts(b, 1e-9)) {
             throw new IllegalStateException("one-pass and naive counts differ");
         }
-    }
-
-    /** Ellipsoidal organs of every label of the three tasks, and a Gaussian dose filling the box. */
-    static IsodoseBox makeBox(int nx, int ny, int nz, long seed) {
-        Random rnd = new Random(seed);
-        ImageGrid g = new ImageGrid(nx, ny, nz, 1, 1, 2.5, new Vec3(-100, -100, -100), Vec3.X, Vec3.Y, Vec3.Z);
-        int n = g.voxelCount();
-        List<byte[]> maps = new ArrayList<>();
-        for (String task : TASKS) {
-            byte[] labels = new byte[n];
-            for (int label : TotalSegmentatorLabels.of(task).keySet()) {
-                int ci = rnd.nextInt(nx), cj = rnd.nextInt(ny), ck = rnd.nextInt(nz);
-                int ri = 5 + rnd.nextInt(35), rj = 5 + rnd.nextInt(35), rk = 2 + rnd.nextInt(15);
-                for (int k = Math.max(0, ck - rk); k < Math.min(nz, ck + rk + 1); k++) {
-                    for (int j = Math.max(0, cj - rj); j < Math.min(ny, cj + rj + 1); j++) {
-                        for (int i = Math.max(0, ci - ri); i < Math.min(nx, ci + ri + 1); i++) {
-                            double di = (double) (i - ci) / ri, dj = (double) (j - cj) / rj, dk = (double) (k - ck) / rk;
-                            if (di * di + dj * dj + dk * dk <= 1) {
-                                labels[g.index(i, j, k)] = (byte) label;
-                            }
-                        }
-                    }
-                }
-            }
-            maps.add(labels);
-        }
-        float[] dose = new float[n];
-        for (int k = 0, idx = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                for (int i = 0; i < nx; i++, idx++) {
-                    double di = (i - nx / 2.0) / (nx / 2.0), dj = (j - ny / 2.0) / (ny / 2.0), dk = (k - nz / 2.0) / (nz / 2.0);
-                    dose[idx] = (float) (60 * Math.exp(-(di * di + dj * dj + dk * dk) / 1.2));
-                }
-            }
-        }
-        return new IsodoseBox(g, dose, 0.85f * 60, 0.5f * 60, maps, List.of());
     }
 
     @Benchmark

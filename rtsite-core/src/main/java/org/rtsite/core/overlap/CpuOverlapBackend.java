@@ -60,7 +60,7 @@ public final class CpuOverlapBackend implements OverlapBackend {
                 double rowDose = 0, rowDoseI = 0;
                 for (int i = 0; i < nx; i++) {
                     float d = dose[row + i];
-                    int c = d >= l85 ? 2 : (d >= l50 ? 1 : 0);
+                    int c = (d >= l50 ? 1 : 0) + (d >= l85 ? 1 : 0);
                     cls[i] = (byte) c;
                     if (c == 2) {
                         rowCount85++;
@@ -86,33 +86,43 @@ public final class CpuOverlapBackend implements OverlapBackend {
                     int[] h = hist[m];
                     byte[] labels = maps.get(m);
                     int i = 0;
-                    // Background is most of most maps: skip it eight voxels at a time and
-                    // recover its counts by subtraction at the end.
+                    // Background is most of most maps: skip it eight voxels at a time. Within a word
+                    // that holds an organ every voxel is counted without a branch; the background
+                    // bins are never read but recovered by subtraction at the end.
                     for (; i + 8 <= nx; i += 8) {
-                        if ((long) LONGS.get(labels, row + i) == 0L) {
+                        int p = row + i;
+                        if ((long) LONGS.get(labels, p) == 0L) {
                             continue;
                         }
-                        for (int b = 0; b < 8; b++) {
-                            int label = labels[row + i + b] & 0xFF;
-                            if (label != 0) {
-                                h[((b & 1) * HALF) + ((label << 2) | cls[i + b])]++;
-                            }
-                        }
+                        h[((labels[p] & 0xFF) << 2) | cls[i]]++;
+                        h[HALF + (((labels[p + 1] & 0xFF) << 2) | cls[i + 1])]++;
+                        h[((labels[p + 2] & 0xFF) << 2) | cls[i + 2]]++;
+                        h[HALF + (((labels[p + 3] & 0xFF) << 2) | cls[i + 3])]++;
+                        h[((labels[p + 4] & 0xFF) << 2) | cls[i + 4]]++;
+                        h[HALF + (((labels[p + 5] & 0xFF) << 2) | cls[i + 5])]++;
+                        h[((labels[p + 6] & 0xFF) << 2) | cls[i + 6]]++;
+                        h[HALF + (((labels[p + 7] & 0xFF) << 2) | cls[i + 7])]++;
                     }
                     for (; i < nx; i++) {
-                        int label = labels[row + i] & 0xFF;
-                        if (label != 0) {
-                            h[(label << 2) | cls[i]]++;
-                        }
+                        h[((labels[row + i] & 0xFF) << 2) | cls[i]]++;
                     }
                 }
                 for (int m = 0; m < nMasks; m++) {
                     long[] bits = masks.get(m);
                     long[] mh = maskHist[m];
-                    for (int i = 0; i < nx; i++) {
+                    // Jump from set bit to set bit; an empty rest of a word is skipped at once.
+                    int i = 0;
+                    while (i < nx) {
                         int idx = row + i;
-                        if ((bits[idx >>> 6] & (1L << idx)) != 0) {
+                        long w = bits[idx >>> 6] >>> (idx & 63);
+                        if (w == 0) {
+                            i += 64 - (idx & 63);
+                            continue;
+                        }
+                        i += Long.numberOfTrailingZeros(w);
+                        if (i < nx) {
                             mh[cls[i]]++;
+                            i++;
                         }
                     }
                 }

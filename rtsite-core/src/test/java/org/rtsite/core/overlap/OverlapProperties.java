@@ -7,11 +7,9 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
-import org.rtsite.core.geometry.ImageGrid;
-import org.rtsite.core.geometry.Vec3;
+import org.rtsite.core.phantom.SyntheticBoxes;
 import org.rtsite.core.result.OrganMetrics;
 import org.rtsite.core.result.OrganRole;
 import org.rtsite.core.volume.BinaryMask;
@@ -19,43 +17,8 @@ import org.rtsite.core.volume.BinaryMask;
 /** Invariants of the overlap counts, scores and Dice on random isodose boxes. */
 class OverlapProperties {
 
-    /** A random box: blobby dose, two label maps with few labels, two masks. */
-    static IsodoseBox randomBox(long seed) {
-        Random rnd = new Random(seed);
-        int nx = 3 + rnd.nextInt(20), ny = 1 + rnd.nextInt(12), nz = 1 + rnd.nextInt(8);
-        ImageGrid g = ImageGrid.axial(nx, ny, nz, 1, 1, 1, Vec3.ZERO);
-        int n = g.voxelCount();
-        float[] dose = new float[n];
-        double ci = rnd.nextDouble() * nx, cj = rnd.nextDouble() * ny, ck = rnd.nextDouble() * nz;
-        for (int k = 0, idx = 0; k < nz; k++) {
-            for (int j = 0; j < ny; j++) {
-                for (int i = 0; i < nx; i++, idx++) {
-                    double r2 = (i - ci) * (i - ci) + (j - cj) * (j - cj) + (k - ck) * (k - ck);
-                    dose[idx] = (float) (60 * Math.exp(-r2 / 30) + rnd.nextDouble());
-                }
-            }
-        }
-        byte[] a = new byte[n], b = new byte[n];
-        long[] m1 = BinaryMask.bitsFor(g), m2 = BinaryMask.bitsFor(g);
-        for (int idx = 0; idx < n; idx++) {
-            a[idx] = (byte) (rnd.nextInt(4) == 0 ? 0 : 1 + rnd.nextInt(5));
-            b[idx] = (byte) (rnd.nextInt(3) == 0 ? 200 + rnd.nextInt(56) : 0);
-            if (rnd.nextBoolean()) {
-                BinaryMask.set(m1, idx);
-            }
-            if (rnd.nextInt(5) == 0) {
-                BinaryMask.set(m2, idx);
-            }
-        }
-        float max = 0;
-        for (float d : dose) {
-            max = Math.max(max, d);
-        }
-        return new IsodoseBox(g, dose, 0.85f * max, 0.5f * max, List.of(a, b), List.of(m1, m2));
-    }
-
     static Gen<IsodoseBox> boxes() {
-        return integers().all().map(s -> randomBox(s));
+        return integers().all().map(s -> SyntheticBoxes.random(s));
     }
 
     private final OverlapBackend cpu = new CpuOverlapBackend();

@@ -24,7 +24,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-p", "--predicted"}, required = true, description = "predicted labels CSV (plan_id,regions[,rule])")
+    @Option(names = {"-p", "--predicted"}, required = true,
+            description = "predicted labels: a CSV (plan_id,regions[,rule]) or a folder of rtsite result JSON files (PLAN_ID.json)")
     Path predicted;
 
     @Option(names = {"-e", "--expert"}, required = true, description = "expert labels CSV (plan_id,regions)")
@@ -39,7 +40,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            LabelEvaluation ev = LabelEvaluation.evaluate(LabelCsv.read(predicted), LabelCsv.read(expert));
+            LabelEvaluation ev = LabelEvaluation.evaluate(LabelCsv.readPredictions(predicted), LabelCsv.read(expert));
             Path html = LabelReport.write(ev, out, title);
             var o = spec.commandLine().getOut();
             o.println(line("Exact", ev.exact()));

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.eval.report.Csv;
 import org.rtsite.eval.report.SegmentationReport;
 import org.rtsite.eval.seg.NiftiFolderSource;
@@ -51,6 +52,10 @@ public final class SegevalCommand implements Callable<Integer> {
     @Option(names = {"-n", "--names"}, description = "name mapping CSV (name,canonical), e.g. Bladder,urinary_bladder")
     Path names;
 
+    @Option(names = "--no-aliases", description = "match structure names exactly (and through --names), "
+            + "not through the region dictionary's names and aliases")
+    boolean noAliases;
+
     @Option(names = "--reference-region", defaultValue = "bbox:10",
             description = "voxels counted for specificity: 'grid' or 'bbox:MARGIN_MM' (default: ${DEFAULT-VALUE})")
     String referenceRegion;
@@ -71,8 +76,11 @@ public final class SegevalCommand implements Callable<Integer> {
                 throw new InvalidInputException("--reference-region: " + e.getMessage());
             }
             Map<Integer, String> labelNames = labels == null ? Map.of() : readLabels(labels);
-            SegmentationEvaluator evaluator = new SegmentationEvaluator(
-                    names == null ? StructureNames.EXACT : StructureNames.read(names), region);
+            StructureNames structureNames = names == null ? StructureNames.EXACT : StructureNames.read(names);
+            if (!noAliases) {
+                structureNames = structureNames.withDictionary(RegionDictionary.defaults());
+            }
+            SegmentationEvaluator evaluator = new SegmentationEvaluator(structureNames, region);
             List<String> lines = Files.readAllLines(cases, StandardCharsets.UTF_8);
             if (lines.isEmpty()) {
                 throw new InvalidInputException("cases file " + cases + " is empty");

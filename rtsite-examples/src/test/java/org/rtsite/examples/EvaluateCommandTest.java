@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.core.SiteClassifier;
+import org.rtsite.core.phantom.PhantomScene;
+import org.rtsite.core.result.SiteResultJson;
 import org.w3c.dom.Document;
 import picocli.CommandLine;
 
@@ -43,6 +46,24 @@ class EvaluateCommandTest {
         String mism = Files.readString(dir.resolve("out/label-mismatches.csv"));
         assertTrue(mism.contains("B,Pelvis,Abdomen;Pelvis,V85_RANK,false,false,false"), mism);
         assertTrue(mism.contains("D,,Cranial,NONE,false,false,false"), mism);
+    }
+
+    @Test
+    void readsRtsiteResultFilesAsPredictions() throws Exception {
+        Path results = Files.createDirectories(dir.resolve("results"));
+        SiteClassifier classifier = SiteClassifier.builder().backend("cpu").build();
+        for (PhantomScene scene : new PhantomScene[] {PhantomScene.PROSTATE, PhantomScene.LUNG_SBRT}) {
+            Files.writeString(results.resolve(scene.name() + ".json"),
+                    SiteResultJson.write(classifier.classify(scene.build().withMasks())));
+        }
+        Path exp = dir.resolve("expert.csv");
+        Files.writeString(exp, "plan_id,regions\nPROSTATE,Pelvis\nLUNG_SBRT,Thorax\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = run(out, err, "evaluate", "-p", results.toString(), "-e", exp.toString(), "-o", dir.resolve("out").toString());
+        assertEquals(0, code, err.toString());
+        String summary = Files.readString(dir.resolve("out/label-summary.csv"));
+        assertTrue(summary.contains("top1,2,2,1.000000"), summary + out);
     }
 
     @Test

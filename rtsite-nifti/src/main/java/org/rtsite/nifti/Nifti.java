@@ -170,7 +170,15 @@ public final class Nifti {
             double c = h.quaternC();
             double d = h.quaternD();
             double a = 1 - (b * b + c * c + d * d);
-            a = a < 1e-7 ? 0 : Math.sqrt(a); // as nifti1_io: a tiny negative is rounding, a = 0 then
+            if (a < 1e-7) { // as nifti1_io: a 180° rotation stored with rounding; renormalize (b, c, d)
+                double norm = Math.sqrt(b * b + c * c + d * d);
+                b /= norm;
+                c /= norm;
+                d /= norm;
+                a = 0;
+            } else {
+                a = Math.sqrt(a);
+            }
             double[][] r = {
                 {a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
                 {2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)},

@@ -78,15 +78,18 @@ class NiftiRoundTripTest {
 
     @Test
     void qformAloneCarriesTheSameGrid() throws IOException {
-        ImageGrid g = obliqueFlipped();
-        Path p = dir.resolve("q.nii");
-        Nifti.write(p, g, new byte[g.voxelCount()]);
-        byte[] bytes = Files.readAllBytes(p);
-        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(254, (short) 0); // drop the sform
-        Files.write(p, bytes);
-        NiftiImage img = Nifti.read(p);
-        assertEquals(0, img.header().sformCode());
-        assertTrue(img.grid().sameGeometry(g, 1e-3), img.grid() + " vs " + g);
+        // a plain DICOM axial grid is a 180° rotation about z in RAS: quaternion a = 0
+        ImageGrid axial = ImageGrid.axial(6, 5, 4, 0.9, 0.9, 3, new Vec3(-200, -180, -50));
+        for (ImageGrid g : new ImageGrid[] {obliqueFlipped(), axial}) {
+            Path p = dir.resolve("q.nii");
+            Nifti.write(p, g, new byte[g.voxelCount()]);
+            byte[] bytes = Files.readAllBytes(p);
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(254, (short) 0); // drop the sform
+            Files.write(p, bytes);
+            NiftiImage img = Nifti.read(p);
+            assertEquals(0, img.header().sformCode());
+            assertTrue(img.grid().sameGeometry(g, 1e-3), img.grid() + " vs " + g);
+        }
     }
 
     @Test

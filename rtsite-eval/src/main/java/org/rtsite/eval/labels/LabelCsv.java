@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.result.SiteResult;
+import org.rtsite.core.result.SiteResultJson;
 import org.rtsite.core.region.Region;
 import org.rtsite.eval.report.Csv;
 
@@ -21,6 +23,38 @@ import org.rtsite.eval.report.Csv;
 public final class LabelCsv {
 
     private LabelCsv() {
+    }
+
+    /**
+     * Predictions from rtsite's own per-plan results: every {@code *.json} site result in
+     * {@code folder}, the plan id being the file name without {@code .json}; labels and rule as
+     * the classifier decided them.
+     */
+    public static List<PlanLabels> readResults(Path folder) {
+        List<PlanLabels> plans = new ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                String name = f.getFileName().toString();
+                SiteResult r;
+                try {
+                    r = SiteResultJson.read(Files.readString(f, StandardCharsets.UTF_8));
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException("result file " + f + ": " + e.getMessage());
+                }
+                plans.add(new PlanLabels(name.substring(0, name.length() - 5), r.labels(), r.rule().name()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list result folder " + folder, e);
+        }
+        if (plans.isEmpty()) {
+            throw new InvalidInputException("result folder " + folder + " holds no .json site result");
+        }
+        return plans;
+    }
+
+    /** A label CSV, or a folder of rtsite result JSON files ({@link #readResults}). */
+    public static List<PlanLabels> readPredictions(Path fileOrFolder) {
+        return Files.isDirectory(fileOrFolder) ? readResults(fileOrFolder) : read(fileOrFolder);
     }
 
     public static List<PlanLabels> read(Path file) {

@@ -17,6 +17,7 @@ public final class OrganMasksSource implements SegmentationSource {
     private final String description;
     private final Map<String, Object> byName = new LinkedHashMap<>(); // LabelMap+label as int[]{map, label} or BinaryMask
     private final OrganMasks masks;
+    private final Map<Integer, int[][]> ranges = new java.util.HashMap<>();
 
     public OrganMasksSource(String description, OrganMasks masks) {
         this.description = description;
@@ -72,11 +73,46 @@ public final class OrganMasksSource implements SegmentationSource {
         byte label = (byte) ref[1];
         byte[] labels = map.labels();
         long[] bits = BinaryMask.bitsFor(map.grid());
-        for (int x = 0; x < labels.length; x++) {
+        int[] range = sliceRanges(ref[0])[ref[1]];
+        int plane = map.grid().nx() * map.grid().ny();
+        for (int x = range[0] * plane, end = (range[1] + 1) * plane; x < end; x++) {
             if (labels[x] == label) {
                 BinaryMask.set(bits, x);
             }
         }
         return Optional.of(new BinaryMask(structure, map.grid(), bits));
+    }
+
+    /**
+     * Per label of one map, the first and last slice holding it ({1, 0} when absent), found in one
+     * pass so that extracting each of a hundred structures scans only its own slices.
+     */
+    private int[][] sliceRanges(int mapIndex) {
+        int[][] r = ranges.get(mapIndex);
+        if (r == null) {
+            LabelMap map = masks.labelMaps().get(mapIndex);
+            r = new int[LabelMap.MAX_LABEL + 1][];
+            for (int l = 0; l <= LabelMap.MAX_LABEL; l++) {
+                r[l] = new int[] {1, 0};
+            }
+            byte[] labels = map.labels();
+            int plane = map.grid().nx() * map.grid().ny();
+            for (int k = 0; k < map.grid().nz(); k++) {
+                boolean[] seen = new boolean[LabelMap.MAX_LABEL + 1];
+                for (int x = k * plane, end = x + plane; x < end; x++) {
+                    seen[labels[x] & 0xFF] = true;
+                }
+                for (int l = 1; l <= LabelMap.MAX_LABEL; l++) {
+                    if (seen[l]) {
+                        if (r[l][0] > r[l][1]) {
+                            r[l][0] = k;
+                        }
+                        r[l][1] = k;
+                    }
+                }
+            }
+            ranges.put(mapIndex, r);
+        }
+        return r;
     }
 }

@@ -10,27 +10,50 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.region.DictionaryEntry;
+import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.eval.report.Csv;
 
 /**
- * Maps a source's structure names to the names compared: exact by default, or through a mapping
- * table (CSV {@code name,canonical}; {@code name} matched case-insensitively), e.g.
- * {@code Bladder,urinary_bladder}. The core's region dictionary aliases will plug in here.
+ * Maps a source's structure names to the names compared: first through a mapping table (CSV
+ * {@code name,canonical}; {@code name} matched case-insensitively, e.g.
+ * {@code Bladder,urinary_bladder}), then, if enabled, through the region dictionary's names and
+ * aliases (TG-263 {@code Parotid_L} → {@code parotid_gland_left}); names found in neither are
+ * compared exactly.
  */
 public final class StructureNames {
 
+    /** Exact names only. */
     public static final StructureNames EXACT = new StructureNames(Map.of());
 
     private final Map<String, String> mapping;
+    private final RegionDictionary dictionary;
 
     public StructureNames(Map<String, String> mapping) {
+        this(mapping, null);
+    }
+
+    private StructureNames(Map<String, String> mapping, RegionDictionary dictionary) {
         Map<String, String> m = new HashMap<>();
         mapping.forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), v));
         this.mapping = Map.copyOf(m);
+        this.dictionary = dictionary;
+    }
+
+    /** These names, falling back to the dictionary's canonical names for its names and aliases. */
+    public StructureNames withDictionary(RegionDictionary dictionary) {
+        return new StructureNames(mapping, dictionary);
     }
 
     public String canonical(String name) {
-        return mapping.getOrDefault(name.toLowerCase(Locale.ROOT), name);
+        String mapped = mapping.get(name.toLowerCase(Locale.ROOT));
+        if (mapped != null) {
+            return mapped;
+        }
+        if (dictionary != null) {
+            return dictionary.lookup(name).map(DictionaryEntry::canonical).orElse(name);
+        }
+        return name;
     }
 
     public static StructureNames read(Path csv) {

@@ -1,6 +1,5 @@
 package org.rtsite.eval.seg;
 
-import java.util.function.IntPredicate;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.BinaryMask;
@@ -45,9 +44,5 @@ final class Masks {
             double z = (k - ck) * g.dz();
             return x * x + y * y + z * z <= radiusMm * radiusMm;
         });
-    }
-
-    static IntPredicate unused() {
-        return x -> false;
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
+import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.core.segment.OrganSegmenter;
 import org.rtsite.core.volume.BinaryMask;
 import org.rtsite.core.volume.CtVolume;
@@ -71,6 +72,17 @@ class SegmentationEvaluatorTest {
         assertEquals(Status.MISSING_TEST, by.get("Rectum").status());
         assertEquals(Status.MISSING_REFERENCE, by.get("kidney_cyst_left").status());
         assertEquals(4, rows.size());
+    }
+
+    @Test
+    void theRegionDictionaryAliasesMatchTg263Names() throws IOException {
+        SegmentationEvaluator ev = new SegmentationEvaluator(StructureNames.EXACT.withDictionary(RegionDictionary.defaults()),
+                ReferenceRegion.DEFAULT);
+        Map<String, SegmentationMetrics> by = ev.evaluate("case1", new NiftiFolderSource(clinicalFolder()),
+                OrganMasksSource.of("model", modelOutput())).stream()
+                .collect(Collectors.toMap(SegmentationMetrics::structure, Function.identity()));
+        assertEquals(1.0, by.get("urinary_bladder").dsc(), "Bladder is the dictionary's alias of urinary_bladder");
+        assertEquals(0.9, by.get("prostate").dsc(), 1e-12, "Prostate matches prostate ignoring case");
     }
 
     @Test

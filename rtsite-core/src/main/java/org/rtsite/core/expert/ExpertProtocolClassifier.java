@@ -282,7 +282,7 @@ public final class ExpertProtocolClassifier {
                     for (int ii = 0; ii < nx; ii++) {
                         int i = bi0 + ii;
                         boolean inside = i >= 0 && j >= 0 && i < cropGrid.nx() && j < cropGrid.ny()
-                                && member(masks, unitOf, u, sources, nMaps, mg.index(i, j, k + maskK0));
+                                && member(masks, unit, nMaps, mg.index(i, j, k + maskK0));
                         f[(kk * ny + jj) * nx + ii] = inside ? Double.POSITIVE_INFINITY : 0;
                     }
                 }
@@ -292,7 +292,7 @@ public final class ExpertProtocolClassifier {
                 for (int j = Math.max(b[1], foot.j0()); j <= Math.min(b[4], foot.j1() - 1); j++) {
                     for (int i = Math.max(b[0], foot.i0()); i <= Math.min(b[3], foot.i1() - 1); i++) {
                         float d = dose[((k - foot.k0()) * fny + (j - foot.j0())) * fnx + (i - foot.i0())];
-                        if (d < level85 || !member(masks, unitOf, u, sources, nMaps, mg.index(i, j, k + maskK0))) {
+                        if (d < level85 || !member(masks, unit, nMaps, mg.index(i, j, k + maskK0))) {
                             continue;
                         }
                         double d2 = f[((k - bk0) * ny + (j - bj0)) * nx + (i - bi0)];
@@ -427,10 +427,11 @@ public final class ExpertProtocolClassifier {
         return s < nMaps ? masks.labelMaps().get(s).labels()[idx] & 0xFF : masks.masks().get(s - nMaps).contains(idx) ? 1 : 0;
     }
 
-    private static boolean member(OrganMasks masks, int[][] unitOf, int u, int sources, int nMaps, int idx) {
-        for (int s = 0; s < sources; s++) {
-            int b = bin(masks, s, nMaps, idx);
-            if (b != 0 && unitOf[s][b] == u) {
+    /** Whether voxel idx belongs to the unit: only its own (source, bin) pairs are looked at. */
+    private static boolean member(OrganMasks masks, Unit unit, int nMaps, int idx) {
+        for (int[] m : unit.members()) {
+            if (m[0] < nMaps ? (masks.labelMaps().get(m[0]).labels()[idx] & 0xFF) == m[1]
+                    : masks.masks().get(m[0] - nMaps).contains(idx)) {
                 return true;
             }
         }
@@ -477,28 +478,54 @@ public final class ExpertProtocolClassifier {
             b[u] = new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1, -1, 0};
         }
         ImageGrid g = masks.grid();
+        int nx = g.nx(), plane = g.nx() * g.ny();
+        // The crop is a slab of whole slices: one contiguous index range of every mask.
+        int first = maskK0 * plane, end = (maskK0 + crop.nz()) * plane;
         for (int s = 0; s < sources; s++) {
-            for (int k = 0; k < crop.nz(); k++) {
-                for (int j = 0; j < crop.ny(); j++) {
-                    for (int i = 0; i < crop.nx(); i++) {
-                        int bin = bin(masks, s, nMaps, g.index(i, j, k + maskK0));
-                        int u = bin == 0 ? -1 : unitOf[s][bin];
-                        if (u < 0) {
-                            continue;
+            int[] uo = unitOf[s];
+            boolean any = false;
+            for (int v = 1; v < uo.length; v++) {
+                any |= uo[v] >= 0;
+            }
+            if (!any) {
+                continue;
+            }
+            if (s < nMaps) {
+                byte[] labels = masks.labelMaps().get(s).labels();
+                for (int idx = first; idx < end; idx++) {
+                    int v = labels[idx] & 0xFF;
+                    if (v != 0 && uo[v] >= 0) {
+                        grow(b[uo[v]], idx, first, nx, plane);
+                    }
+                }
+            } else {
+                long[] bits = masks.masks().get(s - nMaps).bits();
+                int[] x = b[uo[1]];
+                for (int w = first >>> 6; w <= (end - 1) >>> 6; w++) {
+                    long word = bits[w];
+                    while (word != 0) {
+                        int idx = (w << 6) + Long.numberOfTrailingZeros(word);
+                        word &= word - 1;
+                        if (idx >= first && idx < end) {
+                            grow(x, idx, first, nx, plane);
                         }
-                        int[] x = b[u];
-                        x[0] = Math.min(x[0], i);
-                        x[1] = Math.min(x[1], j);
-                        x[2] = Math.min(x[2], k);
-                        x[3] = Math.max(x[3], i);
-                        x[4] = Math.max(x[4], j);
-                        x[5] = Math.max(x[5], k);
-                        x[6]++;
                     }
                 }
             }
         }
         return b;
+    }
+
+    private static void grow(int[] x, int idx, int first, int nx, int plane) {
+        int rel = idx - first;
+        int k = rel / plane, r = rel - k * plane, j = r / nx, i = r - j * nx;
+        x[0] = Math.min(x[0], i);
+        x[1] = Math.min(x[1], j);
+        x[2] = Math.min(x[2], k);
+        x[3] = Math.max(x[3], i);
+        x[4] = Math.max(x[4], j);
+        x[5] = Math.max(x[5], k);
+        x[6]++;
     }
 
     private record Hit(String name, Region region, double distanceMm, boolean inPlane) {

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.ClassifierSettings;
@@ -19,11 +20,17 @@ import org.rtsite.core.result.SiteResultJson;
 class CalibrateCommandTest {
 
     @TempDir
+    static Path shared;
+
+    @TempDir
     Path dir;
 
-    /** The 11 phantom scenes classified with the paper's settings, expert labels = the labels §3 gives. */
-    private Path[] writePlans() throws Exception {
-        Path results = Files.createDirectories(dir.resolve("results"));
+    private static Path[] plans;
+
+    /** The 11 phantom scenes classified with the paper's settings, once; expert labels = the labels §3 gives. */
+    @BeforeAll
+    static void writePlans() throws Exception {
+        Path results = Files.createDirectories(shared.resolve("results"));
         StringBuilder csv = new StringBuilder("plan_id,regions\n");
         SiteClassifier classifier = SiteClassifier.builder().backend("cpu").build();
         for (PhantomScene s : PhantomScene.values()) {
@@ -32,14 +39,14 @@ class CalibrateCommandTest {
             csv.append(s.cliName()).append(",\"").append(s.expectedLabels().stream().map(Region::label)
                     .collect(Collectors.joining(";"))).append("\"\n");
         }
-        Path expert = dir.resolve("expert.csv");
+        Path expert = shared.resolve("expert.csv");
         Files.writeString(expert, csv);
-        return new Path[] {results, expert};
+        plans = new Path[] {results, expert};
     }
 
     @Test
     void calibratesStoredResultsAndWritesSettingsTheClassifierLoads() throws Exception {
-        Path[] in = writePlans();
+        Path[] in = plans;
         Path settings = dir.resolve("settings.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -61,8 +68,9 @@ class CalibrateCommandTest {
 
     @Test
     void anExpertPlanWithoutAResultIsNamed() throws Exception {
-        Path[] in = writePlans();
-        Files.writeString(in[1], Files.readString(in[1]) + "P999,Pelvis\n");
+        Path expert = dir.resolve("expert-plus.csv");
+        Files.writeString(expert, Files.readString(plans[1]) + "P999,Pelvis\n");
+        Path[] in = {plans[0], expert};
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = EvaluateCommandTest.run(out, err, "calibrate", "-r", in[0].toString(), "-e", in[1].toString(),

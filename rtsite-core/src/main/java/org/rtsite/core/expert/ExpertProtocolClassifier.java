@@ -135,6 +135,49 @@ public final class ExpertProtocolClassifier {
 
     /** One EDT unit: an organ, or the union of the bowel organs. Sources: label maps, then masks. */
     private record Unit(String name, String source, Region region, boolean bowel, int[][] members) {
+        /** 1 = left femur, 2 = right femur (whose heads the protocol excludes), else 0. */
+        int femurSide() {
+            return name.equals("femur_left") ? 1 : name.equals("femur_right") ? 2 : 0;
+        }
+    }
+
+    /**
+     * Per unit, the patient z above which its voxels do not count: for each femur, the lowest
+     * point of the same side's hip bone in the crop (the other side's when one is missing), so
+     * that the femoral head is excluded (ALGORITHM.md §3); +∞ otherwise.
+     */
+    private double[] femoralHeadLimits(List<Unit> units, double[] lowestZ) {
+        double[] limit = new double[units.size()];
+        Arrays.fill(limit, Double.POSITIVE_INFINITY);
+        if (!separateFemoralHeads) {
+            return limit;
+        }
+        double left = Double.NaN, right = Double.NaN;
+        for (int u = 0; u < units.size(); u++) {
+            if (units.get(u).name().equals("hip_left")) {
+                left = lowestZ[u];
+            } else if (units.get(u).name().equals("hip_right")) {
+                right = lowestZ[u];
+            }
+        }
+        if (Double.isNaN(left)) {
+            left = right;
+        }
+        if (Double.isNaN(right)) {
+            right = left;
+        }
+        for (int u = 0; u < units.size(); u++) {
+            int side = units.get(u).femurSide();
+            if (side != 0 && !Double.isNaN(side == 1 ? left : right)) {
+                limit[u] = side == 1 ? left : right;
+            }
+        }
+        return limit;
+    }
+
+    private static boolean belowLimit(Affine p, double limit, int i, int j, int k) {
+        return limit == Double.POSITIVE_INFINITY
+                || p.get(2, 0) * i + p.get(2, 1) * j + p.get(2, 2) * k + p.get(2, 3) <= limit;
     }
 
     /** Per reported organ (a unit, or one half of the split bowel): V85 overlap, depth, in-plane extents. */
@@ -169,19 +212,17 @@ public final class ExpertProtocolClassifier {
         OrganMasks[] captured = new OrganMasks[1];
         PlanInput run;
         if (in.masks() != null) {
-            OrganMasks m = separateFemoralHeads ? FemoralHeads.split(in.masks(), dictionary) : in.masks();
-            captured[0] = m;
-            run = PlanInput.withMasks(in.ctGrid(), in.dose(), m);
+            captured[0] = in.masks();
+            run = in;
         } else {
             run = PlanInput.withSegmenter(in.ct(), in.dose(), ct -> {
                 OrganMasks m = in.segmenter().segment(ct);
-                if (m != null && separateFemoralHeads) {
-                    m = FemoralHeads.split(m, dictionary);
-                }
                 captured[0] = m;
                 return m;
             });
         }
+        // The paper's tree on the masks as given; the femoral-head rule below applies to the
+        // protocol's measurements only, on the crop (FemoralHeads.split does it for whole masks).
         SiteResult tree = paper.classify(run);
         OrganMasks masks = captured[0];
         ImageGrid ctGrid = in.ctGrid();
@@ -259,7 +300,9 @@ public final class ExpertProtocolClassifier {
         Map<String, Tally> tallies = new LinkedHashMap<>();
         long brainVoxels = 0, brainV85 = 0;
         boolean brainSeen = false;
-        int[][] boxes = boundingBoxes(masks, units, unitOf, crop, maskK0, nMaps, sources);
+        double[] lowestZ = new double[units.size()];
+        int[][] boxes = boundingBoxes(masks, units, unitOf, crop, maskK0, nMaps, sources, p, lowestZ);
+        double[] limit = femoralHeadLimits(units, lowestZ);
         for (int u = 0; u < units.size(); u++) {
             Unit unit = units.get(u);
             if (unit.region() == Region.CRANIAL && BRAIN.equals(unit.name())) {
@@ -282,7 +325,8 @@ public final class ExpertProtocolClassifier {
                     for (int ii = 0; ii < nx; ii++) {
                         int i = bi0 + ii;
                         boolean inside = i >= 0 && j >= 0 && i < cropGrid.nx() && j < cropGrid.ny()
-                                && member(masks, unit, nMaps, mg.index(i, j, k + maskK0));
+                                && member(masks, unit, nMaps, mg.index(i, j, k + maskK0))
+                                && belowLimit(p, limit[u], i, j, k);
                         f[(kk * ny + jj) * nx + ii] = inside ? Double.POSITIVE_INFINITY : 0;
                     }
                 }
@@ -292,7 +336,8 @@ public final class ExpertProtocolClassifier {
                 for (int j = Math.max(b[1], foot.j0()); j <= Math.min(b[4], foot.j1() - 1); j++) {
                     for (int i = Math.max(b[0], foot.i0()); i <= Math.min(b[3], foot.i1() - 1); i++) {
                         float d = dose[((k - foot.k0()) * fny + (j - foot.j0())) * fnx + (i - foot.i0())];
-                        if (d < level85 || !member(masks, unit, nMaps, mg.index(i, j, k + maskK0))) {
+                        if (d < level85 || !member(masks, unit, nMaps, mg.index(i, j, k + maskK0))
+                                || !belowLimit(p, limit[u], i, j, k)) {
                             continue;
                         }
                         double d2 = f[((k - bk0) * ny + (j - bj0)) * nx + (i - bi0)];
@@ -399,7 +444,7 @@ public final class ExpertProtocolClassifier {
                             : "expert protocol: V85 bottom z " + f(zBottom) + " mm is not superior to " + refName
                             + " top z " + f(ref) + " mm"));
                     Hit hit = nearestToMaxDose(masks, units, unitOf, cropGrid, maskK0, nMaps, sources, maxPoint,
-                            tree.landmarks().hipTopZ());
+                            tree.landmarks().hipTopZ(), limit);
                     if (hit != null) {
                         trace.add(new TraceStep(Rule.PROXIMITY, true, "expert protocol: organ closest to the"
                                 + " maximum-dose point " + fmt(maxPoint) + " is " + hit.name() + " (" + hit.region() + ") at "
@@ -472,7 +517,8 @@ public final class ExpertProtocolClassifier {
 
     /** Per unit: bounding box on the crop (i0, j0, k0, i1, j1, k1 inclusive) and voxel count. */
     private static int[][] boundingBoxes(OrganMasks masks, List<Unit> units, int[][] unitOf, IndexBox crop,
-                                         int maskK0, int nMaps, int sources) {
+                                         int maskK0, int nMaps, int sources, Affine p, double[] lowestZ) {
+        Arrays.fill(lowestZ, Double.POSITIVE_INFINITY);
         int[][] b = new int[units.size()][];
         for (int u = 0; u < b.length; u++) {
             b[u] = new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1, -1, 0};
@@ -495,28 +541,35 @@ public final class ExpertProtocolClassifier {
                 for (int idx = first; idx < end; idx++) {
                     int v = labels[idx] & 0xFF;
                     if (v != 0 && uo[v] >= 0) {
-                        grow(b[uo[v]], idx, first, nx, plane);
+                        lowestZ[uo[v]] = Math.min(lowestZ[uo[v]], grow(b[uo[v]], idx, first, nx, plane, p));
                     }
                 }
             } else {
                 long[] bits = masks.masks().get(s - nMaps).bits();
-                int[] x = b[uo[1]];
+                int u = uo[1];
+                int[] x = b[u];
                 for (int w = first >>> 6; w <= (end - 1) >>> 6; w++) {
                     long word = bits[w];
                     while (word != 0) {
                         int idx = (w << 6) + Long.numberOfTrailingZeros(word);
                         word &= word - 1;
                         if (idx >= first && idx < end) {
-                            grow(x, idx, first, nx, plane);
+                            lowestZ[u] = Math.min(lowestZ[u], grow(x, idx, first, nx, plane, p));
                         }
                     }
                 }
             }
         }
+        for (int u = 0; u < lowestZ.length; u++) {
+            if (lowestZ[u] == Double.POSITIVE_INFINITY) {
+                lowestZ[u] = Double.NaN;
+            }
+        }
         return b;
     }
 
-    private static void grow(int[] x, int idx, int first, int nx, int plane) {
+    /** Adds a voxel (crop-relative index) to a bounding box; returns its patient z. */
+    private static double grow(int[] x, int idx, int first, int nx, int plane, Affine p) {
         int rel = idx - first;
         int k = rel / plane, r = rel - k * plane, j = r / nx, i = r - j * nx;
         x[0] = Math.min(x[0], i);
@@ -526,6 +579,7 @@ public final class ExpertProtocolClassifier {
         x[4] = Math.max(x[4], j);
         x[5] = Math.max(x[5], k);
         x[6]++;
+        return p.get(2, 0) * i + p.get(2, 1) * j + p.get(2, 2) * k + p.get(2, 3);
     }
 
     private record Hit(String name, Region region, double distanceMm, boolean inPlane) {
@@ -533,7 +587,7 @@ public final class ExpertProtocolClassifier {
 
     /** The voting organ closest to the maximum-dose point, or null. */
     private static Hit nearestToMaxDose(OrganMasks masks, List<Unit> units, int[][] unitOf, ImageGrid cropGrid,
-                                             int maskK0, int nMaps, int sources, Vec3 point, Double hipTop) {
+                                        int maskK0, int nMaps, int sources, Vec3 point, Double hipTop, double[] limit) {
         Affine p = cropGrid.indexToPatient();
         double halfSlab = 0.5 * (Math.abs(cropGrid.axisI().z()) * cropGrid.dx()
                 + Math.abs(cropGrid.axisJ().z()) * cropGrid.dy() + Math.abs(cropGrid.axisK().z()) * cropGrid.dz()) + 1e-6;
@@ -551,6 +605,9 @@ public final class ExpertProtocolClassifier {
                             continue;
                         }
                         Vec3 v = p.apply(i, j, k);
+                        if (v.z() > limit[u]) {
+                            continue;
+                        }
                         double dx = v.x() - point.x(), dy = v.y() - point.y(), dz = v.z() - point.z();
                         double d2 = dx * dx + dy * dy;
                         if (Math.abs(dz) <= halfSlab && d2 < bestPlane) {

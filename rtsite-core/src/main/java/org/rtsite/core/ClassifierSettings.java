@@ -81,7 +81,7 @@ public record ClassifierSettings(ClassifierConfig config, DecisionPolicy policy)
                     c.has("volumeScope") ? org.rtsite.core.decision.VolumeScope.valueOf(c.get("volumeScope").asText())
                             : d.volumeScope(),
                     number(c, "cropDoseFraction", d.cropDoseFraction(), sourceName),
-                    c.has("cropMarginSlices") ? c.get("cropMarginSlices").asInt() : d.cropMarginSlices(),
+                    (int) integer(c, "cropMarginSlices", d.cropMarginSlices(), sourceName),
                     number(c, "minCropLengthMm", d.minCropLengthMm(), sourceName));
             DecisionPolicy policy = new DecisionPolicy(
                     pn.has("landmark") ? DecisionPolicy.Landmark.valueOf(pn.get("landmark").asText()) : p.landmark(),
@@ -90,6 +90,17 @@ public record ClassifierSettings(ClassifierConfig config, DecisionPolicy policy)
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(sourceName + ": " + e.getMessage());
         }
+    }
+
+    private static long integer(JsonNode node, String field, long fallback, String sourceName) {
+        JsonNode v = node.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.isIntegralNumber()) {
+            throw new InvalidInputException(sourceName + ": config." + field + " must be an integer, got " + v);
+        }
+        return v.asLong();
     }
 
     private static double number(JsonNode node, String field, double fallback, String sourceName) {

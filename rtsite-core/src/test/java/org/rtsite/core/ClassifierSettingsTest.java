@@ -50,6 +50,9 @@ class ClassifierSettingsTest {
         InvalidInputException type = assertThrows(InvalidInputException.class, () ->
                 ClassifierSettings.parse("{\"config\": {\"overlapThreshold\": \"low\"}}", "s.json"));
         assertEquals("s.json: config.overlapThreshold must be a number, got \"low\"", type.getMessage());
+        assertEquals("s.json: config.cropMarginSlices must be an integer, got 2.5", assertThrows(
+                InvalidInputException.class, () -> ClassifierSettings.parse("{\"config\": {\"cropMarginSlices\": 2.5}}",
+                        "s.json")).getMessage());
         InvalidInputException landmark = assertThrows(InvalidInputException.class, () ->
                 ClassifierSettings.parse("{\"policy\": {\"landmark\": \"T1\"}}", "s.json"));
         assertTrue(landmark.getMessage().startsWith("s.json: ") && landmark.getMessage().contains("T1"),

@@ -48,6 +48,8 @@ public final class ExpertProtocolClassifier {
 
     private static final Set<String> BOWEL_PARTS = Set.of("small_bowel", "colon", "duodenum");
     private static final String BRAIN = "brain";
+    /** Penetration depths are exact up to max(4 × threshold, this); deeper ones read as the cap. */
+    static final double MIN_DEPTH_CAP_MM = 20.0;
 
     private final SiteClassifier paper;
     private final RegionDictionary dictionary;
@@ -250,10 +252,12 @@ public final class ExpertProtocolClassifier {
         }
         ImageGrid mg = masks.grid();
         Affine p = cropGrid.indexToPatient();
+        double depthCapMm = Math.max(4 * penetrationMm, MIN_DEPTH_CAP_MM);
 
         // Pass 1 over V85: V85's extent, cross-sections, maximum, and which units it touches.
         int fnx = foot.nx(), fny = foot.ny();
         boolean[] touched = new boolean[units.size()];
+        int[] v85Box = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, -1, -1, -1};
         long[] coronal = new long[cropGrid.ny()];
         long[] sagittal = new long[cropGrid.nx()];
         double zTop = Double.NEGATIVE_INFINITY, zBottom = Double.POSITIVE_INFINITY;
@@ -274,6 +278,12 @@ public final class ExpertProtocolClassifier {
                     }
                     coronal[j]++;
                     sagittal[i]++;
+                    v85Box[0] = Math.min(v85Box[0], i);
+                    v85Box[1] = Math.min(v85Box[1], j);
+                    v85Box[2] = Math.min(v85Box[2], k);
+                    v85Box[3] = Math.max(v85Box[3], i);
+                    v85Box[4] = Math.max(v85Box[4], j);
+                    v85Box[5] = Math.max(v85Box[5], k);
                     double z = p.get(2, 0) * i + p.get(2, 1) * j + p.get(2, 2) * k + p.get(2, 3);
                     zTop = Math.max(zTop, z);
                     zBottom = Math.min(zBottom, z);
@@ -312,7 +322,14 @@ public final class ExpertProtocolClassifier {
             if (!touched[u]) {
                 continue;
             }
-            int[] b = boxes[u];
+            // Only distances up to the cap are needed exactly: the transform runs on the organ's box
+            // cut to V85's box grown by the cap (voxels left out can only make depths read larger,
+            // and only where the true depth is at least the cap).
+            int[] ob = boxes[u];
+            int gi = (int) Math.ceil(depthCapMm / cropGrid.dx()), gj = (int) Math.ceil(depthCapMm / cropGrid.dy()),
+                    gk = (int) Math.ceil(depthCapMm / cropGrid.dz());
+            int[] b = {Math.max(ob[0], v85Box[0] - gi), Math.max(ob[1], v85Box[1] - gj), Math.max(ob[2], v85Box[2] - gk),
+                    Math.min(ob[3], v85Box[3] + gi), Math.min(ob[4], v85Box[4] + gj), Math.min(ob[5], v85Box[5] + gk)};
             // One voxel of margin; in-plane margins beyond the grid count as outside the organ,
             // margins beyond the crop's ends repeat the end slice: the organ goes on past the crop.
             int bi0 = b[0] - 1, bj0 = b[1] - 1, bk0 = b[2] - 1, bi1 = b[3] + 1, bj1 = b[4] + 1, bk1 = b[5] + 1;
@@ -366,10 +383,10 @@ public final class ExpertProtocolClassifier {
         Map<Region, int[]> extent = new EnumMap<>(Region.class);
         Map<Region, Double> deepest = new EnumMap<>(Region.class);
         for (Tally t : tallies.values()) {
-            double depth = Math.sqrt(t.depth2);
+            double depth = Math.min(Math.sqrt(t.depth2), depthCapMm);
             // A hair of tolerance: n voxels deep must read as n × spacing even after rounding.
             boolean pen = depth >= penetrationMm - 1e-9;
-            penetrations.add(new OrganPenetration(t.name, t.source, t.region, t.v85, depth, pen));
+            penetrations.add(new OrganPenetration(t.name, t.source, t.region, t.v85, depth, depth >= depthCapMm, pen));
             int[] e = extent.computeIfAbsent(t.region, r -> new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE,
                     Integer.MAX_VALUE, -1, -1, -1});
             e[0] = Math.min(e[0], t.i0);
@@ -644,7 +661,7 @@ public final class ExpertProtocolClassifier {
     private static String describe(List<OrganPenetration> ps) {
         List<String> parts = new ArrayList<>();
         for (OrganPenetration o : ps) {
-            parts.add(o.name() + " " + f(o.depthMm()) + " mm (" + o.region().label() + ")");
+            parts.add(o.name() + " " + (o.atLeast() ? ">= " : "") + f(o.depthMm()) + " mm (" + o.region().label() + ")");
         }
         return parts.toString();
     }

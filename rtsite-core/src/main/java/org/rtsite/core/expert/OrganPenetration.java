@@ -12,9 +12,10 @@ import org.rtsite.core.region.Region;
  * @param source     the label map's task, the mask's name, or {@code bowel_split}
  * @param region     the region it votes for
  * @param v85Voxels  |V85 ∩ organ|
- * @param depthMm    the penetration depth
+ * @param depthMm    the penetration depth; exact up to the cap (max(4 × threshold, 20 mm)), else the cap
+ * @param atLeast    true when depthMm is the cap: the organ is penetrated at least that deep
  * @param penetrated depthMm ≥ the protocol's threshold
  */
 public record OrganPenetration(String name, String source, Region region, long v85Voxels, double depthMm,
-                               boolean penetrated) {
+                               boolean atLeast, boolean penetrated) {
 }

@@ -84,9 +84,29 @@ class ExpertProtocolClassifierTest {
         assertEquals(new RegionLength(Region.THORAX, 40.0, true), r.lengths().get(0));
         assertEquals(new RegionLength(Region.ABDOMEN, 20.0, true), r.lengths().get(1));
         assertEquals(8000, organ(r, "liver").v85Voxels());
+        assertFalse(organ(r, "liver").atLeast());
         assertEquals(2560, organ(r, "lung_lower_lobe_right").v85Voxels());
         // Deepest liver voxels: x = 15 mm, 15 mm from the lung (x = 30) and 16 mm from outside the grid (x = -1).
         assertEquals(15.0, organ(r, "liver").depthMm(), 1e-9);
+    }
+
+    /** Depths are exact up to the cap (max(4 × 5 mm, 20 mm)); a deeper one reads as "at least 20 mm". */
+    @Test
+    void depthsBeyondTheCapReadAsAtLeastTheCap() {
+        BoxScene s = new BoxScene(80, 80, 80, 1, 1, 1)
+                .organ("liver", 0, 80, 0, 80, 0, 80)
+                .dose(60, 35, 45, 35, 45, 35, 45);
+        ExpertResult r = expert.classify(s.input());
+        assertEquals(20.0, organ(r, "liver").depthMm(), 1e-12);
+        assertTrue(organ(r, "liver").atLeast());
+        assertEquals(List.of(Region.ABDOMEN), r.labels());
+        assertTrue(r.site().trace().stream().anyMatch(t -> t.detail().contains("liver >= 20.00 mm")),
+                r.site().trace().toString());
+        // True depth 40 mm (voxel 40 is 40 mm from x = 80) with the cap at 40 mm: reads as "at least 40".
+        ExpertResult shallow = ExpertProtocolClassifier.builder().backend("cpu").penetrationMm(10).build()
+                .classify(s.input());
+        assertEquals(40.0, organ(shallow, "liver").depthMm(), 1e-12, "cap max(4 × 10, 20) = 40 mm");
+        assertTrue(organ(shallow, "liver").atLeast());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.rtsite.core.decision.ComMode;
+import org.rtsite.core.decision.DecisionPolicy;
 import org.rtsite.core.decision.DecisionTree;
 import org.rtsite.core.decision.ProximityHit;
 import org.rtsite.core.decision.VolumeScope;
@@ -66,12 +67,15 @@ public final class SiteClassifier {
     private final OverlapBackend backend;
     private final RegionDictionary dictionary;
     private final DecisionTree tree;
+    private final DecisionPolicy policy;
 
-    private SiteClassifier(ClassifierConfig config, OverlapBackend backend, RegionDictionary dictionary) {
+    private SiteClassifier(ClassifierConfig config, DecisionPolicy policy, OverlapBackend backend,
+                           RegionDictionary dictionary) {
         this.config = config;
+        this.policy = policy;
         this.backend = backend;
         this.dictionary = dictionary;
-        this.tree = new DecisionTree(config);
+        this.tree = new DecisionTree(config, policy);
     }
 
     public static Builder builder() {
@@ -84,9 +88,24 @@ public final class SiteClassifier {
         private OverlapBackend backend;
         private String backendName = OverlapBackends.AUTO;
         private RegionDictionary dictionary = RegionDictionary.defaults();
+        private DecisionPolicy policy = DecisionPolicy.defaults();
 
         public Builder config(ClassifierConfig config) {
             this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Landmark choice and V50 use (paper defaults); see {@link DecisionPolicy}. */
+        public Builder policy(DecisionPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** Config and policy from a settings file, e.g. one written by {@code rtsite calibrate}. */
+        public Builder settings(ClassifierSettings settings) {
+            Objects.requireNonNull(settings, "settings");
+            this.config = settings.config();
+            this.policy = settings.policy();
             return this;
         }
 
@@ -109,12 +128,16 @@ public final class SiteClassifier {
 
         public SiteClassifier build() {
             OverlapBackend b = backend != null ? backend : OverlapBackends.select(backendName);
-            return new SiteClassifier(config, b, dictionary);
+            return new SiteClassifier(config, policy, b, dictionary);
         }
     }
 
     public ClassifierConfig config() {
         return config;
+    }
+
+    public DecisionPolicy policy() {
+        return policy;
     }
 
     public OverlapBackend backend() {

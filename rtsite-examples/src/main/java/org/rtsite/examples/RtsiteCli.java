@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 DumpCommand.class,
                 RtCommand.class,
                 IndexCommand.class,
+                CalibrateCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

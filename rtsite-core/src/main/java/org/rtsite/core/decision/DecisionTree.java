@@ -25,9 +25,16 @@ public final class DecisionTree {
     public static final String BRAIN = "brain";
 
     private final ClassifierConfig config;
+    private final DecisionPolicy policy;
 
     public DecisionTree(ClassifierConfig config) {
+        this(config, DecisionPolicy.defaults());
+    }
+
+    /** A tree with another landmark choice or without the V50 step (calibration, docs/beyond.md). */
+    public DecisionTree(ClassifierConfig config, DecisionPolicy policy) {
         this.config = config;
+        this.policy = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /** Labels, the rule that fired and the trace. */
@@ -40,68 +47,133 @@ public final class DecisionTree {
 
     public Decision decide(List<OrganMetrics> organs, Vec3 com85, Landmarks landmarks,
                            Supplier<Optional<ProximityHit>> proximity) {
+        return run(organs, com85, landmarks, proximity, new Trace(true));
+    }
+
+    /**
+     * The same decision without the trace (its list is empty): no text is built, which makes it
+     * cheap enough to re-decide thousands of stored plans under thousands of candidate thresholds
+     * (calibration).
+     */
+    public Decision decideUntraced(List<OrganMetrics> organs, Vec3 com85, Landmarks landmarks,
+                                   Supplier<Optional<ProximityHit>> proximity) {
+        return run(organs, com85, landmarks, proximity, new Trace(false));
+    }
+
+    /** Trace steps whose text is only built when traced. */
+    private static final class Trace {
+        final boolean on;
+        final List<TraceStep> steps = new ArrayList<>();
+
+        Trace(boolean on) {
+            this.on = on;
+        }
+
+        void add(Rule rule, boolean fired, Supplier<String> detail) {
+            if (on) {
+                steps.add(new TraceStep(rule, fired, detail.get()));
+            }
+        }
+    }
+
+    private Decision run(List<OrganMetrics> organs, Vec3 com85, Landmarks landmarks,
+                         Supplier<Optional<ProximityHit>> proximity, Trace trace) {
         double tau = config.overlapThreshold();
-        List<TraceStep> trace = new ArrayList<>();
 
         List<Region> r85 = rank(organs, OrganMetrics::score85);
-        trace.add(new TraceStep(Rule.V85_RANK, false, "R85 = " + describeRanking(organs, OrganMetrics::score85)
-                + " (organs with V85 score > " + tau + ", excluded and unmapped left out)"));
+        trace.add(Rule.V85_RANK, false, () -> "R85 = " + describeRanking(organs, OrganMetrics::score85)
+                + " (organs with V85 score > " + tau + ", excluded and unmapped left out)");
 
         OrganMetrics top = organs.stream().filter(o -> o.votes() && o.score85() > tau)
                 .max(Comparator.comparingDouble(OrganMetrics::score85)).orElse(null);
         boolean dominant = top != null && top.score85() > config.dominanceThreshold();
         if (dominant) {
-            trace.add(new TraceStep(Rule.CRANIAL_DICE, false, "skipped: " + top.name() + " dominates V85 (score "
-                    + f(top.score85()) + " > " + config.dominanceThreshold() + ")"));
-            trace.add(new TraceStep(Rule.HN_LANDMARK, false, "skipped: a dominant organ exists"));
+            trace.add(Rule.CRANIAL_DICE, false, () -> "skipped: " + top.name() + " dominates V85 (score "
+                    + f(top.score85()) + " > " + config.dominanceThreshold() + ")");
+            trace.add(Rule.HN_LANDMARK, false, () -> "skipped: a dominant organ exists");
         } else {
             String why = top == null ? "no organ overlaps V85" : "highest V85 score " + f(top.score85()) + " ("
                     + top.name() + ") <= " + config.dominanceThreshold();
             OrganMetrics brain = organs.stream().filter(o -> o.votes() && BRAIN.equals(o.canonical()))
                     .max(Comparator.comparingDouble(OrganMetrics::dice85)).orElse(null);
             if (brain != null && brain.dice85() > config.brainDiceThreshold()) {
-                trace.add(new TraceStep(Rule.CRANIAL_DICE, true, why + "; brain dice85 " + f(brain.dice85())
-                        + " > " + config.brainDiceThreshold()));
-                return new Decision(List.of(Region.CRANIAL), Rule.CRANIAL_DICE, trace);
+                trace.add(Rule.CRANIAL_DICE, true, () -> why + "; brain dice85 " + f(brain.dice85())
+                        + " > " + config.brainDiceThreshold());
+                return new Decision(List.of(Region.CRANIAL), Rule.CRANIAL_DICE, trace.steps);
             }
-            trace.add(new TraceStep(Rule.CRANIAL_DICE, false, why + "; brain dice85 "
-                    + (brain == null ? "n/a (no brain)" : f(brain.dice85())) + " <= " + config.brainDiceThreshold()));
-            Double ref = landmarks.c7TopZ() != null ? landmarks.c7TopZ() : landmarks.thyroidTopZ();
-            String refName = landmarks.c7TopZ() != null ? "C7" : "thyroid";
-            if (ref == null) {
-                trace.add(new TraceStep(Rule.HN_LANDMARK, false, "neither C7 nor thyroid in the cropped CT"));
+            trace.add(Rule.CRANIAL_DICE, false, () -> why + "; brain dice85 "
+                    + (brain == null ? "n/a (no brain)" : f(brain.dice85())) + " <= " + config.brainDiceThreshold());
+            Double c7 = landmarks.c7TopZ(), thyroid = landmarks.thyroidTopZ();
+            Double ref;
+            String refName;
+            switch (policy.landmark()) {
+                case THYROID_THEN_C7 -> {
+                    ref = thyroid != null ? thyroid : c7;
+                    refName = thyroid != null ? "thyroid" : "C7";
+                }
+                case C7_ONLY -> {
+                    ref = c7;
+                    refName = "C7";
+                }
+                case THYROID_ONLY -> {
+                    ref = thyroid;
+                    refName = "thyroid";
+                }
+                case NONE -> {
+                    ref = null;
+                    refName = null;
+                }
+                default -> {
+                    ref = c7 != null ? c7 : thyroid;
+                    refName = c7 != null ? "C7" : "thyroid";
+                }
+            }
+            Double refZ = ref;
+            String refLabel = refName;
+            if (policy.landmark() == DecisionPolicy.Landmark.NONE) {
+                trace.add(Rule.HN_LANDMARK, false, () -> "landmark rule off (policy)");
+            } else if (ref == null) {
+                trace.add(Rule.HN_LANDMARK, false, () -> policy.landmark() == DecisionPolicy.Landmark.C7_THEN_THYROID
+                        || policy.landmark() == DecisionPolicy.Landmark.THYROID_THEN_C7
+                        ? "neither C7 nor thyroid in the cropped CT"
+                        : "no " + (policy.landmark() == DecisionPolicy.Landmark.C7_ONLY ? "C7" : "thyroid")
+                        + " in the cropped CT (landmark " + policy.landmark() + ")");
             } else if (com85.z() > ref) {
-                trace.add(new TraceStep(Rule.HN_LANDMARK, true, "CoM85 z " + f(com85.z()) + " mm is superior to "
-                        + refName + " top z " + f(ref) + " mm"));
-                return new Decision(List.of(Region.HEAD_AND_NECK), Rule.HN_LANDMARK, trace);
+                trace.add(Rule.HN_LANDMARK, true, () -> "CoM85 z " + f(com85.z()) + " mm is superior to "
+                        + refLabel + " top z " + f(refZ) + " mm");
+                return new Decision(List.of(Region.HEAD_AND_NECK), Rule.HN_LANDMARK, trace.steps);
             } else {
-                trace.add(new TraceStep(Rule.HN_LANDMARK, false, "CoM85 z " + f(com85.z()) + " mm is not superior to "
-                        + refName + " top z " + f(ref) + " mm"));
+                trace.add(Rule.HN_LANDMARK, false, () -> "CoM85 z " + f(com85.z()) + " mm is not superior to "
+                        + refLabel + " top z " + f(refZ) + " mm");
             }
         }
         if (!r85.isEmpty()) {
-            trace.add(new TraceStep(Rule.V85_OVERLAP, true, "labels = R85 " + r85));
-            return new Decision(r85, Rule.V85_OVERLAP, trace);
+            trace.add(Rule.V85_OVERLAP, true, () -> "labels = R85 " + r85);
+            return new Decision(r85, Rule.V85_OVERLAP, trace.steps);
         }
-        trace.add(new TraceStep(Rule.V85_OVERLAP, false, "R85 is empty"));
-        List<Region> r50 = rank(organs, OrganMetrics::score50);
-        if (!r50.isEmpty()) {
-            trace.add(new TraceStep(Rule.V50_OVERLAP, true, "labels = R50 "
-                    + describeRanking(organs, OrganMetrics::score50)));
-            return new Decision(r50, Rule.V50_OVERLAP, trace);
+        trace.add(Rule.V85_OVERLAP, false, () -> "R85 is empty");
+        List<Region> r50 = policy.useV50() ? rank(organs, OrganMetrics::score50) : List.of();
+        if (!policy.useV50()) {
+            trace.add(Rule.V50_OVERLAP, false, () -> "V50 step off (policy)");
+        } else if (!r50.isEmpty()) {
+            trace.add(Rule.V50_OVERLAP, true, () -> "labels = R50 "
+                    + describeRanking(organs, OrganMetrics::score50));
+            return new Decision(r50, Rule.V50_OVERLAP, trace.steps);
         }
-        trace.add(new TraceStep(Rule.V50_OVERLAP, false, "no organ has V50 score > " + tau));
+        if (policy.useV50()) {
+            trace.add(Rule.V50_OVERLAP, false, () -> "no organ has V50 score > " + tau);
+        }
         Optional<ProximityHit> hit = proximity.get();
         if (hit.isPresent()) {
             ProximityHit h = hit.get();
-            trace.add(new TraceStep(Rule.PROXIMITY, true, "closest organ to CoM85 " + h.organ() + " ("
+            trace.add(Rule.PROXIMITY, true, () -> "closest organ to CoM85 " + h.organ() + " ("
                     + h.region() + ") at " + f(h.distanceMm()) + " mm " + (h.inPlane()
-                    ? "in CoM85's axial plane" : "in 3-D (no organ in CoM85's axial plane)")));
-            return new Decision(List.of(h.region()), Rule.PROXIMITY, trace);
+                    ? "in CoM85's axial plane" : "in 3-D (no organ in CoM85's axial plane)"));
+            return new Decision(List.of(h.region()), Rule.PROXIMITY, trace.steps);
         }
-        trace.add(new TraceStep(Rule.PROXIMITY, false, "no labelling organ in the cropped CT"));
-        trace.add(new TraceStep(Rule.NONE, true, "no label"));
-        return new Decision(List.of(), Rule.NONE, trace);
+        trace.add(Rule.PROXIMITY, false, () -> "no labelling organ in the cropped CT");
+        trace.add(Rule.NONE, true, () -> "no label");
+        return new Decision(List.of(), Rule.NONE, trace.steps);
     }
 
     /**

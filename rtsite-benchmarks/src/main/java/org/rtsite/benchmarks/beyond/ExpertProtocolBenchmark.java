@@ -1,0 +1,97 @@
+package org.rtsite.benchmarks.beyond;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.rtsite.core.PlanInput;
+import org.rtsite.core.SiteClassifier;
+import org.rtsite.core.expert.ExpertProtocolClassifier;
+import org.rtsite.core.expert.ExpertResult;
+import org.rtsite.core.geometry.ImageGrid;
+import org.rtsite.core.geometry.Vec3;
+import org.rtsite.core.phantom.PhantomPlan;
+import org.rtsite.core.phantom.PhantomScene;
+
+/**
+ * The automated expert protocol ({@link ExpertProtocolClassifier#classify}, which includes a full
+ * paper-pipeline run) next to the paper classifier alone, on the same clinical-size phantom as the
+ * core's ClassifyBenchmark: 512 × 512 × 200 CT voxels (0.977 × 0.977 × 2.5 mm), three
+ * TotalSegmentator label maps, dose on its own grid.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx4g"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 2)
+public class ExpertProtocolBenchmark {
+
+    @Param({"PELVIC_NODES", "LUNG_SBRT"})
+    public String scene;
+
+    PlanInput input;
+    final SiteClassifier paper = SiteClassifier.builder().backend("cpu").build();
+    final ExpertProtocolClassifier expert = ExpertProtocolClassifier.builder().backend("cpu").build();
+
+    /** CPU time of the measuring thread per call (the machine is shared: wall time includes waiting). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        long nanos;
+        long calls;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            nanos = 0;
+            calls = 0;
+        }
+
+        public double cpuMsPerOp() {
+            return calls == 0 ? 0 : nanos / 1e6 / calls;
+        }
+    }
+
+    @Setup
+    public void setUp() {
+        PhantomScene s = PhantomScene.valueOf(scene);
+        double zc = s == PhantomScene.LUNG_SBRT ? 370 : 5;
+        ImageGrid centred = ImageGrid.axial(512, 512, 200, 0.977, 0.977, 2.5, new Vec3(-250, -250, zc - 250));
+        PhantomPlan plan = s.build(centred, Vec3.ZERO);
+        input = PlanInput.withMasks(plan.ct().grid(), plan.dose(), plan.masks());
+        ExpertResult r = expert.classify(input);
+        System.out.println(scene + ": expert " + r.labels() + " (paper " + r.paperLabels() + "), plane " + r.plane()
+                + ", penetrations " + r.penetrations());
+    }
+
+    @Benchmark
+    public Object paperClassifier(Cpu cpu) {
+        long t = Cpu.THREADS.getCurrentThreadCpuTime();
+        Object r = paper.classify(input);
+        cpu.nanos += Cpu.THREADS.getCurrentThreadCpuTime() - t;
+        cpu.calls++;
+        return r;
+    }
+
+    @Benchmark
+    public Object expertProtocol(Cpu cpu) {
+        long t = Cpu.THREADS.getCurrentThreadCpuTime();
+        Object r = expert.classify(input);
+        cpu.nanos += Cpu.THREADS.getCurrentThreadCpuTime() - t;
+        cpu.calls++;
+        return r;
+    }
+}

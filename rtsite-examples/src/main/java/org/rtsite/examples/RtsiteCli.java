@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 BackendsCommand.class,
                 EvaluateCommand.class,
                 SegevalCommand.class,
+                DumpCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -1,0 +1,526 @@
+package org.rtsite.dicom;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads DICOM Part 10 files, with or without preamble and file meta group, in implicit VR little
+ * endian, explicit VR little and big endian and deflated explicit VR little endian; pixel data of
+ * the other (compressed) syntaxes is kept as fragments for {@link PixelData} to decode.
+ *
+ * <p>Options (immutable; each {@code with…} returns a new reader):
+ * <ul>
+ *   <li>{@link #stopBeforePixelData()}: header-only, stops at (7FE0,0008/0009/0010), the (float) pixel
+ *       data, without reading it;</li>
+ *   <li>{@link #onlyTags(int...)}: keep only these top-level elements (values of others are skipped,
+ *       reading stops after the highest), for fast indexing;</li>
+ *   <li>{@link #includePrivate()}: keep private (odd group) elements, skipped by default.</li>
+ * </ul>
+ * Malformed input raises {@link DicomFormatException} with file, offset and tag; reading takes
+ * time and memory bounded by the file's size.
+ */
+public final class DicomReader {
+    /** Sequences nested deeper than this are refused (real RT objects nest 4–5 deep). */
+    public static final int MAX_DEPTH = 64;
+    private static final int UNDEFINED = -1;
+
+    private static final DicomReader DEFAULT = new DicomReader(false, null, false);
+
+    private final boolean stopBeforePixelData;
+    private final int[] onlyTags;
+    private final boolean includePrivate;
+    private final long[] onlyTagsUnsigned;
+
+    private DicomReader(boolean stopBeforePixelData, int[] onlyTags, boolean includePrivate) {
+        this.stopBeforePixelData = stopBeforePixelData;
+        this.onlyTags = onlyTags;
+        this.includePrivate = includePrivate;
+        if (onlyTags == null) {
+            this.onlyTagsUnsigned = null;
+        } else {
+            this.onlyTagsUnsigned = new long[onlyTags.length];
+            for (int i = 0; i < onlyTags.length; i++) {
+                onlyTagsUnsigned[i] = onlyTags[i] & 0xFFFFFFFFL;
+            }
+        }
+    }
+
+    /** Reads everything except private elements. */
+    public static DicomReader defaults() {
+        return DEFAULT;
+    }
+
+    /** A reader that stops before Pixel Data. */
+    public DicomReader stopBeforePixelData() {
+        return new DicomReader(true, onlyTags, includePrivate);
+    }
+
+    /** A reader that keeps only these top-level tags (plus Specific Character Set, needed to decode text). */
+    public DicomReader onlyTags(int... tags) {
+        int[] t = Arrays.copyOf(tags, tags.length + 1);
+        t[tags.length] = Tag.SpecificCharacterSet;
+        long[] unsigned = new long[t.length];
+        for (int i = 0; i < t.length; i++) {
+            unsigned[i] = t[i] & 0xFFFFFFFFL;
+        }
+        Arrays.sort(unsigned);
+        int[] sorted = new int[t.length];
+        for (int i = 0; i < t.length; i++) {
+            sorted[i] = (int) unsigned[i];
+        }
+        return new DicomReader(stopBeforePixelData, sorted, includePrivate);
+    }
+
+    /** A reader that keeps private elements. */
+    public DicomReader includePrivate() {
+        return new DicomReader(stopBeforePixelData, onlyTags, true);
+    }
+
+    /** Reads a file, streaming it; the file is opened once and closed before returning. */
+    public DicomFile read(Path path) {
+        String source = path.toString();
+        long size;
+        InputStream in;
+        try {
+            size = Files.size(path);
+            in = new FileInputStream(path.toFile());
+        } catch (NoSuchFileException e) {
+            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, DicomFormatException.NO_TAG,
+                    "no such file");
+        } catch (IOException e) {
+            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, DicomFormatException.NO_TAG,
+                    "cannot open: " + e.getMessage(), e);
+        }
+        try (DicomInput din = new DicomInput(in, size, source, 64 * 1024)) {
+            return new Parser(din).readFile();
+        }
+    }
+
+    /** Reads from a stream of unknown length (not closed here); {@code source} names it in messages. */
+    public DicomFile read(InputStream in, String source) {
+        return new Parser(new DicomInput(in, -1, source, 64 * 1024)).readFile();
+    }
+
+    /** Reads from bytes in memory. */
+    public DicomFile read(byte[] bytes, String source) {
+        return new Parser(new DicomInput(new java.io.ByteArrayInputStream(bytes), bytes.length, source,
+                Math.max(256, Math.min(bytes.length, 64 * 1024)))).readFile();
+    }
+
+    private boolean wanted(int tag) {
+        if (!includePrivate && Tag.isPrivate(tag)) {
+            return false;
+        }
+        return onlyTags == null || Arrays.binarySearch(onlyTagsUnsigned, tag & 0xFFFFFFFFL) >= 0;
+    }
+
+    /** State of one read. */
+    private final class Parser {
+        private DicomInput in;
+        private final String source;
+        private boolean implicit;
+
+        Parser(DicomInput in) {
+            this.in = in;
+            this.source = in.source();
+        }
+
+        DicomFile readFile() {
+            boolean preamble = false;
+            int avail = in.peekAvailable(132);
+            if (avail >= 132 && in.peekByte(128) == 'D' && in.peekByte(129) == 'I' && in.peekByte(130) == 'C'
+                    && in.peekByte(131) == 'M') {
+                preamble = true;
+                in.skip(132, DicomFormatException.NO_TAG);
+            } else if (avail >= 4 && in.peekByte(0) == 'D' && in.peekByte(1) == 'I' && in.peekByte(2) == 'C'
+                    && in.peekByte(3) == 'M') {
+                in.skip(4, DicomFormatException.NO_TAG);
+            }
+            DicomDataset meta = DicomDataset.empty();
+            String ts = null;
+            if (in.peekAvailable(8) >= 8 && in.peekByte(0) == 0x02 && in.peekByte(1) == 0x00) {
+                meta = readMeta();
+                ts = meta.getString(Tag.TransferSyntaxUID);
+                if (ts == null) {
+                    throw new DicomFormatException(source, in.position(), Tag.TransferSyntaxUID,
+                            "file meta group has no Transfer Syntax UID");
+                }
+            } else if (preamble && in.peekAvailable(1) == 0) {
+                throw new DicomFormatException(source, in.position(), DicomFormatException.NO_TAG,
+                        "file ends after the DICM prefix");
+            }
+            if (ts == null) {
+                ts = guessTransferSyntax(preamble);
+            }
+            implicit = TransferSyntax.isImplicitVr(ts);
+            in.bigEndian = TransferSyntax.isBigEndian(ts);
+            if (!in.bigEndian && !TransferSyntax.isDeflated(ts)) {
+                correctVrEncoding(ts);
+            }
+            Inflater inflater = null;
+            if (TransferSyntax.isDeflated(ts)) {
+                inflater = new Inflater(true);
+                in = new DicomInput(new InflaterInputStream(in.rest(), inflater, 16 * 1024), -1,
+                        source + " (inflated)", 64 * 1024);
+            }
+            try {
+                DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true);
+                return new DicomFile(source, preamble, meta, ts, data);
+            } finally {
+                if (inflater != null) {
+                    inflater.end(); // native zlib memory; the caller closes the file itself
+                }
+            }
+        }
+
+        /**
+         * Real files sometimes declare one VR encoding in the meta group and use the other (pydicom
+         * and dcmtk detect this too): look at the first data set element and follow the data.
+         */
+        private void correctVrEncoding(String ts) {
+            if (in.peekAvailable(6) < 6) {
+                return;
+            }
+            int tag = peekTag();
+            VR vr = VR.of(in.peekByte(4), in.peekByte(5));
+            VR known = DataDictionary.lookup(tag) == null ? null : DataDictionary.vrOf(tag);
+            boolean looksExplicit = vr != null && (known == null || known == vr || vr == VR.UN);
+            if (implicit == looksExplicit) {
+                LoggerFactory.getLogger(DicomReader.class).warn("{}: transfer syntax {} says {} VR but the data set is"
+                        + " encoded with {} VR; reading it as encoded", source, ts, implicit ? "implicit" : "explicit",
+                        looksExplicit ? "explicit" : "implicit");
+                implicit = !looksExplicit;
+            }
+        }
+
+        private DicomDataset readMeta() {
+            List<DicomElement> list = new ArrayList<>();
+            implicit = false;
+            in.bigEndian = false;
+            // The group length is not trusted: files in the wild get it wrong; the group ends where group 2 does.
+            while (in.peekAvailable(2) == 2 && in.peekByte(0) == 0x02 && in.peekByte(1) == 0x00) {
+                DicomElement e = readElement(0, CharacterSets.DEFAULT, false);
+                if (e != null) {
+                    list.add(e);
+                }
+            }
+            return new DicomDataset(list, CharacterSets.DEFAULT, source);
+        }
+
+        /** No meta group: decide from the first element header, as dcmtk and pydicom do when forced. */
+        private String guessTransferSyntax(boolean preamble) {
+            long at = in.position();
+            if (in.peekAvailable(8) < 8) {
+                throw notDicom(at, preamble, "shorter than one data element");
+            }
+            int g = in.peekByte(0) | in.peekByte(1) << 8;
+            int gBig = in.peekByte(0) << 8 | in.peekByte(1);
+            boolean explicitVr = VR.of(in.peekByte(4), in.peekByte(5)) != null;
+            boolean bigEndian = g > 0xFF && gBig <= 0xFF && gBig != 0;
+            int group = bigEndian ? gBig : g;
+            if ((group & 1) != 0 || group > 0x7FE0 || group < 0x0002 && !(group == 0 && g == 0)) {
+                throw notDicom(at, preamble, String.format("first group 0x%04X is not a plausible DICOM group", group));
+            }
+            if (!explicitVr) {
+                // implicit VR: the 32-bit length must fit in the file
+                long len = (in.peekByte(4) | in.peekByte(5) << 8 | in.peekByte(6) << 16 | (long) in.peekByte(7) << 24);
+                if (len != 0xFFFFFFFFL && len > in.remaining()) {
+                    throw notDicom(at, preamble, "first element's length " + len + " exceeds the file");
+                }
+                return TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN;
+            }
+            return bigEndian ? TransferSyntax.EXPLICIT_VR_BIG_ENDIAN : TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN;
+        }
+
+        private DicomFormatException notDicom(long at, boolean preamble, String why) {
+            return new DicomFormatException(source, at, DicomFormatException.NO_TAG, "not a DICOM file: "
+                    + (preamble ? "" : "no DICM prefix at offset 128 and ") + why);
+        }
+
+        /**
+         * Reads elements until {@code end} (an absolute position) or, for undefined length, an item
+         * delimitation (or the end of the file at top level).
+         */
+        private DicomDataset readDataset(long end, int depth, Charset inherited, boolean top) {
+            List<DicomElement> list = new ArrayList<>();
+            Charset cs = inherited;
+            int lastTag = 0;
+            while (true) {
+                if (end != UNDEFINED) {
+                    long p = in.position();
+                    if (p == end) {
+                        break;
+                    }
+                    if (p > end) {
+                        throw new DicomFormatException(source, p, lastTag,
+                                "element overruns the end of its item (item ends at " + end + ")");
+                    }
+                }
+                int avail = in.peekAvailable(4);
+                if (avail == 0 && top) {
+                    break;
+                }
+                if (avail < 4) {
+                    if (top && avail > 0 && allZeroTail(avail)) {
+                        break; // a few pad bytes after the last element; seen in the wild
+                    }
+                    throw new DicomFormatException(source, in.position(), lastTag,
+                            "file truncated inside " + (top ? "the data set" : "a sequence item"));
+                }
+                int tag = peekTag();
+                if (tag == Tag.ItemDelimitationItem) {
+                    if (top || end != UNDEFINED) {
+                        throw new DicomFormatException(source, in.position(), tag,
+                                "item delimitation outside an item of undefined length");
+                    }
+                    in.need(8, tag, "item delimitation");
+                    in.u32();
+                    in.u32();
+                    break;
+                }
+                if (top) {
+                    if (stopBeforePixelData && Integer.compareUnsigned(tag, Tag.FloatPixelData) >= 0) {
+                        break;
+                    }
+                    if (onlyTags != null && Integer.compareUnsigned(tag, onlyTags[onlyTags.length - 1]) > 0) {
+                        break;
+                    }
+                }
+                // Out-of-order tags are tolerated (some writers do it): the list is sorted at the end,
+                // and a repeated tag is kept once.
+                DicomElement e = readElement(depth, cs, top);
+                lastTag = tag;
+                if (e != null) {
+                    if (e.tag() == Tag.SpecificCharacterSet) {
+                        cs = CharacterSets.forSpecificCharacterSet(
+                                new DicomDataset(List.of(e), CharacterSets.DEFAULT, source).getStrings(e.tag()));
+                    }
+                    list.add(e);
+                }
+            }
+            list.sort((a, b) -> Integer.compareUnsigned(a.tag(), b.tag()));
+            dedupe(list);
+            return new DicomDataset(list, cs, source);
+        }
+
+        private boolean allZeroTail(int avail) {
+            for (int i = 0; i < avail; i++) {
+                if (in.peekByte(i) != 0) {
+                    return false;
+                }
+            }
+            return in.remaining() == avail;
+        }
+
+        private void dedupe(List<DicomElement> list) {
+            for (int i = list.size() - 1; i > 0; i--) {
+                if (list.get(i).tag() == list.get(i - 1).tag()) {
+                    list.remove(i);
+                }
+            }
+        }
+
+        private int peekTag() {
+            int g;
+            int e;
+            if (in.bigEndian) {
+                g = in.peekByte(0) << 8 | in.peekByte(1);
+                e = in.peekByte(2) << 8 | in.peekByte(3);
+            } else {
+                g = in.peekByte(1) << 8 | in.peekByte(0);
+                e = in.peekByte(3) << 8 | in.peekByte(2);
+            }
+            return g << 16 | e;
+        }
+
+        /** Reads one element; null if it was skipped (not wanted). */
+        private DicomElement readElement(int depth, Charset cs, boolean top) {
+            long at = in.position();
+            in.need(8, DicomFormatException.NO_TAG, "element header");
+            int group = in.u16();
+            int element = in.u16();
+            int tag = group << 16 | element;
+            VR vr;
+            long length;
+            if (group == 0xFFFE) {
+                throw new DicomFormatException(source, at, tag, "item tag where a data element was expected");
+            }
+            if (implicit) {
+                vr = DataDictionary.vrOf(tag);
+                length = in.u32() & 0xFFFFFFFFL;
+            } else {
+                int b0 = in.u8();
+                int b1 = in.u8();
+                vr = VR.of(b0, b1);
+                if (vr == null) {
+                    throw new DicomFormatException(source, at, tag, String.format(
+                            "invalid VR bytes 0x%02X 0x%02X in explicit VR data", b0, b1));
+                }
+                if (vr.hasLongLength()) {
+                    in.u16(); // reserved
+                    in.need(4, tag, "element length");
+                    length = in.u32() & 0xFFFFFFFFL;
+                } else {
+                    length = in.u16();
+                }
+            }
+            boolean keep = !top || wanted(tag);
+            if (vr == VR.UN && !implicit && !Tag.isPrivate(tag) && length != 0xFFFFFFFFL) {
+                // Some writers label known elements UN in explicit VR files (pydicom's RLE test dose
+                // does); like pydicom, give them the dictionary's VR so that typed access works.
+                VR known = DataDictionary.vrOf(tag);
+                if (known == VR.SQ) {
+                    boolean wasBig = in.bigEndian;
+                    implicit = true; // PS3.5 6.2.2: a UN sequence is encoded in implicit VR little endian
+                    in.bigEndian = false;
+                    try {
+                        List<DicomDataset> items = readItems(tag, length, depth + 1, cs);
+                        return keep ? DicomElement.ofSequence(tag, items, at) : null;
+                    } finally {
+                        implicit = false;
+                        in.bigEndian = wasBig;
+                    }
+                }
+                if (known != VR.UN) {
+                    vr = known;
+                }
+            }
+            if (tag == Tag.PixelData && length == 0xFFFFFFFFL) {
+                List<byte[]> fragments = readFragments(tag, keep);
+                return keep ? DicomElement.ofFragments(tag, vr == VR.UN ? VR.OB : vr, fragments, at) : null;
+            }
+            if (vr == VR.SQ || length == 0xFFFFFFFFL) {
+                if (vr != VR.SQ && vr != VR.UN) {
+                    throw new DicomFormatException(source, at, tag, "undefined length on VR " + vr
+                            + " (only sequences, UN and encapsulated Pixel Data may have it)");
+                }
+                boolean wasImplicit = implicit;
+                boolean wasBig = in.bigEndian;
+                if (vr == VR.UN) {
+                    // PS3.5 6.2.2: UN of undefined length is a sequence in implicit VR little endian.
+                    implicit = true;
+                    in.bigEndian = false;
+                }
+                List<DicomDataset> items = readItems(tag, length, depth + 1, cs);
+                implicit = wasImplicit;
+                in.bigEndian = wasBig;
+                return keep ? DicomElement.ofSequence(tag, items, at) : null;
+            }
+            if (!keep) {
+                in.skip(length, tag);
+                return null;
+            }
+            byte[] value = in.read(length, tag);
+            if (in.bigEndian && vr.unitSize() > 1) {
+                // PS3.5 6.2: OW swaps within 16-bit words, whatever Bits Allocated says (as dcmtk does;
+                // pydicom instead swaps 32-bit pixels whole, see docs/dicom.md).
+                swap(value, vr.unitSize());
+            }
+            return DicomElement.ofValue(tag, vr, value, at);
+        }
+
+        private List<DicomDataset> readItems(int seqTag, long length, int depth, Charset cs) {
+            long seqStart = in.position();
+            if (depth > MAX_DEPTH) {
+                throw new DicomFormatException(source, seqStart, seqTag, "sequences nested deeper than " + MAX_DEPTH);
+            }
+            long end = UNDEFINED;
+            if (length != 0xFFFFFFFFL) {
+                if (length > in.remaining()) {
+                    throw new DicomFormatException(source, seqStart, seqTag, "sequence length " + length
+                            + " goes beyond the end of the file (" + in.remaining() + " bytes left)");
+                }
+                end = seqStart + length;
+            }
+            List<DicomDataset> items = new ArrayList<>();
+            while (true) {
+                long p = in.position();
+                if (end != UNDEFINED) {
+                    if (p == end) {
+                        break;
+                    }
+                    if (p > end) {
+                        throw new DicomFormatException(source, p, seqTag, "item overruns the end of its sequence");
+                    }
+                }
+                in.need(8, seqTag, "item header in sequence");
+                int tag = in.u16() << 16;
+                tag |= in.u16();
+                long itemLength = in.u32() & 0xFFFFFFFFL;
+                if (tag == Tag.SequenceDelimitationItem) {
+                    if (end != UNDEFINED) {
+                        throw new DicomFormatException(source, p, seqTag,
+                                "sequence delimitation in a sequence of defined length");
+                    }
+                    break;
+                }
+                if (tag != Tag.Item) {
+                    throw new DicomFormatException(source, p, seqTag, "expected an item tag (FFFE,E000) in sequence,"
+                            + " found " + Tag.toString(tag));
+                }
+                long itemEnd = UNDEFINED;
+                if (itemLength != 0xFFFFFFFFL) {
+                    if (itemLength > in.remaining() || end != UNDEFINED && in.position() + itemLength > end) {
+                        throw new DicomFormatException(source, p, seqTag, "item length " + itemLength
+                                + " goes beyond the end of its " + (end != UNDEFINED ? "sequence" : "file"));
+                    }
+                    itemEnd = in.position() + itemLength;
+                }
+                items.add(readDataset(itemEnd, depth, cs, false));
+            }
+            return items;
+        }
+
+        private List<byte[]> readFragments(int tag, boolean keep) {
+            List<byte[]> fragments = new ArrayList<>();
+            while (true) {
+                long p = in.position();
+                in.need(8, tag, "pixel data item header");
+                int itemTag = in.u16() << 16;
+                itemTag |= in.u16();
+                long len = in.u32() & 0xFFFFFFFFL;
+                if (itemTag == Tag.SequenceDelimitationItem) {
+                    break;
+                }
+                if (itemTag != Tag.Item) {
+                    throw new DicomFormatException(source, p, tag, "expected a pixel data fragment item (FFFE,E000),"
+                            + " found " + Tag.toString(itemTag));
+                }
+                if (len == 0xFFFFFFFFL) {
+                    throw new DicomFormatException(source, p, tag, "pixel data fragment of undefined length");
+                }
+                if (keep) {
+                    fragments.add(in.read(len, tag));
+                } else {
+                    in.skip(len, tag);
+                }
+            }
+            if (keep && fragments.isEmpty()) {
+                throw new DicomFormatException(source, in.position(), tag,
+                        "encapsulated pixel data without a Basic Offset Table item");
+            }
+            return fragments;
+        }
+    }
+
+    static void swap(byte[] b, int unit) {
+        for (int i = 0; i + unit <= b.length; i += unit) {
+            for (int j = 0; j < unit / 2; j++) {
+                byte t = b[i + j];
+                b[i + j] = b[i + unit - 1 - j];
+                b[i + unit - 1 - j] = t;
+            }
+        }
+    }
+}

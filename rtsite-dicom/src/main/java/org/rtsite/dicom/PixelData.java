@@ -1,0 +1,239 @@
+package org.rtsite.dicom;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/**
+ * The pixel data of a file, frame by frame, as native little endian bytes whatever the transfer
+ * syntax: native data is sliced, RLE Lossless decoded here, JPEG via {@link JpegCodecs}. Other
+ * compressed syntaxes raise {@link UnsupportedTransferSyntaxException} naming the syntax and file.
+ */
+public final class PixelData {
+    private final DicomFile file;
+    private final DicomElement element;
+    private final int rows;
+    private final int columns;
+    private final int samplesPerPixel;
+    private final int bitsAllocated;
+    private final int numberOfFrames;
+    private final int planarConfiguration;
+
+    PixelData(DicomFile file) {
+        this.file = file;
+        DicomDataset ds = file.dataset();
+        DicomElement e = ds.get(Tag.PixelData);
+        if (e == null) {
+            e = ds.get(Tag.FloatPixelData);
+        }
+        if (e == null) {
+            e = ds.get(Tag.DoubleFloatPixelData);
+        }
+        if (e == null) {
+            throw new DicomFormatException(file.source(), DicomFormatException.NO_OFFSET, Tag.PixelData,
+                    "no Pixel Data (was the file read header-only?)");
+        }
+        this.element = e;
+        this.rows = positive(ds, Tag.Rows, ds.requireInt(Tag.Rows));
+        this.columns = positive(ds, Tag.Columns, ds.requireInt(Tag.Columns));
+        this.samplesPerPixel = positive(ds, Tag.SamplesPerPixel, ds.getInt(Tag.SamplesPerPixel, 1));
+        int bits = e.tag() == Tag.FloatPixelData ? 32 : e.tag() == Tag.DoubleFloatPixelData ? 64
+                : ds.requireInt(Tag.BitsAllocated);
+        if (bits != 1 && bits != 8 && bits != 16 && bits != 32 && bits != 64) {
+            throw new DicomFormatException(file.source(), ds.get(Tag.BitsAllocated).offset(), Tag.BitsAllocated,
+                    "Bits Allocated " + bits + " is not 1, 8, 16, 32 or 64");
+        }
+        this.bitsAllocated = bits;
+        this.numberOfFrames = positive(ds, Tag.NumberOfFrames, ds.getInt(Tag.NumberOfFrames, 1));
+        this.planarConfiguration = ds.getInt(Tag.PlanarConfiguration, 0);
+    }
+
+    private int positive(DicomDataset ds, int tag, int v) {
+        if (v <= 0 || v > 1 << 20) {
+            throw new DicomFormatException(file.source(), ds.get(tag) == null ? -1 : ds.get(tag).offset(), tag,
+                    DataDictionary.keywordOf(tag) + " " + v + " is not a plausible positive count");
+        }
+        return v;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int columns() {
+        return columns;
+    }
+
+    public int samplesPerPixel() {
+        return samplesPerPixel;
+    }
+
+    public int bitsAllocated() {
+        return bitsAllocated;
+    }
+
+    public int numberOfFrames() {
+        return numberOfFrames;
+    }
+
+    public boolean isEncapsulated() {
+        return element.isEncapsulated();
+    }
+
+    /** Bytes of one decoded frame. */
+    public int frameLength() {
+        long bitsPerFrame = (long) rows * columns * samplesPerPixel * bitsAllocated;
+        long n = (bitsPerFrame + 7) / 8;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new DicomFormatException(file.source(), element.offset(), element.tag(),
+                    "a frame of " + rows + "x" + columns + "x" + samplesPerPixel + " at " + bitsAllocated
+                            + " bits is too large");
+        }
+        return (int) n;
+    }
+
+    /** Frame {@code index} (0-based), decoded, little endian, samples interleaved unless planar configuration 1. */
+    public byte[] frame(int index) {
+        if (index < 0 || index >= numberOfFrames) {
+            throw new IndexOutOfBoundsException("frame " + index + " of " + numberOfFrames + " in " + file.source());
+        }
+        int len = frameLength();
+        if (!element.isEncapsulated()) {
+            byte[] v = element.rawValue();
+            long need = (long) len * numberOfFrames;
+            if (bitsAllocated == 1) {
+                need = ((long) rows * columns * samplesPerPixel * numberOfFrames + 7) / 8;
+            }
+            if (v.length < need) {
+                throw new DicomFormatException(file.source(), element.offset(), element.tag(), "Pixel Data holds "
+                        + v.length + " bytes but " + numberOfFrames + " frame(s) of " + rows + "x" + columns + "x"
+                        + samplesPerPixel + " at " + bitsAllocated + " bits need " + need);
+            }
+            if (bitsAllocated == 1 && numberOfFrames > 1 && ((long) rows * columns * samplesPerPixel) % 8 != 0) {
+                throw new DicomFormatException(file.source(), element.offset(), element.tag(),
+                        "1-bit frames that do not end on a byte boundary are not supported");
+            }
+            byte[] out = new byte[len];
+            System.arraycopy(v, index * len, out, 0, len);
+            return out;
+        }
+        byte[] compressed = compressedFrame(index);
+        String ts = file.transferSyntaxUid();
+        byte[] out;
+        if (TransferSyntax.RLE_LOSSLESS.equals(ts)) {
+            out = decodeRle(compressed, index);
+        } else {
+            out = JpegCodecs.decode(ts, compressed, this, file.source(), index);
+        }
+        if (out.length < len) {
+            throw new DicomFormatException(file.source(), element.offset(), element.tag(), "frame " + index
+                    + " decodes to " + out.length + " bytes, expected " + len);
+        }
+        return out.length == len ? out : java.util.Arrays.copyOf(out, len);
+    }
+
+    /** The compressed bytes of one frame, from its fragments. */
+    public byte[] compressedFrame(int index) {
+        if (!element.isEncapsulated()) {
+            throw new IllegalStateException(file.source() + ": pixel data is not encapsulated");
+        }
+        List<byte[]> f = element.rawFragments();
+        int fragments = f.size() - 1;
+        if (fragments == numberOfFrames) {
+            return f.get(index + 1);
+        }
+        if (numberOfFrames == 1) {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            for (int i = 1; i < f.size(); i++) {
+                all.writeBytes(f.get(i));
+            }
+            return all.toByteArray();
+        }
+        byte[] bot = f.get(0);
+        if (bot.length / 4 != numberOfFrames) {
+            throw new DicomFormatException(file.source(), element.offset(), element.tag(), "cannot map " + fragments
+                    + " fragments to " + numberOfFrames + " frames: Basic Offset Table has " + bot.length / 4
+                    + " entries");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bot).order(ByteOrder.LITTLE_ENDIAN);
+        long start = b.getInt(index * 4) & 0xFFFFFFFFL;
+        long end = index + 1 < numberOfFrames ? b.getInt((index + 1) * 4) & 0xFFFFFFFFL : Long.MAX_VALUE;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long pos = 0;
+        for (int i = 1; i < f.size(); i++) {
+            if (pos >= start && pos < end) {
+                out.writeBytes(f.get(i));
+            }
+            pos += 8 + f.get(i).length;
+        }
+        return out.toByteArray();
+    }
+
+    /** PS3.5 Annex G: a 64-byte header of segment offsets, then one PackBits segment per byte plane. */
+    private byte[] decodeRle(byte[] data, int index) {
+        if (data.length < 64) {
+            throw rleError(index, "RLE frame shorter than its 64-byte header");
+        }
+        ByteBuffer h = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        int segments = h.getInt(0);
+        int bytesPerSample = bitsAllocated / 8;
+        if (bitsAllocated == 1 || segments != samplesPerPixel * bytesPerSample || segments < 1 || segments > 15) {
+            throw rleError(index, "RLE header has " + segments + " segments, expected " + samplesPerPixel
+                    + " sample(s) x " + bytesPerSample + " byte(s)");
+        }
+        int pixels = rows * columns;
+        byte[] out = new byte[frameLength()];
+        byte[] plane = new byte[pixels];
+        for (int s = 0; s < segments; s++) {
+            long start = h.getInt(4 + 4 * s) & 0xFFFFFFFFL;
+            long end = s + 1 < segments ? h.getInt(8 + 4 * s) & 0xFFFFFFFFL : data.length;
+            if (start < 64 || end > data.length || start > end) {
+                throw rleError(index, "RLE segment " + s + " offsets " + start + ".." + end + " outside the "
+                        + data.length + "-byte frame");
+            }
+            unpackBits(data, (int) start, (int) end, plane, index, s);
+            int sample = s / bytesPerSample;
+            int byteInSample = bytesPerSample - 1 - (s % bytesPerSample); // segments are most significant first
+            for (int p = 0; p < pixels; p++) {
+                int pos = planarConfiguration == 1
+                        ? (sample * pixels + p) * bytesPerSample + byteInSample
+                        : (p * samplesPerPixel + sample) * bytesPerSample + byteInSample;
+                out[pos] = plane[p];
+            }
+        }
+        return out;
+    }
+
+    private void unpackBits(byte[] d, int from, int to, byte[] out, int frame, int segment) {
+        int o = 0;
+        int i = from;
+        while (o < out.length && i < to) {
+            int n = d[i++];
+            if (n >= 0) {
+                int count = n + 1;
+                if (i + count > to || o + count > out.length) {
+                    throw rleError(frame, "RLE segment " + segment + " literal run overruns its segment or the frame");
+                }
+                System.arraycopy(d, i, out, o, count);
+                i += count;
+                o += count;
+            } else if (n != -128) {
+                int count = 1 - n;
+                if (i >= to || o + count > out.length) {
+                    throw rleError(frame, "RLE segment " + segment + " replicate run overruns its segment or the frame");
+                }
+                byte v = d[i++];
+                java.util.Arrays.fill(out, o, o + count, v);
+                o += count;
+            }
+        }
+        if (o < out.length) {
+            throw rleError(frame, "RLE segment " + segment + " decodes to " + o + " bytes, expected " + out.length);
+        }
+    }
+
+    private DicomFormatException rleError(int frame, String why) {
+        return new DicomFormatException(file.source(), element.offset(), element.tag(), "frame " + frame + ": " + why);
+    }
+}

@@ -1,0 +1,96 @@
+package org.rtsite.dicom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DicomDatasetTest {
+
+    @Test
+    void typedAccessorsOverEveryValueKind() {
+        DicomDataset item = DicomDataset.builder().putInts(Tag.ROINumber, VR.IS, 7).build();
+        DicomDataset ds = DicomDataset.builder()
+                .putString(Tag.ImageType, VR.CS, "ORIGINAL", "PRIMARY", "AXIAL")
+                .putDoubles(Tag.ImagePositionPatient, VR.DS, -250.5, 12, 1e-7)
+                .putInts(Tag.Rows, VR.US, 512)
+                .putInts(Tag.PixelRepresentation, VR.US, 65535)
+                .putInts(Tag.InstanceNumber, VR.IS, -3)
+                .putDoubles(Tag.DoseGridScaling, VR.DS, 3.0517578125e-5)
+                .putDoubles(0x00189310, VR.FD, 1.5, -2.25)
+                .putDoubles(0x00181181, VR.FL, 0.5f)
+                .putInts(0x00181180, VR.SS, -32768)
+                .putInts(0x00280008, VR.IS, 3)
+                .putBytes(0x00280120, VR.OB, new byte[] {1, 2, 3})
+                .putSequence(Tag.StructureSetROISequence, List.of(item, item))
+                .build();
+        assertArrayEquals(new String[] {"ORIGINAL", "PRIMARY", "AXIAL"}, ds.getStrings(Tag.ImageType));
+        assertEquals("ORIGINAL", ds.getString(Tag.ImageType));
+        assertArrayEquals(new double[] {-250.5, 12, 1e-7}, ds.getDoubles(Tag.ImagePositionPatient));
+        assertEquals(512, ds.getInt(Tag.Rows, 0));
+        assertEquals(65535, ds.requireInt(Tag.PixelRepresentation));
+        assertEquals(-3, ds.getInt(Tag.InstanceNumber, 0));
+        assertEquals(3.0517578125e-5, ds.requireDouble(Tag.DoseGridScaling));
+        assertArrayEquals(new double[] {1.5, -2.25}, ds.getDoubles(0x00189310));
+        assertArrayEquals(new double[] {0.5}, ds.getDoubles(0x00181181));
+        assertEquals(-32768, ds.getInt(0x00181180, 0));
+        assertArrayEquals(new byte[] {1, 2, 3}, ds.getBytes(0x00280120));
+        assertEquals(2, ds.getSequence(Tag.StructureSetROISequence).size());
+        assertEquals(7, ds.getItem(Tag.StructureSetROISequence).requireInt(Tag.ROINumber));
+        assertNull(ds.getString(Tag.PatientID));
+        assertEquals(42, ds.getInt(Tag.Columns, 42));
+        assertEquals(0, ds.getDoubles(Tag.PixelSpacing).length);
+        assertTrue(ds.getSequence(Tag.BeamSequence).isEmpty());
+    }
+
+    @Test
+    void missingOrBadValuesNameTheTag() {
+        DicomDataset ds = DicomDataset.builder().putString(Tag.SliceThickness, VR.DS, "3.0mm").build();
+        DicomFormatException e = assertThrows(DicomFormatException.class, () -> ds.getDoubles(Tag.SliceThickness));
+        assertTrue(e.getMessage().contains("(0018,0050)") && e.getMessage().contains("3.0mm"), e.getMessage());
+        DicomFormatException m = assertThrows(DicomFormatException.class, () -> ds.requireInt(Tag.Rows));
+        assertTrue(m.getMessage().contains("Rows") && m.getMessage().contains("(0028,0010)"), m.getMessage());
+    }
+
+    @Test
+    void nonAsciiTextGetsUtf8AndSpecificCharacterSet() {
+        DicomDataset ds = DicomDataset.builder().putString(Tag.PatientName, VR.PN, "Müller^Jürgen=山田^太郎").build();
+        assertEquals("ISO_IR 192", ds.getString(Tag.SpecificCharacterSet));
+        assertEquals(StandardCharsets.UTF_8, ds.charset());
+        assertEquals("Müller^Jürgen=山田^太郎", ds.getString(Tag.PatientName));
+        DicomDataset latin = DicomDataset.builder().putString(Tag.SpecificCharacterSet, VR.CS, "ISO_IR 100")
+                .putString(Tag.StudyDescription, VR.LO, "Tête et cou").build();
+        assertArrayEquals("Tête et cou ".getBytes(StandardCharsets.ISO_8859_1), latin.getBytes(Tag.StudyDescription));
+        assertEquals("Tête et cou", latin.getString(Tag.StudyDescription));
+    }
+
+    @Test
+    void decimalStringsFitSixteenCharacters() {
+        for (double v : new double[] {Math.PI, -1.0 / 3, 1e-300, 123456789012345678.0, -0.000123456789, 100, 0}) {
+            String s = DicomDataset.formatDecimalString(Tag.SliceThickness, v);
+            assertTrue(s.length() <= 16, s);
+            assertEquals(v, Double.parseDouble(s), Math.abs(v) * 1e-9, s);
+        }
+        assertEquals("100", DicomDataset.formatDecimalString(0, 100));
+    }
+
+    @Test
+    void tagConstantsMatchTheDictionary() throws IllegalAccessException {
+        for (java.lang.reflect.Field f : Tag.class.getFields()) {
+            int tag = f.getInt(null);
+            if (Tag.group(tag) != 0xFFFE) {
+                assertEquals(f.getName(), DataDictionary.keywordOf(tag), f.getName());
+            }
+        }
+        assertEquals(VR.SQ, DataDictionary.vrOf(Tag.ROIContourSequence));
+        assertEquals(VR.OW, DataDictionary.vrOf(0x60023000)); // repeating overlay group
+        assertEquals(VR.UL, DataDictionary.vrOf(0x30060000));
+        assertEquals(VR.LO, DataDictionary.vrOf(0x00090010));
+        assertEquals(VR.UN, DataDictionary.vrOf(0x00091001));
+    }
+}

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 EvaluateCommand.class,
                 SegevalCommand.class,
                 DumpCommand.class,
+                IndexCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

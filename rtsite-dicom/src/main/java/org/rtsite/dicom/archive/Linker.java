@@ -1,0 +1,814 @@
+package org.rtsite.dicom.archive;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Links plans to structure sets, image series and doses from the index held in memory (rules in
+ * docs/archive.md). Explicit references first, every item of every sequence; fallbacks only when
+ * a reference is missing; conflicts refuse a link instead of picking one candidate.
+ */
+final class Linker {
+    static final String RT_DOSE_CLASS = "1.2.840.10008.5.1.4.1.1.481.2";
+    static final String RT_STRUCT_CLASS = "1.2.840.10008.5.1.4.1.1.481.3";
+    static final String RT_PLAN_CLASS = "1.2.840.10008.5.1.4.1.1.481.5";
+    static final String RT_ION_PLAN_CLASS = "1.2.840.10008.5.1.4.1.1.481.8";
+
+    enum Kind { PLAN, STRUCT, DOSE, IMAGE, OTHER }
+
+    private final List<IndexedFile> failed = new ArrayList<>();
+    private final Map<String, List<IndexedFile>> bySop = new HashMap<>();
+    private final Map<String, List<IndexedFile>> imagesBySeries = new LinkedHashMap<>();
+    private final List<IndexedFile> structs = new ArrayList<>();
+    private final List<IndexedFile> doses = new ArrayList<>();
+    private final List<IndexedFile> plans = new ArrayList<>();
+    private final List<IndexedFile> others = new ArrayList<>();
+    private final Map<String, List<IndexedFile>> dosesByPlanRef = new HashMap<>();
+    private final Map<String, List<IndexedFile>> plansByFrame = new HashMap<>();
+    /** Identical copies: path of a copy → path of the kept file. */
+    private final Map<String, String> copies = new HashMap<>();
+    private final Set<String> used = new HashSet<>();
+    private final Map<String, String> refused = new HashMap<>();
+
+    Linker(Iterable<IndexedFile> files) {
+        for (IndexedFile f : files) {
+            if (f.status() != FileStatus.DICOM) {
+                failed.add(f);
+                continue;
+            }
+            bySop.computeIfAbsent(f.sopInstance(), k -> new ArrayList<>()).add(f);
+        }
+        // one object per SOP Instance UID and content; identical copies are set aside
+        for (List<IndexedFile> same : bySop.values()) {
+            same.sort(Comparator.comparing(IndexedFile::path));
+            Map<String, IndexedFile> byContent = new LinkedHashMap<>();
+            for (IndexedFile f : same) {
+                IndexedFile kept = byContent.putIfAbsent(f.contentKey(), f);
+                if (kept != null) {
+                    copies.put(f.path(), kept.path());
+                }
+            }
+            same.retainAll(byContent.values());
+            for (IndexedFile f : same) {
+                switch (kind(f)) {
+                    case PLAN -> {
+                        plans.add(f);
+                        if (f.frameOfReference() != null) {
+                            plansByFrame.computeIfAbsent(f.frameOfReference(), k -> new ArrayList<>()).add(f);
+                        }
+                    }
+                    case STRUCT -> structs.add(f);
+                    case DOSE -> {
+                        doses.add(f);
+                        for (String uid : new LinkedHashSet<>(f.refs(RefKind.PLAN))) {
+                            dosesByPlanRef.computeIfAbsent(uid, k -> new ArrayList<>()).add(f);
+                        }
+                    }
+                    case IMAGE -> imagesBySeries.computeIfAbsent(f.seriesUid(), k -> new ArrayList<>()).add(f);
+                    default -> others.add(f);
+                }
+            }
+        }
+        Comparator<IndexedFile> byPath = Comparator.comparing(IndexedFile::path);
+        plans.sort(byPath);
+        structs.sort(byPath);
+        doses.sort(byPath);
+        others.sort(byPath);
+        dosesByPlanRef.values().forEach(l -> l.sort(byPath));
+    }
+
+    /** Keyed on Modality (RT Ion Plans say RTPLAN too); the SOP Class decides only when Modality is missing. */
+    static Kind kind(IndexedFile f) {
+        String m = f.modality();
+        if (m != null) {
+            return switch (m) {
+                case "RTPLAN" -> Kind.PLAN;
+                case "RTSTRUCT" -> Kind.STRUCT;
+                case "RTDOSE" -> Kind.DOSE;
+                default -> m.startsWith("RT") || f.seriesUid() == null ? Kind.OTHER : Kind.IMAGE;
+            };
+        }
+        String c = f.sopClass() == null ? "" : f.sopClass();
+        return switch (c) {
+            case RT_PLAN_CLASS, RT_ION_PLAN_CLASS -> Kind.PLAN;
+            case RT_STRUCT_CLASS -> Kind.STRUCT;
+            case RT_DOSE_CLASS -> Kind.DOSE;
+            default -> Kind.OTHER;
+        };
+    }
+
+    /** Standard UIDs (PS3.6 registry, root 1.2.840.10008) never name an instance: a vendor placeholder. */
+    static boolean isPlaceholder(String uid) {
+        return uid.startsWith("1.2.840.10008.");
+    }
+
+    /** The result of linking every plan. */
+    record Result(List<PlanBundle> bundles, List<StructureSetLink> structureSets, List<Conflict> archiveConflicts,
+                  List<Orphan> orphans) {
+    }
+
+    Result link() {
+        List<PlanBundle> bundles = new ArrayList<>();
+        Map<String, List<IndexedFile>> plansBySop = new LinkedHashMap<>();
+        for (IndexedFile p : plans) {
+            plansBySop.computeIfAbsent(p.sopInstance(), k -> new ArrayList<>()).add(p);
+        }
+        for (IndexedFile p : plans) {
+            bundles.add(linkPlan(p, plansBySop.get(p.sopInstance())));
+        }
+        List<StructureSetLink> links = structureSetLinks();
+        // series of unused structure sets are not "used" by a plan: orphans are computed from plan links only
+        return new Result(bundles, links, archiveConflicts(), orphans());
+    }
+
+    /** Collects the fallbacks, conflicts and reasons of one plan. */
+    private static final class Ctx {
+        final List<Fallback> fallbacks = new ArrayList<>();
+        final List<Conflict> conflicts = new ArrayList<>();
+        final List<String> reasons = new ArrayList<>();
+
+        void conflict(Conflict.Type t, String detail, List<String> files) {
+            conflicts.add(new Conflict(t, detail, files));
+        }
+    }
+
+    private PlanBundle linkPlan(IndexedFile plan, List<IndexedFile> sameUid) {
+        Ctx ctx = new Ctx();
+        used.add(plan.path());
+        boolean duplicated = sameUid.size() > 1;
+        if (duplicated) {
+            ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, "plan SOP Instance UID " + plan.sopInstance() + " is carried by "
+                    + sameUid.size() + " files with different content; doses referencing it cannot be attributed",
+                    sameUid.stream().map(IndexedFile::path).toList());
+            ctx.reasons.add("plan UID " + plan.sopInstance() + " is duplicated with different content");
+        }
+        IndexedFile rs = linkStructureSet(plan, ctx);
+        List<IndexedFile> series = linkSeries(plan, rs, ctx);
+        DoseChoice dose = linkDoses(plan, duplicated, ctx);
+        if (rs != null) {
+            used.add(rs.path());
+        }
+        series.forEach(f -> used.add(f.path()));
+        used.addAll(dose.files());
+        used.addAll(dose.unused());
+        boolean ion = RT_ION_PLAN_CLASS.equals(plan.sopClass());
+        PlanBundle.Status status = ctx.reasons.isEmpty() ? PlanBundle.Status.COMPLETE : PlanBundle.Status.INCOMPLETE;
+        return new PlanBundle(plan.path(), plan.sopInstance(), ion, plan.patientId(), rs == null ? null : rs.path(),
+                series.isEmpty() ? null : series.get(0).seriesUid(), series.stream().map(IndexedFile::path).toList(),
+                dose, ctx.fallbacks, ctx.conflicts, status, ctx.reasons);
+    }
+
+    // ---- patient guard ----
+
+    private static Set<String> frames(IndexedFile f) {
+        Set<String> s = new LinkedHashSet<>();
+        if (f.frameOfReference() != null) {
+            s.add(f.frameOfReference());
+        }
+        s.addAll(f.refs(RefKind.FRAME_OF_REFERENCE));
+        return s;
+    }
+
+    private static boolean sharesStudyOrFrame(IndexedFile a, IndexedFile b) {
+        if (a.studyUid() != null && a.studyUid().equals(b.studyUid())) {
+            return true;
+        }
+        Set<String> fa = frames(a);
+        fa.retainAll(frames(b));
+        return !fa.isEmpty();
+    }
+
+    /**
+     * Null when {@code to} may be linked from {@code from}; else the conflict. A differing PatientID
+     * with a shared study or frame of reference is reported and linked (ids get edited by anonymisers);
+     * with neither shared it is another patient and the link is refused.
+     */
+    private static Conflict patientGuard(IndexedFile from, IndexedFile to, String what) {
+        if (from.patientId() == null || to.patientId() == null || from.patientId().equals(to.patientId())) {
+            return null;
+        }
+        List<String> files = List.of(from.path(), to.path());
+        if (sharesStudyOrFrame(from, to)) {
+            return new Conflict(Conflict.Type.PATIENT_ID_MISMATCH, what + ": PatientID '" + from.patientId() + "' vs '"
+                    + to.patientId() + "', same study or frame of reference; linked", files);
+        }
+        return new Conflict(Conflict.Type.CROSS_PATIENT_REFERENCE, what + " resolves to another patient: PatientID '"
+                + from.patientId() + "' vs '" + to.patientId() + "', study " + from.studyUid() + " vs " + to.studyUid()
+                + ", frame of reference " + frames(from) + " vs " + frames(to) + "; not linked", files);
+    }
+
+    private static boolean samePatient(IndexedFile a, IndexedFile b) {
+        return Objects.equals(a.patientId(), b.patientId());
+    }
+
+    // ---- structure set ----
+
+    private IndexedFile linkStructureSet(IndexedFile plan, Ctx ctx) {
+        List<String> real = new ArrayList<>();
+        for (String uid : new LinkedHashSet<>(plan.refs(RefKind.STRUCTURE_SET))) {
+            if (isPlaceholder(uid)) {
+                ctx.conflict(Conflict.Type.PLACEHOLDER_REFERENCE, "ReferencedStructureSetSequence holds " + uid
+                        + ", a DICOM-standard UID (vendor placeholder), not a structure set instance", List.of(plan.path()));
+            } else {
+                real.add(uid);
+            }
+        }
+        if (real.isEmpty()) {
+            String why = plan.refs(RefKind.STRUCTURE_SET).isEmpty() ? "plan has no ReferencedStructureSetSequence"
+                    : "plan's structure set reference is a placeholder";
+            IndexedFile rs = fallback("STRUCTURE_SET", plan, structs, why, ctx);
+            if (rs == null) {
+                ctx.reasons.add("no structure set (" + why + ", and no fallback candidate)");
+            }
+            return rs;
+        }
+        Set<IndexedFile> found = new LinkedHashSet<>();
+        List<String> dangling = new ArrayList<>();
+        for (String uid : real) {
+            IndexedFile f = resolve(uid, Kind.STRUCT, plan, "plan's structure set reference " + uid, ctx, dangling);
+            if (f != null) {
+                found.add(f);
+            }
+        }
+        if (found.size() == 1) {
+            return found.iterator().next();
+        }
+        if (found.size() > 1) {
+            ctx.conflict(Conflict.Type.AMBIGUOUS_REFERENCE, "plan references " + found.size() + " structure sets",
+                    found.stream().map(IndexedFile::path).toList());
+            ctx.reasons.add("plan references several structure sets");
+        } else if (!dangling.isEmpty()) {
+            ctx.reasons.add("referenced structure set " + String.join(", ", dangling) + " not in archive");
+        } else {
+            ctx.reasons.add("referenced structure set refused (see conflicts)");
+        }
+        return null;
+    }
+
+    /**
+     * Resolves an explicit SOP reference. Adds to {@code dangling} when absent; returns null (with a
+     * conflict) when duplicated with different content, of the wrong modality, or of another patient.
+     */
+    private IndexedFile resolve(String uid, Kind want, IndexedFile from, String what, Ctx ctx, List<String> dangling) {
+        List<IndexedFile> c = bySop.get(uid);
+        if (c == null) {
+            dangling.add(uid);
+            return null;
+        }
+        if (c.size() > 1) {
+            ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, what + ": " + c.size()
+                    + " files carry this UID with different content", c.stream().map(IndexedFile::path).toList());
+            c.forEach(f -> refused.putIfAbsent(f.path(), "duplicated SOP Instance UID with different content"));
+            return null;
+        }
+        IndexedFile f = c.get(0);
+        if (kind(f) != want) {
+            ctx.conflict(Conflict.Type.WRONG_MODALITY, what + " resolves to a " + f.modality() + " object",
+                    List.of(from.path(), f.path()));
+            return null;
+        }
+        Conflict guard = patientGuard(from, f, what);
+        if (guard != null) {
+            ctx.conflicts.add(guard);
+            if (guard.type() == Conflict.Type.CROSS_PATIENT_REFERENCE) {
+                refused.putIfAbsent(f.path(), "referenced by " + from.path() + " of another patient");
+                return null;
+            }
+        }
+        return f;
+    }
+
+    /** Same frame of reference (and patient), else same study (and patient); several candidates are a conflict. */
+    private IndexedFile fallback(String link, IndexedFile from, List<IndexedFile> pool, String why, Ctx ctx) {
+        Set<String> fromFrames = frames(from);
+        List<IndexedFile> byFrame = new ArrayList<>();
+        List<IndexedFile> byStudy = new ArrayList<>();
+        for (IndexedFile c : pool) {
+            if (!samePatient(from, c)) {
+                continue;
+            }
+            Set<String> fr = frames(c);
+            fr.retainAll(fromFrames);
+            if (!fr.isEmpty()) {
+                byFrame.add(c);
+            } else if (from.studyUid() != null && from.studyUid().equals(c.studyUid())) {
+                byStudy.add(c);
+            }
+        }
+        for (List<IndexedFile> cands : List.of(byFrame, byStudy)) {
+            String rule = cands == byFrame ? "FRAME_OF_REFERENCE" : "STUDY";
+            if (cands.size() == 1) {
+                IndexedFile f = cands.get(0);
+                ctx.fallbacks.add(new Fallback(link, rule, why + "; matched " + f.path() + " on "
+                        + (cands == byFrame ? "frame of reference " + fromFrames : "study " + from.studyUid())));
+                return f;
+            }
+            if (cands.size() > 1) {
+                ctx.conflict(Conflict.Type.AMBIGUOUS_FALLBACK, why + "; " + cands.size() + " candidates "
+                        + (cands == byFrame ? "on frame of reference " + fromFrames : "in study " + from.studyUid())
+                        + ", none chosen", cands.stream().map(IndexedFile::path).toList());
+                ctx.reasons.add("ambiguous " + link.toLowerCase().replace('_', ' ') + " fallback by " + rule.toLowerCase()
+                        .replace('_', ' '));
+                return null;
+            }
+        }
+        return null;
+    }
+
+    // ---- image series ----
+
+    private record SeriesKey(String patient, String study, String frame) {
+    }
+
+    private final Map<String, List<List<IndexedFile>>> distinct = new HashMap<>();
+
+    /** Files of one series UID split into distinct series (patient, study, frame of reference); computed once per UID. */
+    private List<List<IndexedFile>> distinctSeries(List<IndexedFile> files) {
+        String uid = files.get(0).seriesUid();
+        return distinct.computeIfAbsent(uid, k -> {
+            Map<SeriesKey, List<IndexedFile>> groups = new LinkedHashMap<>();
+            for (IndexedFile f : files) {
+                groups.computeIfAbsent(new SeriesKey(f.patientId(), f.studyUid(), f.frameOfReference()),
+                        x -> new ArrayList<>()).add(f);
+            }
+            return List.copyOf(groups.values());
+        });
+    }
+
+    private static boolean isCt(List<IndexedFile> series) {
+        return "CT".equals(series.get(0).modality());
+    }
+
+    /** A structure set's series link, computed once and shared by the plans that use it. */
+    private record SeriesLink(List<IndexedFile> files, int contourRefs, int contourPresent, Ctx ctx) {
+    }
+
+    private final Map<String, SeriesLink> seriesLinks = new HashMap<>();
+    private final Map<String, Integer> plansPerStructureSet = new HashMap<>();
+
+    private SeriesLink seriesLink(IndexedFile rs) {
+        return seriesLinks.computeIfAbsent(rs.path(), k -> {
+            Ctx ctx = new Ctx();
+            Set<String> contour = new LinkedHashSet<>(rs.refs(RefKind.CONTOUR_IMAGE));
+            List<String> refs = new ArrayList<>(new LinkedHashSet<>(rs.refs(RefKind.SERIES)));
+            List<IndexedFile> chosen;
+            if (refs.isEmpty()) {
+                chosen = seriesByContourImages(rs, contour, ctx);
+                if (chosen == null) {
+                    chosen = seriesFallback(rs, "structure set has no RTReferencedSeriesSequence", ctx);
+                }
+            } else {
+                chosen = seriesByReference(rs, refs, contour, ctx);
+            }
+            int present = 0;
+            if (!chosen.isEmpty()) {
+                Set<String> rsFrames = frames(rs);
+                String frame = chosen.get(0).frameOfReference();
+                if (!rsFrames.isEmpty() && frame != null && !rsFrames.contains(frame)) {
+                    ctx.conflict(Conflict.Type.FRAME_OF_REFERENCE_MISMATCH, "structure set's frame of reference "
+                            + rsFrames + " differs from its image series' " + frame + "; linked by the series reference",
+                            List.of(rs.path(), chosen.get(0).path()));
+                }
+                Set<String> have = chosen.stream().map(IndexedFile::sopInstance).collect(Collectors.toSet());
+                present = (int) contour.stream().filter(have::contains).count();
+                if (present < contour.size()) {
+                    ctx.reasons.add((contour.size() - present) + " of " + contour.size()
+                            + " contour image references are not in the linked series");
+                }
+            } else if (ctx.reasons.stream().noneMatch(r -> r.contains("image series"))) {
+                ctx.reasons.add("no image series");
+            }
+            return new SeriesLink(chosen, contour.size(), present, ctx);
+        });
+    }
+
+    private List<IndexedFile> linkSeries(IndexedFile plan, IndexedFile rs, Ctx ctx) {
+        if (rs != null) {
+            plansPerStructureSet.merge(rs.path(), 1, Integer::sum);
+            SeriesLink link = seriesLink(rs);
+            ctx.fallbacks.addAll(link.ctx().fallbacks);
+            ctx.conflicts.addAll(link.ctx().conflicts);
+            ctx.reasons.addAll(link.ctx().reasons);
+            return link.files();
+        }
+        List<IndexedFile> chosen = seriesFallback(plan, "no structure set linked", ctx);
+        if (chosen.isEmpty() && ctx.reasons.stream().noneMatch(r -> r.contains("image series"))) {
+            ctx.reasons.add("no image series");
+        }
+        return chosen;
+    }
+
+    /** Every structure set's series link, in path order. */
+    private List<StructureSetLink> structureSetLinks() {
+        List<StructureSetLink> out = new ArrayList<>();
+        for (IndexedFile rs : structs) {
+            SeriesLink l = seriesLink(rs);
+            out.add(new StructureSetLink(rs.path(), rs.sopInstance(), rs.patientId(),
+                    l.files().isEmpty() ? null : l.files().get(0).seriesUid(), l.files().size(), l.contourRefs(),
+                    l.contourPresent(), plansPerStructureSet.getOrDefault(rs.path(), 0), l.ctx().fallbacks,
+                    l.ctx().conflicts, l.ctx().reasons));
+        }
+        return out;
+    }
+
+    private List<IndexedFile> seriesByReference(IndexedFile rs, List<String> refs, Set<String> contour, Ctx ctx) {
+        List<List<IndexedFile>> found = new ArrayList<>();
+        List<String> dangling = new ArrayList<>();
+        for (String uid : refs) {
+            List<IndexedFile> files = imagesBySeries.get(uid);
+            if (files == null) {
+                dangling.add(uid);
+                continue;
+            }
+            List<List<IndexedFile>> groups = distinctSeries(files);
+            List<IndexedFile> one;
+            if (groups.size() == 1) {
+                one = groups.get(0);
+            } else {
+                List<List<IndexedFile>> hit = groups.stream()
+                        .filter(g -> g.stream().anyMatch(f -> contour.contains(f.sopInstance()))).toList();
+                if (hit.size() == 1) {
+                    one = hit.get(0);
+                    ctx.fallbacks.add(new Fallback("CT_SERIES", "CONTOUR_IMAGES", "series UID " + uid + " is shared by "
+                            + groups.size() + " distinct series; the one holding the contour images was chosen"));
+                } else {
+                    ctx.conflict(Conflict.Type.DUPLICATE_SERIES_UID, "series UID " + uid + " is shared by "
+                            + groups.size() + " distinct series and contour image references "
+                            + (hit.isEmpty() ? "match none" : "match several"),
+                            groups.stream().map(g -> g.get(0).path()).toList());
+                    continue;
+                }
+            }
+            Conflict guard = patientGuard(rs, one.get(0), "structure set's series reference " + uid);
+            if (guard != null) {
+                ctx.conflicts.add(guard);
+                if (guard.type() == Conflict.Type.CROSS_PATIENT_REFERENCE) {
+                    continue;
+                }
+            }
+            found.add(one);
+        }
+        if (found.size() > 1) {
+            List<List<IndexedFile>> ct = found.stream().filter(Linker::isCt).toList();
+            if (ct.size() == 1) {
+                return ordered(ct.get(0), ctx);
+            }
+            ctx.conflict(Conflict.Type.AMBIGUOUS_REFERENCE, "structure set references " + found.size()
+                    + " image series", found.stream().map(g -> g.get(0).path()).toList());
+            ctx.reasons.add("structure set references several image series");
+            return List.of();
+        }
+        if (found.size() == 1) {
+            return ordered(found.get(0), ctx);
+        }
+        if (!dangling.isEmpty()) {
+            ctx.reasons.add("referenced image series " + String.join(", ", dangling) + " not in archive");
+        } else {
+            ctx.reasons.add("referenced image series refused (see conflicts)");
+        }
+        return List.of();
+    }
+
+    /** The series holding the structure set's contour images, when its series reference is missing. */
+    private List<IndexedFile> seriesByContourImages(IndexedFile rs, Set<String> contour, Ctx ctx) {
+        Set<String> seriesUids = new LinkedHashSet<>();
+        for (String sop : contour) {
+            List<IndexedFile> c = bySop.get(sop);
+            if (c != null && c.size() == 1 && kind(c.get(0)) == Kind.IMAGE && samePatient(rs, c.get(0))) {
+                seriesUids.add(c.get(0).seriesUid());
+            }
+        }
+        if (seriesUids.size() != 1) {
+            return null;
+        }
+        String uid = seriesUids.iterator().next();
+        List<List<IndexedFile>> groups = distinctSeries(imagesBySeries.get(uid));
+        List<List<IndexedFile>> hit = groups.stream()
+                .filter(g -> g.stream().anyMatch(f -> contour.contains(f.sopInstance()))).toList();
+        if (hit.size() != 1) {
+            return null;
+        }
+        ctx.fallbacks.add(new Fallback("CT_SERIES", "CONTOUR_IMAGES", "structure set has no RTReferencedSeriesSequence;"
+                + " series " + uid + " holds its contour images"));
+        return ordered(hit.get(0), ctx);
+    }
+
+    private Map<String, List<List<IndexedFile>>> seriesByFrame;
+    private Map<String, List<List<IndexedFile>>> seriesByStudy;
+
+    /** Distinct image series indexed by frame of reference and by study, built on first use. */
+    private void indexSeries() {
+        if (seriesByFrame != null) {
+            return;
+        }
+        seriesByFrame = new HashMap<>();
+        seriesByStudy = new HashMap<>();
+        for (List<IndexedFile> files : imagesBySeries.values()) {
+            for (List<IndexedFile> g : distinctSeries(files)) {
+                IndexedFile f = g.get(0);
+                if (f.frameOfReference() != null) {
+                    seriesByFrame.computeIfAbsent(f.frameOfReference(), k -> new ArrayList<>()).add(g);
+                }
+                if (f.studyUid() != null) {
+                    seriesByStudy.computeIfAbsent(f.studyUid(), k -> new ArrayList<>()).add(g);
+                }
+            }
+        }
+    }
+
+    /** Image series on the object's frame of reference, else in its study (same patient); CT preferred. */
+    private List<IndexedFile> seriesFallback(IndexedFile from, String why, Ctx ctx) {
+        indexSeries();
+        Set<String> fromFrames = frames(from);
+        Set<List<IndexedFile>> byFrame = new LinkedHashSet<>();
+        List<List<IndexedFile>> byStudy = new ArrayList<>();
+        for (String fr : fromFrames) {
+            for (List<IndexedFile> g : seriesByFrame.getOrDefault(fr, List.of())) {
+                if (samePatient(from, g.get(0))) {
+                    byFrame.add(g);
+                }
+            }
+        }
+        if (from.studyUid() != null) {
+            for (List<IndexedFile> g : seriesByStudy.getOrDefault(from.studyUid(), List.of())) {
+                if (samePatient(from, g.get(0)) && !byFrame.contains(g)) {
+                    byStudy.add(g);
+                }
+            }
+        }
+        List<List<IndexedFile>> frameList = new ArrayList<>(byFrame);
+        for (List<List<IndexedFile>> cands : List.of(frameList, byStudy)) {
+            String rule = cands == frameList ? "FRAME_OF_REFERENCE" : "STUDY";
+            List<List<IndexedFile>> pick = cands.size() > 1 ? cands.stream().filter(Linker::isCt).toList() : cands;
+            if (pick.size() == 1) {
+                ctx.fallbacks.add(new Fallback("CT_SERIES", rule, why + "; matched series " + pick.get(0).get(0).seriesUid()
+                        + " on " + (cands == frameList ? "frame of reference " + fromFrames : "study " + from.studyUid())));
+                return ordered(pick.get(0), ctx);
+            }
+            if (cands.size() > 1) {
+                ctx.conflict(Conflict.Type.AMBIGUOUS_FALLBACK, why + "; " + cands.size() + " image series by "
+                        + rule.toLowerCase().replace('_', ' ') + ", none chosen",
+                        cands.stream().map(g -> g.get(0).path()).toList());
+                ctx.reasons.add("ambiguous image series fallback by " + rule.toLowerCase().replace('_', ' '));
+                return List.of();
+            }
+        }
+        return List.of();
+    }
+
+    /** Slice order; two files with one SOP UID in a series (different content) refuse the series. */
+    private List<IndexedFile> ordered(List<IndexedFile> series, Ctx ctx) {
+        Map<String, Long> counts = series.stream().collect(Collectors.groupingBy(IndexedFile::sopInstance,
+                Collectors.counting()));
+        List<String> dup = counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        if (!dup.isEmpty()) {
+            ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, "image series " + series.get(0).seriesUid() + " holds "
+                    + dup.size() + " SOP Instance UIDs twice with different content", series.stream()
+                    .filter(f -> dup.contains(f.sopInstance())).map(IndexedFile::path).toList());
+            ctx.reasons.add("image series has duplicated SOP Instance UIDs");
+            return List.of();
+        }
+        List<IndexedFile> s = new ArrayList<>(series);
+        s.sort(Comparator.comparing((IndexedFile f) -> f.slicePosition() == null ? Double.MAX_VALUE : f.slicePosition())
+                .thenComparing(f -> f.instanceNumber() == null ? Integer.MAX_VALUE : f.instanceNumber())
+                .thenComparing(IndexedFile::path));
+        return s;
+    }
+
+    // ---- dose ----
+
+    private Map<String, List<IndexedFile>> unreferencedDosesByFrame;
+
+    private DoseChoice linkDoses(IndexedFile plan, boolean planDuplicated, Ctx ctx) {
+        List<IndexedFile> accepted = new ArrayList<>();
+        List<IndexedFile> referencing = dosesByPlanRef.getOrDefault(plan.sopInstance(), List.of());
+        for (IndexedFile d : referencing) {
+            if (planDuplicated) {
+                refused.putIfAbsent(d.path(), "references plan UID " + plan.sopInstance()
+                        + ", which several files carry with different content");
+                continue;
+            }
+            Conflict guard = patientGuard(plan, d, "dose " + d.path() + " referencing this plan");
+            if (guard != null) {
+                ctx.conflicts.add(guard);
+                if (guard.type() == Conflict.Type.CROSS_PATIENT_REFERENCE) {
+                    refused.putIfAbsent(d.path(), "references plan " + plan.sopInstance() + " (" + plan.path()
+                            + ") of another patient");
+                    continue;
+                }
+            }
+            accepted.add(d);
+        }
+        if (referencing.isEmpty() && plan.frameOfReference() != null) {
+            // doses without any plan reference, on this plan's frame of reference
+            if (unreferencedDosesByFrame == null) {
+                unreferencedDosesByFrame = new HashMap<>();
+                for (IndexedFile d : doses) {
+                    if (d.refs(RefKind.PLAN).isEmpty() && d.frameOfReference() != null) {
+                        unreferencedDosesByFrame.computeIfAbsent(d.frameOfReference(), k -> new ArrayList<>()).add(d);
+                    }
+                }
+            }
+            List<IndexedFile> cands = unreferencedDosesByFrame.getOrDefault(plan.frameOfReference(), List.of()).stream()
+                    .filter(d -> samePatient(plan, d)).toList();
+            if (!cands.isEmpty()) {
+                List<IndexedFile> rivals = plansByFrame.getOrDefault(plan.frameOfReference(), List.of()).stream()
+                        .filter(p -> samePatient(p, plan)).toList();
+                if (rivals.size() > 1) {
+                    ctx.conflict(Conflict.Type.AMBIGUOUS_FALLBACK, "doses without a plan reference on frame of reference "
+                            + plan.frameOfReference() + ", shared by " + rivals.size() + " plans; none attributed",
+                            cands.stream().map(IndexedFile::path).toList());
+                } else {
+                    ctx.fallbacks.add(new Fallback("DOSE", "FRAME_OF_REFERENCE", cands.size()
+                            + " dose(s) without ReferencedRTPlanSequence on frame of reference " + plan.frameOfReference()));
+                    accepted.addAll(cands);
+                }
+            }
+        }
+        if (accepted.isEmpty()) {
+            ctx.reasons.add(referencing.isEmpty() ? "no dose references this plan" : "every dose referencing this plan was refused");
+            return DoseChoice.none("no dose", List.of());
+        }
+        return chooseDose(plan, accepted, ctx);
+    }
+
+    private DoseChoice chooseDose(IndexedFile plan, List<IndexedFile> accepted, Ctx ctx) {
+        Map<String, List<IndexedFile>> byType = new LinkedHashMap<>();
+        for (IndexedFile d : accepted) {
+            String t = d.doseSummationType() == null ? "(none)" : d.doseSummationType();
+            byType.computeIfAbsent(t, k -> new ArrayList<>()).add(d);
+        }
+        List<String> all = accepted.stream().map(IndexedFile::path).toList();
+        List<IndexedFile> planDoses = byType.getOrDefault("PLAN", List.of());
+        if (planDoses.size() == 1) {
+            return new DoseChoice(DoseChoice.Decision.PLAN, List.of(planDoses.get(0).path()), 1, true,
+                    without(all, planDoses), "one dose of summation type PLAN" + (accepted.size() > 1
+                    ? "; other doses of the plan (" + types(byType) + ") not used" : ""));
+        }
+        if (planDoses.size() > 1) {
+            ctx.conflict(Conflict.Type.DOSE_CONFLICT, planDoses.size() + " different PLAN doses reference this plan",
+                    planDoses.stream().map(IndexedFile::path).toList());
+            ctx.reasons.add("several PLAN doses");
+            return DoseChoice.none("several PLAN doses, none chosen", all);
+        }
+        List<IndexedFile> beams = byType.getOrDefault("BEAM", List.of());
+        if (!beams.isEmpty()) {
+            return beamSum(plan, beams, all, ctx);
+        }
+        List<IndexedFile> fractions = byType.getOrDefault("FRACTION", List.of());
+        if (fractions.size() == 1) {
+            if (plan.fractions() == null) {
+                ctx.reasons.add("FRACTION dose but the plan states no NumberOfFractionsPlanned");
+                return DoseChoice.none("FRACTION dose without a number of fractions", all);
+            }
+            return new DoseChoice(DoseChoice.Decision.FRACTION_SCALED, List.of(fractions.get(0).path()),
+                    plan.fractions(), true, without(all, fractions), "one FRACTION dose times "
+                    + plan.fractions() + " fractions planned");
+        }
+        if (fractions.size() > 1) {
+            ctx.conflict(Conflict.Type.DOSE_CONFLICT, fractions.size() + " FRACTION doses reference this plan",
+                    fractions.stream().map(IndexedFile::path).toList());
+            ctx.reasons.add("several FRACTION doses");
+            return DoseChoice.none("several FRACTION doses, none chosen", all);
+        }
+        ctx.reasons.add("no PLAN, BEAM or FRACTION dose (" + types(byType) + ")");
+        return DoseChoice.none("dose summation types " + types(byType) + " are not used", all);
+    }
+
+    private DoseChoice beamSum(IndexedFile plan, List<IndexedFile> beams, List<String> all, Ctx ctx) {
+        Set<String> planBeams = new TreeSet<>(Comparator.comparingInt(Integer::parseInt));
+        planBeams.addAll(plan.refs(RefKind.PLAN_BEAM));
+        Map<String, IndexedFile> byBeam = new LinkedHashMap<>();
+        for (IndexedFile d : beams) {
+            List<String> nums = d.refs(RefKind.DOSE_BEAM);
+            if (nums.isEmpty()) {
+                if (beams.size() == 1 && planBeams.size() <= 1) {
+                    nums = planBeams.isEmpty() ? List.of("?") : List.copyOf(planBeams);
+                } else {
+                    ctx.conflict(Conflict.Type.DOSE_CONFLICT, "BEAM dose without ReferencedBeamNumber among "
+                            + beams.size() + " BEAM doses", List.of(d.path()));
+                    ctx.reasons.add("BEAM dose without a beam number");
+                    return DoseChoice.none("BEAM doses cannot be matched to beams", all);
+                }
+            }
+            for (String n : nums) {
+                IndexedFile prev = byBeam.putIfAbsent(n, d);
+                if (prev != null && prev != d) {
+                    ctx.conflict(Conflict.Type.DOSE_CONFLICT, "beam " + n + " is covered by two BEAM doses",
+                            List.of(prev.path(), d.path()));
+                    ctx.reasons.add("beam " + n + " covered twice");
+                    return DoseChoice.none("a beam is covered by two BEAM doses", all);
+                }
+            }
+        }
+        Set<String> missing = new TreeSet<>(planBeams);
+        missing.removeAll(byBeam.keySet());
+        if (!missing.isEmpty()) {
+            ctx.reasons.add("BEAM doses cover beams " + byBeam.keySet() + " of the plan's " + planBeams
+                    + "; missing " + missing);
+            return DoseChoice.none("BEAM doses do not cover every beam", all);
+        }
+        List<IndexedFile> use = new ArrayList<>(new LinkedHashSet<>(byBeam.values()));
+        boolean common = use.stream().map(IndexedFile::doseGrid).distinct().count() == 1;
+        return new DoseChoice(DoseChoice.Decision.BEAM_SUM, use.stream().map(IndexedFile::path).toList(), 1, common,
+                without(all, use), "sum of " + use.size() + " BEAM dose(s) for beams " + byBeam.keySet()
+                + (common ? " on one grid" : " on different grids (resample onto a common grid)"));
+    }
+
+    private static List<String> without(List<String> all, List<IndexedFile> used) {
+        Set<String> u = used.stream().map(IndexedFile::path).collect(Collectors.toSet());
+        return all.stream().filter(p -> !u.contains(p)).toList();
+    }
+
+    private static String types(Map<String, List<IndexedFile>> byType) {
+        return byType.entrySet().stream().map(e -> e.getValue().size() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Archive-wide: SOP Instance UIDs carried with different content, Series Instance UIDs shared by distinct series. */
+    private List<Conflict> archiveConflicts() {
+        List<Conflict> out = new ArrayList<>();
+        bySop.entrySet().stream().filter(e -> e.getValue().size() > 1).sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.add(new Conflict(Conflict.Type.DUPLICATE_SOP_UID, "SOP Instance UID " + e.getKey()
+                        + " is carried by " + e.getValue().size() + " files with different content",
+                        e.getValue().stream().map(IndexedFile::path).toList())));
+        imagesBySeries.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            List<List<IndexedFile>> groups = distinctSeries(e.getValue());
+            if (groups.size() > 1) {
+                out.add(new Conflict(Conflict.Type.DUPLICATE_SERIES_UID, "Series Instance UID " + e.getKey()
+                        + " is shared by " + groups.size() + " distinct series (patient, study or frame of reference differ)",
+                        groups.stream().map(g -> g.get(0).path()).toList()));
+            }
+        });
+        return out;
+    }
+
+    // ---- orphans ----
+
+    private List<Orphan> orphans() {
+        List<Orphan> out = new ArrayList<>();
+        for (IndexedFile s : structs) {
+            if (!used.contains(s.path())) {
+                out.add(orphan(s, refused.getOrDefault(s.path(), referencedBy(s)
+                        ? "referenced by a plan but not linked (see that plan's conflicts)"
+                        : "not referenced by any plan" + (s.refs(RefKind.SERIES).isEmpty() ? ""
+                        : "; references series " + String.join(", ", new LinkedHashSet<>(s.refs(RefKind.SERIES)))))));
+            }
+        }
+        for (IndexedFile d : doses) {
+            if (!used.contains(d.path())) {
+                String reason = refused.get(d.path());
+                if (reason == null) {
+                    List<String> refs = d.refs(RefKind.PLAN);
+                    reason = refs.isEmpty() ? "no ReferencedRTPlanSequence and no single plan on its frame of reference"
+                            : "references plan " + String.join(", ", new LinkedHashSet<>(refs)) + ", not in archive";
+                }
+                out.add(orphan(d, reason));
+            }
+        }
+        for (List<IndexedFile> files : imagesBySeries.values()) {
+            for (List<IndexedFile> g : distinctSeries(files)) {
+                List<IndexedFile> unused = g.stream().filter(f -> !used.contains(f.path())).toList();
+                if (!unused.isEmpty()) {
+                    IndexedFile f = unused.get(0);
+                    out.add(new Orphan(f.path(), f.modality(), f.seriesUid(), unused.size(),
+                            unused.size() == g.size() ? "image series not linked to any plan"
+                                    : unused.size() + " files of a linked series not used (duplicated SOP UIDs)"));
+                }
+            }
+        }
+        for (IndexedFile o : others) {
+            out.add(orphan(o, "modality " + o.modality() + " is not used by linkage"));
+        }
+        copies.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                out.add(new Orphan(e.getKey(), "COPY", null, 1, "identical copy of " + e.getValue())));
+        for (IndexedFile f : failed) {
+            out.add(new Orphan(f.path(), f.status().name(), null, 1, f.reason()));
+        }
+        return out;
+    }
+
+    private Set<String> referencedStructureSets;
+
+    private boolean referencedBy(IndexedFile s) {
+        if (referencedStructureSets == null) {
+            referencedStructureSets = new HashSet<>();
+            plans.forEach(p -> referencedStructureSets.addAll(p.refs(RefKind.STRUCTURE_SET)));
+        }
+        return referencedStructureSets.contains(s.sopInstance());
+    }
+
+    private static Orphan orphan(IndexedFile f, String reason) {
+        return new Orphan(f.path(), f.modality(), f.sopInstance(), 1, reason);
+    }
+}

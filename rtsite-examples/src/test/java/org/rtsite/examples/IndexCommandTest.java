@@ -1,0 +1,68 @@
+package org.rtsite.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.dicom.archive.SyntheticArchive;
+import picocli.CommandLine;
+
+class IndexCommandTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new RtsiteCli());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void indexesLinksAndWritesTheReportThenRescansNothing() throws Exception {
+        Path root = tmp.resolve("archive");
+        SyntheticArchive.GroundTruth truth = SyntheticArchive.generate(root, 8, 3, 5);
+        Path db = tmp.resolve("index.db");
+        Path report = tmp.resolve("report");
+        Run r = cli("index", root.toString(), "--db", db.toString(), "--report", report.toString(), "--threads", "2");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("indexing: "), r.err());
+        assertTrue(r.out().contains("scan: " + truth.files() + " files (" + truth.files() + " read, 0 unchanged"), r.out());
+        long complete = truth.plans().values().stream().filter(SyntheticArchive.Expected::complete).count();
+        assertTrue(r.out().contains("linkage: " + truth.plans().size() + " plans, " + complete + " complete, "
+                + (truth.plans().size() - complete) + " incomplete"), r.out());
+        JsonNode json = new ObjectMapper().readTree(report.resolve("linkage.json").toFile());
+        assertEquals(truth.plans().size(), json.get("plans").size());
+        assertEquals(truth.orphans().size(), json.get("orphans").size());
+        for (String csv : List.of("plans.csv", "structure_sets.csv", "orphans.csv")) {
+            assertTrue(Files.size(report.resolve(csv)) > 0, csv);
+        }
+        assertEquals(truth.plans().size() + 1, Files.readAllLines(report.resolve("plans.csv")).size());
+
+        Run again = cli("index", root.toString(), "--db", db.toString(), "--report", report.toString(), "--no-progress");
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.out().contains("(0 read, " + truth.files() + " unchanged"), again.out());
+    }
+
+    @Test
+    void missingRootIsAClearErrorWithExitCode1() {
+        Path nowhere = tmp.resolve("nowhere");
+        Run r = cli("index", nowhere.toString(), "--db", tmp.resolve("i.db").toString(), "--report", tmp.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("archive root " + nowhere + " is neither a folder nor a file"), r.err());
+    }
+}

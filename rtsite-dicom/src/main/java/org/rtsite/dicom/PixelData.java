@@ -133,6 +133,25 @@ public final class PixelData {
         return out.length == len ? out : java.util.Arrays.copyOf(out, len);
     }
 
+    /**
+     * Frame {@code index} as a read-only little endian buffer: for native pixel data a view of the
+     * element's bytes (no copy, for bulk volume loading), else the decoded frame.
+     */
+    public ByteBuffer frameBuffer(int index) {
+        if (element.isEncapsulated() || bitsAllocated == 1) {
+            return ByteBuffer.wrap(frame(index)).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if (index < 0 || index >= numberOfFrames) {
+            throw new IndexOutOfBoundsException("frame " + index + " of " + numberOfFrames + " in " + file.source());
+        }
+        int len = frameLength();
+        byte[] v = element.rawValue();
+        if ((long) len * numberOfFrames > v.length) {
+            frame(index); // throws the explanatory DicomFormatException
+        }
+        return ByteBuffer.wrap(v, index * len, len).slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     /** The compressed bytes of one frame, from its fragments. */
     public byte[] compressedFrame(int index) {
         if (!element.isEncapsulated()) {

@@ -56,6 +56,11 @@ class CorpusTest {
         assertEquals(expected.numberOfFrames(), actual.numberOfFrames());
         for (int i = 0; i < expected.numberOfFrames(); i++) {
             byte[] want = expected.frame(i);
+            java.nio.ByteBuffer view = expected.frameBuffer(i);
+            byte[] viewed = new byte[view.remaining()];
+            view.get(viewed);
+            assertArrayEquals(want, viewed, "frameBuffer " + i);
+            assertTrue(view.isReadOnly());
             if (name.contains("jpeg-baseline")) {
                 byte[] got = actual.frame(i);
                 assertEquals(want.length, got.length);

@@ -315,18 +315,23 @@ public final class CtSeriesReader {
         boolean integral = slope == 1 && intercept == Math.rint(intercept) && Math.abs(intercept) < 1 << 20;
         int icpt = (int) intercept;
         int end = base + plane;
-        if (integral && signed) {
-            if (stored == 16 && icpt == 0) {
+        if (integral && signed && stored == 16) {
+            if (icpt == 0) {
                 return;
             }
+            // the common case; kept free of shifts so that the loop vectorizes
+            for (int i = base; i < end; i++) {
+                hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, hu[i] + icpt));
+            }
+        } else if (integral && signed) {
             for (int i = base; i < end; i++) {
                 int h = ((hu[i] << shift) >> shift) + icpt;
                 hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, h));
             }
         } else if (integral) {
+            int mask = (1 << stored) - 1;
             for (int i = base; i < end; i++) {
-                int h = ((hu[i] << shift) >>> shift) + icpt;
-                hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, h));
+                hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, (hu[i] & mask) + icpt));
             }
         } else {
             for (int i = base; i < end; i++) {

@@ -1,6 +1,20 @@
 package org.rtsite.examples;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.region.RegionDictionary;
+import org.rtsite.dicom.archive.ArchiveOptions;
+import org.rtsite.dicom.archive.DicomArchive;
+import org.rtsite.dicom.archive.PlanBundle;
+import org.rtsite.dicom.load.ArchiveClassifier;
+import org.rtsite.dicom.load.DicomPlanLoader;
+import org.rtsite.dicom.load.PhantomArchive;
+import org.rtsite.dicom.load.RtStructMaskSource;
+import org.rtsite.dicom.store.ResultStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,20 +28,42 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code rtsite quickstart}: classifies bundled synthetic plans and prints the result JSON. */
+/**
+ * {@code rtsite quickstart}: the whole path on sample data rtsite writes itself (a DICOM archive of
+ * phantom patients: index, link, load, RTSTRUCT masks, classify, store); {@code --in-memory}
+ * classifies phantom scenes without DICOM and prints the result JSON.
+ */
 @Command(name = "quickstart",
         mixinStandardHelpOptions = true,
-        description = {"Builds a synthetic phantom plan (CT grid, dose on its own grid, TotalSegmentator-style "
-                + "organ masks), classifies it and prints the result as JSON.",
+        description = {"Runs rtsite end to end on sample data: writes a small DICOM archive (one phantom patient per "
+                + "scene: CT, RTSTRUCT with organ contours, RTPLAN, RTDOSE) into --work on first run, indexes and "
+                + "links it, classifies every plan with the RTSTRUCT masks and prints the labels and where the "
+                + "results are. Same as 'rtsite classify WORK/archive --db WORK/rtsite.db'.",
+                "With --in-memory: builds phantom plans in memory (no DICOM), classifies them and prints the result "
+                + "JSON (or --summary lines).",
                 "Scenes: brain-metastasis, whole-brain, oropharynx, lung-sbrt, liver-sbrt, prostate, pelvic-nodes, "
                 + "esophagus, femur, pelvis-femur-gap, v50-only; or 'all'."})
 public final class QuickstartCommand implements Callable<Integer> {
 
+    /** Patients of the sample archive. */
+    static final List<PhantomScene> ARCHIVE_SCENES = List.of(PhantomScene.WHOLE_BRAIN, PhantomScene.OROPHARYNX,
+            PhantomScene.LUNG_SBRT, PhantomScene.LIVER_SBRT, PhantomScene.PROSTATE);
+
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--in-memory", description = "Classify phantom scenes in memory (no DICOM) and print JSON")
+    boolean inMemory;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = "rtsite-quickstart",
+            description = "Folder for the sample archive, database and results (default: ${DEFAULT-VALUE})")
+    Path work;
+
+    @Option(names = {"-j", "--workers"}, paramLabel = "N", description = "Plans classified at once (default: processors)")
+    Integer workers;
+
     @Option(names = "--scene", paramLabel = "NAME", defaultValue = "lung-sbrt",
-            description = "Phantom scene to classify, or 'all' (default: ${DEFAULT-VALUE}).")
+            description = "With --in-memory: phantom scene to classify, or 'all' (default: ${DEFAULT-VALUE}).")
     String scene;
 
     @Option(names = "--summary", description = "Print one line per plan (labels, rule, expected) instead of JSON.")
@@ -39,6 +75,66 @@ public final class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return inMemory ? inMemory() : archive();
+    }
+
+    private Integer archive() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path root = work.resolve("archive");
+        Path db = work.resolve("rtsite.db");
+        Path results = work.resolve("results");
+        try {
+            Path marker = work.resolve(".archive-written");
+            if (!Files.exists(marker)) {
+                out.println("writing the sample archive (" + ARCHIVE_SCENES.size() + " phantom patients) to " + root);
+                out.flush();
+                PhantomArchive.write(root, ARCHIVE_SCENES);
+                Files.writeString(marker, "written by rtsite quickstart\n");
+            }
+            SiteClassifier classifier = SiteClassifier.builder().backend(backend).build();
+            List<PlanBundle> plans;
+            try (DicomArchive archive = DicomArchive.index(ArchiveOptions.of(db), root)) {
+                out.println("index: " + archive.lastScan());
+                plans = archive.plans().toList();
+            }
+            int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+            ArchiveClassifier.Summary s;
+            List<Map<String, Object>> rows;
+            try (ResultStore store = ResultStore.open(db)) {
+                s = new ArchiveClassifier(classifier, new RtStructMaskSource(RegionDictionary.defaults()),
+                        DicomPlanLoader.defaults(), n, results.resolve("json")).run(plans, store, ArchiveClassifier.Progress.NONE);
+                store.exportCsv(results.resolve("results.csv"), null, null);
+                rows = store.query(null, null);
+            }
+            int unexpected = 0;
+            out.printf(Locale.ROOT, "classified %d plans (%d new, %d already done) in %.1f s:%n", s.plans(), s.ok() + s.failed(),
+                    s.skipped(), s.seconds());
+            for (Map<String, Object> row : rows) {
+                String patient = String.valueOf(row.get("patient_id"));
+                PhantomScene scene = ARCHIVE_SCENES.stream().filter(x -> patient.equals("PHANTOM-" + x.cliName()))
+                        .findFirst().orElse(null);
+                String labels = row.get("labels") == null ? "" : row.get("labels").toString().replace("|", ", ");
+                String expected = scene == null ? "" : String.join(", ", scene.expectedLabels().stream()
+                        .map(org.rtsite.core.region.Region::label).toList());
+                boolean ok = scene != null && expected.equals(labels) && scene.expectedRule().name().equals(row.get("rule"));
+                unexpected += ok ? 0 : 1;
+                out.printf(Locale.ROOT, "  %-22s %-22s %-13s %s%n", patient, labels.isEmpty() ? "-" : labels,
+                        row.get("rule") == null ? row.get("error") : row.get("rule"), ok ? "as expected" : "UNEXPECTED");
+            }
+            out.println("results: " + db + " (SQLite: plan_result, plan_label, plan_organ), "
+                    + results.resolve("results.csv") + ", " + results.resolve("json"));
+            out.println("next: rtsite report --db " + db + " --primary Thorax");
+            out.flush();
+            return unexpected == 0 ? 0 : 1;
+        } catch (RtsiteException | IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+            err.println("rtsite quickstart: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
+    private Integer inMemory() {
         PrintWriter out = spec.commandLine().getOut();
         List<PhantomScene> scenes;
         try {

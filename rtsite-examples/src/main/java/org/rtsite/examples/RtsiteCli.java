@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 SegevalCommand.class,
                 DumpCommand.class,
                 IndexCommand.class,
+                ClassifyCommand.class,
+                ReportCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -30,7 +30,7 @@ class QuickstartCommandTest {
 
     @Test
     void printsTheResultJsonOfOneScene() {
-        Run r = run("quickstart", "--scene", "prostate", "--backend", "cpu");
+        Run r = run("quickstart", "--in-memory", "--scene", "prostate", "--backend", "cpu");
         assertEquals(0, r.code, r.err);
         SiteResult result = SiteResultJson.read(r.out);
         assertEquals(List.of(Region.PELVIS), result.labels());
@@ -39,7 +39,7 @@ class QuickstartCommandTest {
 
     @Test
     void summarisesAllScenes() {
-        Run r = run("quickstart", "--scene", "all", "--summary");
+        Run r = run("quickstart", "--in-memory", "--scene", "all", "--summary");
         assertEquals(0, r.code, r.out + r.err);
         assertEquals(11, r.out.lines().count(), r.out);
         assertTrue(r.out.contains("whole-brain") && r.out.contains("CRANIAL_DICE"), r.out);
@@ -48,7 +48,7 @@ class QuickstartCommandTest {
 
     @Test
     void unknownSceneIsAClearError() {
-        Run r = run("quickstart", "--scene", "knee");
+        Run r = run("quickstart", "--in-memory", "--scene", "knee");
         assertEquals(2, r.code);
         assertTrue(r.err.contains("unknown phantom scene 'knee'"), r.err);
     }

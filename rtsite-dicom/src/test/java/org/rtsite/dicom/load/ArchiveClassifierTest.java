@@ -101,6 +101,81 @@ class ArchiveClassifierTest {
         }
     }
 
+    /**
+     * Scores recomputed here without the core's pipeline: trilinear dose at every CT voxel centre of the
+     * whole CT, V85 = voxels at or above 85 % of its maximum, score = |organ ∩ V85| / |V85| with the
+     * phantom's own organ voxels (not the rasterized contours).
+     */
+    @Test
+    void scoresAgreeWithANaiveComputation() {
+        try (ResultStore store = ResultStore.open(db)) {
+            for (PhantomArchive.Patient p : patients) {
+                SiteResult r = SiteResultJson.read(store.resultJson(p.planFile().toAbsolutePath().normalize().toString()));
+                org.rtsite.core.phantom.PhantomPlan plan = p.scene().build();
+                org.rtsite.core.geometry.ImageGrid ct = plan.ct().grid();
+                float[] dose = new float[ct.voxelCount()];
+                float max = 0;
+                for (int k = 0; k < ct.nz(); k++) {
+                    for (int j = 0; j < ct.ny(); j++) {
+                        for (int i = 0; i < ct.nx(); i++) {
+                            float v = trilinear(plan.dose(), ct.toPatient(i, j, k));
+                            dose[ct.index(i, j, k)] = v;
+                            max = Math.max(max, v);
+                        }
+                    }
+                }
+                assertEquals(max, r.dmaxGy(), 1e-3 * max, p.scene().cliName());
+                long v85 = 0;
+                for (float v : dose) {
+                    v85 += v >= 0.85f * max ? 1 : 0;
+                }
+                Map<String, Long> hits = new HashMap<>();
+                for (org.rtsite.core.volume.BinaryMask m : PhantomArchive.organs(plan.masks())) {
+                    long n = 0;
+                    for (int i = 0; i < dose.length; i++) {
+                        n += m.contains(i) && dose[i] >= 0.85f * max ? 1 : 0;
+                    }
+                    hits.put(PhantomArchive.ROI_NAMES.getOrDefault(m.name(), m.name()), n);
+                }
+                int compared = 0;
+                for (OrganMetrics o : r.organs()) {
+                    Long n = hits.get(o.name());
+                    if (n == null || o.role() != org.rtsite.core.result.OrganRole.REGION) {
+                        continue;
+                    }
+                    // a voxel or two may fall on the other side of the 85 % level through float rounding
+                    assertEquals((double) n / v85, o.score85(), 2.0 / v85 + 1e-9, p.scene() + " " + o.name());
+                    compared++;
+                }
+                assertTrue(compared >= 1, p.scene() + ": no organ compared");
+            }
+        }
+    }
+
+    private static float trilinear(org.rtsite.core.volume.DoseVolume d, org.rtsite.core.geometry.Vec3 p) {
+        org.rtsite.core.geometry.ImageGrid g = d.grid(); // axial, unit axes: index = (p - origin) / spacing
+        double x = (p.x() - g.origin().x()) / g.dx();
+        double y = (p.y() - g.origin().y()) / g.dy();
+        double z = (p.z() - g.origin().z()) / g.dz();
+        if (x < 0 || y < 0 || z < 0 || x > g.nx() - 1 || y > g.ny() - 1 || z > g.nz() - 1) {
+            return 0;
+        }
+        int i = Math.min((int) x, g.nx() - 2);
+        int j = Math.min((int) y, g.ny() - 2);
+        int k = Math.min((int) z, g.nz() - 2);
+        double fx = x - i;
+        double fy = y - j;
+        double fz = z - k;
+        double v = 0;
+        for (int c = 0; c < 8; c++) {
+            int a = c & 1;
+            int b = (c >> 1) & 1;
+            int e = (c >> 2) & 1;
+            v += d.get(i + a, j + b, k + e) * (a == 1 ? fx : 1 - fx) * (b == 1 ? fy : 1 - fy) * (e == 1 ? fz : 1 - fz);
+        }
+        return (float) v;
+    }
+
     @Test
     void primaryRegionIsOneSqlQueryAndTheTargetIsReportedUnmatched() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {

@@ -156,17 +156,21 @@ public final class QaPicture {
 
         Tints tints = new Tints(masks, dictionary);
         boolean up = g.axisK().z() >= 0;
+        Vec3 down = up ? g.axisK().times(-1) : g.axisK();
         // Each view: columns (u) and rows (v) in voxels, their sizes in mm, and the voxel under (u, v).
         Plane[] planes = {
                 new Plane("axial", g.nx(), g.ny(), g.dx(), g.dy(), (u, v) -> g.index(u, v, ck),
                         new IndexBox(0, 0, ck, g.nx(), g.ny(), ck + 1), ci, cj,
-                        String.format(Locale.ROOT, "axial  z = %.1f mm", g.toPatient(ci, cj, ck).z())),
+                        String.format(Locale.ROOT, "axial  z = %.1f mm", g.toPatient(ci, cj, ck).z()),
+                        g.axisI(), g.axisJ()),
                 new Plane("coronal", g.nx(), k1 - k0, g.dx(), g.dz(), (u, v) -> g.index(u, cj, row(v, k0, k1, up)),
                         new IndexBox(0, cj, k0, g.nx(), cj + 1, k1), ci, up ? k1 - 1 - ck : ck - k0,
-                        String.format(Locale.ROOT, "coronal  y = %.1f mm", g.toPatient(ci, cj, ck).y())),
+                        String.format(Locale.ROOT, "coronal  y = %.1f mm", g.toPatient(ci, cj, ck).y()),
+                        g.axisI(), down),
                 new Plane("sagittal", g.ny(), k1 - k0, g.dy(), g.dz(), (u, v) -> g.index(ci, u, row(v, k0, k1, up)),
                         new IndexBox(ci, 0, k0, ci + 1, g.ny(), k1), cj, up ? k1 - 1 - ck : ck - k0,
-                        String.format(Locale.ROOT, "sagittal  x = %.1f mm", g.toPatient(ci, cj, ck).x()))};
+                        String.format(Locale.ROOT, "sagittal  x = %.1f mm", g.toPatient(ci, cj, ck).x()),
+                        g.axisJ(), down)};
         double maxMm = 0;
         for (Plane p : planes) {
             maxMm = Math.max(maxMm, Math.max(p.nu * p.du, p.nv * p.dv));
@@ -179,7 +183,7 @@ public final class QaPicture {
             viewsHeight = Math.max(viewsHeight, p.heightPx(scale));
         }
         width = Math.max(width, 760);
-        int height = HEADER + viewsHeight + 18 + FOOTER;
+        int height = HEADER + viewsHeight + 30 + FOOTER;
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D gr = img.createGraphics();
         try {
@@ -194,6 +198,11 @@ public final class QaPicture {
                 gr.setColor(TEXT);
                 gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
                 gr.drawString(p.caption, r.x, r.y + r.height + 14);
+                gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+                gr.setColor(Color.YELLOW);
+                gr.drawString(letter(p.uDir.times(-1)), r.x + 3, r.y + r.height / 2 + 5);
+                gr.drawString(letter(p.uDir), r.x + r.width - 11, r.y + r.height / 2 + 5);
+                gr.drawString(letter(p.vDir.times(-1)), r.x + r.width / 2 - 4, r.y + 13);
                 x += r.width + GAP;
             }
             for (View v : views) {
@@ -205,11 +214,23 @@ public final class QaPicture {
                 gr.drawLine(v.com.x, v.com.y + 2, v.com.x, v.com.y + 6);
             }
             header(gr, planId, result);
-            legend(gr, HEADER + viewsHeight + 24);
+            legend(gr, HEADER + viewsHeight + 38);
             return new Picture(img, List.copyOf(views));
         } finally {
             gr.dispose();
         }
+    }
+
+    /** The patient direction (LPS) a screen direction points to, by its largest component. */
+    static String letter(Vec3 d) {
+        double ax = Math.abs(d.x()), ay = Math.abs(d.y()), az = Math.abs(d.z());
+        if (ax >= ay && ax >= az) {
+            return d.x() > 0 ? "L" : "R";
+        }
+        if (ay >= az) {
+            return d.y() > 0 ? "P" : "A";
+        }
+        return d.z() > 0 ? "S" : "I";
     }
 
     private static int row(int v, int k0, int k1, boolean up) {
@@ -225,7 +246,7 @@ public final class QaPicture {
     }
 
     private record Plane(String name, int nu, int nv, double du, double dv, VoxelAt voxel, IndexBox box, int comU,
-                         int comV, String caption) {
+                         int comV, String caption, Vec3 uDir, Vec3 vDir) {
         int widthPx(double scale) {
             return Math.max(1, (int) Math.round(nu * du * scale));
         }

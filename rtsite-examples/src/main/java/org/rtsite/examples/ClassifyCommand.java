@@ -86,6 +86,14 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Plans classified at once; each holds one plan's volumes (default: number of processors)")
     Integer workers;
 
+    @Option(names = "--isodose-rtstruct", description = "Also write each plan's V85/V50 isodose contours as an RTSTRUCT "
+            + "on its CT (OUT/isodose/<plan UID>.dcm)")
+    boolean isodose;
+
+    @Option(names = "--qa-png", description = "Also write each plan's QA picture: axial, coronal, sagittal slices through "
+            + "the V85 centre, organs coloured by region, isodose outlines, labels and rule (OUT/qa/<plan UID>.png)")
+    boolean qa;
+
     @Option(names = "--retry-failed", description = "Classify plans that failed in an earlier run again")
     boolean retryFailed;
 
@@ -142,6 +150,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (retryFailed) {
                 runner = runner.retryingFailed();
             }
+            if (isodose || qa) {
+                runner = runner.withOutputs(isodose ? outDir.resolve("isodose") : null, qa ? outDir.resolve("qa") : null);
+            }
             ArchiveClassifier.Summary s;
             try (ResultStore store = ResultStore.open(db)) {
                 ProgressBar bar = new ProgressBar(err, !noProgress);
@@ -153,7 +164,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "done: %d plans, %d classified, %d failed, %d already in the database (%.1f s)%n",
                     s.plans(), s.ok(), s.failed(), s.skipped(), s.seconds());
             out.println("results: " + db + " (tables plan_result, plan_label, plan_organ), "
-                    + outDir.resolve("results.csv") + ", " + outDir.resolve("json"));
+                    + outDir.resolve("results.csv") + ", " + outDir.resolve("json")
+                    + (isodose ? ", " + outDir.resolve("isodose") : "") + (qa ? ", " + outDir.resolve("qa") : ""));
             if (s.failed() > 0) {
                 out.println("failed plans: rtsite report --db " + db + " --status failed");
             }

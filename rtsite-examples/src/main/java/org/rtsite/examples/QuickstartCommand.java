@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs rtsite end to end on sample data: writes a small DICOM archive (one phantom patient per "
                 + "scene: CT, RTSTRUCT with organ contours, RTPLAN, RTDOSE) into --work on first run, indexes and "
                 + "links it, classifies every plan with the RTSTRUCT masks and prints the labels and where the "
-                + "results are. Same as 'rtsite classify WORK/archive --db WORK/rtsite.db'.",
+                + "results are. Same as 'rtsite classify WORK/archive --db WORK/rtsite.db --out WORK/results --isodose-rtstruct --qa-png'.",
                 "With --in-memory: builds phantom plans in memory (no DICOM), classifies them and prints the result "
                 + "JSON (or --summary lines).",
                 "Scenes: brain-metastasis, whole-brain, oropharynx, lung-sbrt, liver-sbrt, prostate, pelvic-nodes, "
@@ -103,7 +103,9 @@ public final class QuickstartCommand implements Callable<Integer> {
             List<Map<String, Object>> rows;
             try (ResultStore store = ResultStore.open(db)) {
                 s = new ArchiveClassifier(classifier, new RtStructMaskSource(RegionDictionary.defaults()),
-                        DicomPlanLoader.defaults(), n, results.resolve("json")).run(plans, store, ArchiveClassifier.Progress.NONE);
+                        DicomPlanLoader.defaults(), n, results.resolve("json"))
+                        .withOutputs(results.resolve("isodose"), results.resolve("qa"))
+                        .run(plans, store, ArchiveClassifier.Progress.NONE);
                 store.exportCsv(results.resolve("results.csv"), null, null);
                 rows = store.query(null, null);
             }
@@ -123,7 +125,9 @@ public final class QuickstartCommand implements Callable<Integer> {
                         row.get("rule") == null ? row.get("error") : row.get("rule"), ok ? "as expected" : "UNEXPECTED");
             }
             out.println("results: " + db + " (SQLite: plan_result, plan_label, plan_organ), "
-                    + results.resolve("results.csv") + ", " + results.resolve("json"));
+                    + results.resolve("results.csv"));
+            out.println("per plan: " + results.resolve("json") + " (result JSON), " + results.resolve("isodose")
+                    + " (V85/V50 RTSTRUCT), " + results.resolve("qa") + " (QA picture)");
             out.println("next: rtsite report --db " + db + " --primary Thorax");
             out.flush();
             return unexpected == 0 ? 0 : 1;

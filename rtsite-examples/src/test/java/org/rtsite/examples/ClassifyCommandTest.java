@@ -41,7 +41,7 @@ class ClassifyCommandTest {
     }
 
     @Test
-    void quickstartRunsTheWholeDicomPathAndASecondRunSkipsFinishedPlans() {
+    void quickstartRunsTheWholeDicomPathAndASecondRunSkipsFinishedPlans() throws Exception {
         Path work = dir.resolve("qs");
         Run r = run("quickstart", "--work", work.toString(), "-j", "2", "--backend", "cpu");
         assertEquals(0, r.code, r.out + r.err);
@@ -49,6 +49,21 @@ class ClassifyCommandTest {
         assertTrue(r.out.contains("PHANTOM-lung-sbrt") && r.out.contains("Thorax"), r.out);
         assertTrue(Files.isRegularFile(work.resolve("results/results.csv")));
         assertTrue(Files.isRegularFile(work.resolve("rtsite.db")));
+        for (String out : List.of("json", "isodose", "qa")) {
+            try (Stream<Path> files = Files.list(work.resolve("results").resolve(out))) {
+                assertEquals(QuickstartCommand.ARCHIVE_SCENES.size(), files.count(), out);
+            }
+        }
+        try (Stream<Path> files = Files.list(work.resolve("results/isodose"))) {
+            org.rtsite.dicom.rt.RtStructureSet iso = org.rtsite.dicom.rt.RtStructureSet.read(files.findFirst().orElseThrow());
+            assertEquals(List.of("rtsite_V85", "rtsite_V50"),
+                    iso.rois().stream().map(org.rtsite.dicom.rt.RtStructureSet.Roi::name).toList());
+            assertTrue(iso.contourCount() > 0);
+        }
+        try (Stream<Path> files = Files.list(work.resolve("results/qa"))) {
+            java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(files.findFirst().orElseThrow().toFile());
+            assertTrue(png.getWidth() > 300 && png.getHeight() > 200);
+        }
         Run again = run("quickstart", "--work", work.toString(), "--backend", "cpu");
         assertEquals(0, again.code, again.out + again.err);
         assertTrue(again.out.contains("(0 new, 5 already done)"), again.out);

@@ -45,6 +45,8 @@ public final class ArchiveClassifier {
     private final int workers;
     private final Path jsonDir;
     private final boolean retryFailed;
+    private final Path isodoseDir;
+    private final Path qaDir;
 
     /**
      * @param workers     plans classified at once (each holds one plan's volumes)
@@ -52,11 +54,11 @@ public final class ArchiveClassifier {
      */
     public ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
                              Path jsonDir) {
-        this(classifier, masks, loader, workers, jsonDir, false);
+        this(classifier, masks, loader, workers, jsonDir, false, null, null);
     }
 
     private ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
-                              Path jsonDir, boolean retryFailed) {
+                              Path jsonDir, boolean retryFailed, Path isodoseDir, Path qaDir) {
         this.classifier = Objects.requireNonNull(classifier, "classifier");
         this.masks = Objects.requireNonNull(masks, "masks");
         this.loader = Objects.requireNonNull(loader, "loader");
@@ -66,11 +68,22 @@ public final class ArchiveClassifier {
         this.workers = workers;
         this.jsonDir = jsonDir;
         this.retryFailed = retryFailed;
+        this.isodoseDir = isodoseDir;
+        this.qaDir = qaDir;
     }
 
     /** A copy that classifies failed plans of an earlier run again (finished plans are still skipped). */
     public ArchiveClassifier retryingFailed() {
-        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, true);
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, true, isodoseDir, qaDir);
+    }
+
+    /**
+     * A copy that also writes, per classified plan, the V85/V50 isodose RTSTRUCT on the plan's CT
+     * ({@code isodoseDir/<plan UID>.dcm}) and the QA picture ({@code qaDir/<plan UID>.png}); either
+     * folder may be null. A plan whose outputs cannot be written is recorded as failed, with the reason.
+     */
+    public ArchiveClassifier withOutputs(Path isodoseDir, Path qaDir) {
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir);
     }
 
     /** Called after each plan is written, from worker threads. */
@@ -165,8 +178,10 @@ public final class ArchiveClassifier {
             unmatched = prepared.unmatched();
             long t2 = System.nanoTime();
             masksMs = (t2 - t1) / 1e6;
-            SiteResult r = classifier.classify(prepared.input());
+            org.rtsite.core.volume.OrganMasks[] used = new org.rtsite.core.volume.OrganMasks[1];
+            SiteResult r = classifier.classify(prepared.input(), m -> used[0] = m);
             double classifyMs = (System.nanoTime() - t2) / 1e6;
+            writeOutputs(b, plan, used[0], r);
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), r, unmatched, null,
                     loadMs, masksMs, classifyMs);
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -177,6 +192,28 @@ public final class ArchiveClassifier {
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), null, unmatched,
                     why == null ? e.getClass().getName() : why, loadMs, masksMs, 0);
         }
+    }
+
+    private void writeOutputs(PlanBundle b, LoadedPlan plan, org.rtsite.core.volume.OrganMasks used, SiteResult r) {
+        String id = fileName(b);
+        if (isodoseDir != null) {
+            try {
+                Files.createDirectories(isodoseDir);
+                org.rtsite.dicom.output.IsodoseStructureSet.write(org.rtsite.dicom.output.CtSeriesIdentity.of(plan.ct()),
+                        plan.dose(), org.rtsite.dicom.output.IsodoseLevel.of(r), isodoseDir.resolve(id + ".dcm"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the isodose RTSTRUCT in " + isodoseDir, e);
+            }
+        }
+        if (qaDir != null && used != null) {
+            org.rtsite.core.qa.QaPicture.with(classifier.dictionary()).write(b.patientId() + " " + id,
+                    plan.ct().volume(), plan.dose(), used, r, qaDir.resolve(id + ".png"));
+        }
+    }
+
+    private static String fileName(PlanBundle b) {
+        return (b.planUid() == null ? Integer.toHexString(b.planFile().hashCode()) : b.planUid())
+                .replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private void writeJson(PlanRecord rec, String json) {

@@ -20,6 +20,7 @@ import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtPlan;
 import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
+import org.rtsite.dicom.output.MarchingSquares;
 
 /**
  * Writes the core's phantom scenes as a DICOM archive, one patient per scene: CT series, RTSTRUCT
@@ -28,9 +29,8 @@ import org.rtsite.dicom.rt.RtWriter;
  * benchmarks. ROI names are TG-263 where the region dictionary has the alias (see {@link #ROI_NAMES}),
  * TotalSegmentator names otherwise, plus a {@code PTV} ROI the dictionary does not know.
  *
- * <p>Each organ is drawn exactly: one rectangle contour per run of voxels in a CT row, its edges on
- * the voxel boundaries, so that rasterizing the RTSTRUCT onto the CT grid gives back the phantom's
- * voxels.
+ * <p>Each organ is drawn exactly: per slice, the marching-squares isolines of its mask at 0.5, so that
+ * rasterizing the RTSTRUCT onto the CT grid gives back the phantom's voxels.
  */
 public final class PhantomArchive {
 
@@ -166,31 +166,35 @@ public final class PhantomArchive {
         return new BinaryMask(TARGET_ROI, grid, bits);
     }
 
-    /** One rectangle per run of set voxels in a row, on the voxel boundaries of the mask's grid. */
+    /**
+     * One polygon per isoline of the mask at 0.5 per slice (marching squares, the isodose output's): it
+     * passes between inside and outside voxel centres, so even-odd rasterization gives the voxels back.
+     */
     static List<Contour> contours(BinaryMask m) {
         ImageGrid g = m.grid();
         List<Contour> out = new ArrayList<>();
+        float[] slice = new float[g.nx() * g.ny()];
         for (int k = 0; k < g.nz(); k++) {
+            boolean any = false;
             for (int j = 0; j < g.ny(); j++) {
-                int i = 0;
-                while (i < g.nx()) {
-                    if (!m.contains(i, j, k)) {
-                        i++;
-                        continue;
-                    }
-                    int i0 = i;
-                    while (i < g.nx() && m.contains(i, j, k)) {
-                        i++;
-                    }
-                    double a = i0 - 0.5;
-                    double b = i - 0.5;
-                    Vec3 p0 = g.toPatient(a, j - 0.5, k);
-                    Vec3 p1 = g.toPatient(b, j - 0.5, k);
-                    Vec3 p2 = g.toPatient(b, j + 0.5, k);
-                    Vec3 p3 = g.toPatient(a, j + 0.5, k);
-                    out.add(new Contour(Contour.GeometricType.CLOSED_PLANAR, p0.x(), p0.y(), p0.z(), p1.x(), p1.y(),
-                            p1.z(), p2.x(), p2.y(), p2.z(), p3.x(), p3.y(), p3.z()));
+                for (int i = 0; i < g.nx(); i++) {
+                    boolean in = m.contains(i, j, k);
+                    slice[i + g.nx() * j] = in ? 1f : 0f;
+                    any |= in;
                 }
+            }
+            if (!any) {
+                continue;
+            }
+            for (double[] poly : MarchingSquares.isolines(slice, g.nx(), g.ny(), 0.5)) {
+                double[] xyz = new double[poly.length / 2 * 3];
+                for (int p = 0; p < poly.length / 2; p++) {
+                    Vec3 v = g.toPatient(poly[2 * p], poly[2 * p + 1], k);
+                    xyz[3 * p] = v.x();
+                    xyz[3 * p + 1] = v.y();
+                    xyz[3 * p + 2] = v.z();
+                }
+                out.add(new Contour(Contour.GeometricType.CLOSED_PLANAR, xyz));
             }
         }
         return out;

@@ -196,4 +196,32 @@ class PublicRtCorpusTest {
         assertEquals(implicit.toBuilder().remove(Tag.PixelData).build(), rle.toBuilder().remove(Tag.PixelData).build());
         assertEquals(implicit.requireDouble(Tag.DoseGridScaling), rle.requireDouble(Tag.DoseGridScaling));
     }
+
+    /**
+     * The full catalogue, including the doses not copied into the test resources, where the
+     * shared data folder exists (developer machines; -Drtsite.publicRt=DIR elsewhere).
+     */
+    @Test
+    void everyFileOfTheSharedCatalogueWhenPresent() throws java.io.IOException {
+        Path root = Path.of(System.getProperty("rtsite.publicRt", "/work/shared/data/public-rt"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(root), root + " not present");
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(root)) {
+            files = s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
+        }
+        assertEquals(35, files.size()); // the MANIFEST's six folders
+        for (Path p : files) {
+            if (p.getFileName().toString().equals("rtplan_truncated.dcm")) {
+                assertThrows(DicomFormatException.class, () -> DicomFile.read(p));
+                continue;
+            }
+            DicomFile f = DicomFile.read(p);
+            if (f.dataset().contains(Tag.PixelData)) {
+                PixelData pd = f.pixelData();
+                for (int i = 0; i < pd.numberOfFrames(); i++) {
+                    assertEquals(pd.frameLength(), pd.frame(i).length);
+                }
+            }
+        }
+    }
 }

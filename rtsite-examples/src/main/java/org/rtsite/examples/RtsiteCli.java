@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 IndexCommand.class,
                 ClassifyCommand.class,
                 ReportCommand.class,
+                RtCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -84,7 +84,7 @@ public final class CtSeriesReader {
         List<Slice> slices = files.parallelStream().map(f -> {
             DicomFile h;
             try {
-                h = RtObjects.typed(DicomReader.defaults().stopBeforePixelData().read(f));
+                h = DicomReader.defaults().stopBeforePixelData().read(f);
             } catch (DicomFormatException e) {
                 LOG.debug("skipping {}: {}", f, e.getMessage());
                 return null;
@@ -103,7 +103,7 @@ public final class CtSeriesReader {
             throw new InvalidInputException("no CT files given");
         }
         List<Slice> slices = files.parallelStream().map(f -> {
-            DicomFile h = RtObjects.typed(DicomReader.defaults().stopBeforePixelData().read(f));
+            DicomFile h = DicomReader.defaults().stopBeforePixelData().read(f);
             RtObjects.requireModality(h, "CT");
             return slice(f, h);
         }).toList();
@@ -290,7 +290,8 @@ public final class CtSeriesReader {
         ByteBuffer b = tailPixels(s, plane);
         DicomDataset ds = s.header;
         if (b == null) {
-            DicomFile f = RtObjects.typed(DicomFile.read(s.file));
+            LOG.debug("{}: Pixel Data is not the file's tail; read through the codec", s.file);
+            DicomFile f = DicomFile.read(s.file);
             ds = f.dataset();
             PixelData px = f.pixelData();
             if (px.bitsAllocated() != 16 || px.samplesPerPixel() != 1) {
@@ -304,41 +305,47 @@ public final class CtSeriesReader {
         double intercept = RtObjects.doubleOr(ds, RtTags.RescaleIntercept, 0);
         boolean signed = ds.getInt(RtTags.PixelRepresentation, 0) == 1;
         int stored = ds.getInt(RtTags.BitsStored, 16);
+        if (!Double.isFinite(slope) || slope == 0 || !Double.isFinite(intercept)) {
+            throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, RtTags.RescaleSlope,
+                    "RescaleSlope " + slope + " / RescaleIntercept " + intercept + " cannot map pixels to HU");
+        }
         if (stored < 1 || stored > 16) {
             throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, RtTags.BitsStored,
                     "BitsStored " + stored + " is not in 1..16");
         }
         // Stored values occupy the low BitsStored bits (HighBit = BitsStored − 1 in every CT we know).
-        // Bulk copy first, then one pass in place that the JIT can vectorize (or none at all).
+        // Bulk copy, then one table look-up per voxel: the table folds masking, sign, slope, intercept,
+        // rounding and clamping, and is shared by the slices with the same rescale.
         b.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(0, hu, base, plane);
-        int shift = 32 - stored;
-        boolean integral = slope == 1 && intercept == Math.rint(intercept) && Math.abs(intercept) < 1 << 20;
-        int icpt = (int) intercept;
-        int end = base + plane;
-        if (integral && signed && stored == 16) {
-            if (icpt == 0) {
-                return;
-            }
-            // the common case; kept free of shifts so that the loop vectorizes
-            for (int i = base; i < end; i++) {
-                hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, hu[i] + icpt));
-            }
-        } else if (integral && signed) {
-            for (int i = base; i < end; i++) {
-                int h = ((hu[i] << shift) >> shift) + icpt;
-                hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, h));
-            }
-        } else if (integral) {
-            int mask = (1 << stored) - 1;
-            for (int i = base; i < end; i++) {
-                hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, (hu[i] & mask) + icpt));
-            }
-        } else {
-            for (int i = base; i < end; i++) {
-                int v = signed ? (hu[i] << shift) >> shift : (hu[i] << shift) >>> shift;
-                long h = Math.round(v * slope + intercept);
-                hu[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, h));
-            }
+        if (signed && stored == 16 && slope == 1 && intercept == 0) {
+            return;
         }
+        short[] lut = LUTS.computeIfAbsent(new Rescale(signed, stored, slope, intercept), CtSeriesReader::table);
+        for (int i = base, end = base + plane; i < end; i++) {
+            hu[i] = lut[hu[i] & 0xFFFF];
+        }
+    }
+
+    private record Rescale(boolean signed, int stored, double slope, double intercept) {
+    }
+
+    /** A handful of distinct rescales exist per archive; 128 kB each. */
+    private static final java.util.Map<Rescale, short[]> LUTS = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Rescale, short[]> e) {
+                    return size() > 16;
+                }
+            });
+
+    private static short[] table(Rescale r) {
+        short[] lut = new short[1 << 16];
+        int shift = 32 - r.stored;
+        for (int raw = 0; raw < 1 << 16; raw++) {
+            int v = r.signed ? (raw << shift) >> shift : (raw << shift) >>> shift;
+            long h = Math.round(v * r.slope + r.intercept);
+            lut[raw] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, h));
+        }
+        return lut;
     }
 }

@@ -55,7 +55,6 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
     }
 
     public static RtDose of(DicomFile file) {
-        file = RtObjects.typed(file);
         RtObjects.requireModality(file, "RTDOSE");
         DicomDataset ds = file.dataset();
         String src = file.source();

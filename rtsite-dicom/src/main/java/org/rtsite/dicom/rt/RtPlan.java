@@ -72,7 +72,6 @@ public record RtPlan(String source, String sopInstanceUid, String patientId, boo
     }
 
     public static RtPlan of(DicomFile file) {
-        file = RtObjects.typed(file);
         RtObjects.requireModality(file, "RTPLAN");
         DicomDataset ds = file.dataset();
         boolean ion = ION_PLAN_SOP_CLASS.equals(ds.getString(RtTags.SOPClassUID)) || ds.contains(RtTags.IonBeamSequence);

@@ -113,7 +113,6 @@ public record RtStructureSet(String source, String sopInstanceUid, String patien
     }
 
     public static RtStructureSet of(DicomFile file) {
-        file = RtObjects.typed(file);
         DicomDataset ds = file.dataset();
         RtObjects.requireModality(file, "RTSTRUCT");
         List<ReferencedFrameOfReference> frames = new ArrayList<>();

@@ -396,10 +396,20 @@ public final class StructureRasterizer {
             return inside;
         }
 
+        /** Sets bits [from, to) a word at a time: filled runs are long (a body outline spans most rows). */
         private void setRange(int from, int to) {
-            for (int i = from; i < to; i++) {
-                bits[i >>> 6] |= 1L << i;
+            int w0 = from >>> 6, w1 = (to - 1) >>> 6;
+            long first = -1L << from;
+            long last = -1L >>> (63 - ((to - 1) & 63));
+            if (w0 == w1) {
+                bits[w0] |= first & last;
+                return;
             }
+            bits[w0] |= first;
+            for (int w = w0 + 1; w < w1; w++) {
+                bits[w] = -1L;
+            }
+            bits[w1] |= last;
         }
     }
 }

@@ -23,7 +23,7 @@ import org.rtsite.dicom.archive.ScanStats;
 import org.rtsite.dicom.archive.SyntheticArchive;
 
 /**
- * Archive indexing and linkage on a synthetic archive (default 1,000 patients × 90 CT slices ≈
+ * Archive indexing and linkage on a synthetic archive (default 1,000 patients × 95 CT slices ≈
  * 100,000 files), generated once under {@code rtsite.bench.archive} (default
  * /tmp/rtsite-archive-bench). Each operation is a whole scan, so the mode is single-shot:
  * <ul>
@@ -42,7 +42,7 @@ public class ArchiveBenchmarks {
     @Param({"1000"})
     public int patients;
 
-    @Param({"90"})
+    @Param({"95"})
     public int slices;
 
     @Param({"2"})

@@ -54,7 +54,21 @@ final class ArchiveScanner {
                 throw new RtsiteException("archive root " + r + " is neither a folder nor a file");
             }
         }
-        Map<String, IndexDatabase.Stamp> known = db.stamps();
+        // The index's stamps load while the walk starts (stat calls and SQLite reads overlap on a re-scan);
+        // files walked before they arrive wait in a bounded buffer.
+        java.util.concurrent.CompletableFuture<Map<String, IndexDatabase.Stamp>> stampsLoad = new java.util.concurrent
+                .CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+            try {
+                stampsLoad.complete(db.stamps());
+            } catch (RuntimeException e) {
+                stampsLoad.completeExceptionally(e);
+            }
+        }, "rtsite-index-stamps");
+        loader.start();
+        List<Object[]> pending = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Map<String, IndexDatabase.Stamp>[] knownRef = new Map[1];
         AtomicLong seen = new AtomicLong();
         AtomicLong read = new AtomicLong();
         AtomicLong unchanged = new AtomicLong();
@@ -105,67 +119,99 @@ final class ArchiveScanner {
             t.setDaemon(true);
             return t;
         });
-        try {
-            for (Path root : roots) {
-                Path abs = root.toAbsolutePath().normalize();
-                Files.walkFileTree(abs, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        if (!attrs.isRegularFile()) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                        seen.incrementAndGet();
-                        String p = file.toString();
-                        long size = attrs.size();
-                        long mtime = attrs.lastModifiedTime().toMillis();
-                        IndexDatabase.Stamp old = known.remove(p);
-                        if (old != null && old.size() == size && old.mtime() == mtime) {
-                            unchanged.incrementAndGet();
-                            return FileVisitResult.CONTINUE;
-                        }
-                        if (writerFailure.get() != null) {
-                            return FileVisitResult.TERMINATE;
-                        }
-                        inFlight.acquireUninterruptibly();
-                        readers.execute(() -> {
-                            try {
-                                IndexedFile f = HeaderExtractor.read(file, size, mtime);
-                                read.incrementAndGet();
-                                if (f.status() == FileStatus.NOT_DICOM) {
-                                    notDicom.incrementAndGet();
-                                } else if (f.status() == FileStatus.UNREADABLE) {
-                                    unreadable.incrementAndGet();
-                                }
-                                results.put(f);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            } finally {
-                                inFlight.release();
-                            }
-                        });
+        List<String> failedPaths = new ArrayList<>();
+        var visitor = new SimpleFileVisitor<Path>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (!attrs.isRegularFile()) {
+                    return FileVisitResult.CONTINUE;
+                }
+                seen.incrementAndGet();
+                long size = attrs.size();
+                long mtime = attrs.lastModifiedTime().toMillis();
+                if (knownRef[0] == null) {
+                    if (!stampsLoad.isDone() && pending.size() < 100_000) {
+                        pending.add(new Object[] {file, size, mtime});
                         return FileVisitResult.CONTINUE;
                     }
+                    knownRef[0] = stampsLoad.join();
+                    for (Object[] p : pending) {
+                        decide((Path) p[0], (Long) p[1], (Long) p[2]);
+                    }
+                    pending.clear();
+                }
+                return decide(file, size, mtime);
+            }
 
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) {
-                        // an unlistable folder or unstat-able file is recorded, never fatal
-                        seen.incrementAndGet();
-                        known.remove(file.toString());
-                        unreadable.incrementAndGet();
-                        try {
-                            results.put(HeaderExtractor.failed(file.toString(), 0, 0, FileStatus.UNREADABLE,
-                                    "cannot access: " + e));
-                        } catch (InterruptedException ie) {
-                            Thread.currentThread().interrupt();
-                            return FileVisitResult.TERMINATE;
+            private FileVisitResult decide(Path file, long size, long mtime) {
+                IndexDatabase.Stamp old = knownRef[0].remove(file.toString());
+                if (old != null && old.size() == size && old.mtime() == mtime) {
+                    unchanged.incrementAndGet();
+                    return FileVisitResult.CONTINUE;
+                }
+                if (writerFailure.get() != null) {
+                    return FileVisitResult.TERMINATE;
+                }
+                inFlight.acquireUninterruptibly();
+                readers.execute(() -> {
+                    try {
+                        IndexedFile f = HeaderExtractor.read(file, size, mtime);
+                        read.incrementAndGet();
+                        if (f.status() == FileStatus.NOT_DICOM) {
+                            notDicom.incrementAndGet();
+                        } else if (f.status() == FileStatus.UNREADABLE) {
+                            unreadable.incrementAndGet();
                         }
-                        return FileVisitResult.CONTINUE;
+                        results.put(f);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        inFlight.release();
                     }
                 });
+                return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                // an unlistable folder or unstat-able file is recorded, never fatal
+                seen.incrementAndGet();
+                failedPaths.add(file.toString());
+                unreadable.incrementAndGet();
+                try {
+                    results.put(HeaderExtractor.failed(file.toString(), 0, 0, FileStatus.UNREADABLE,
+                            "cannot access: " + e));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return FileVisitResult.TERMINATE;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            /** Decides the files still waiting for the stamps. */
+            void flush() {
+                if (knownRef[0] == null) {
+                    knownRef[0] = stampsLoad.join();
+                    for (Object[] p : pending) {
+                        decide((Path) p[0], (Long) p[1], (Long) p[2]);
+                    }
+                    pending.clear();
+                }
+            }
+        };
+        try {
+            for (Path root : roots) {
+                Files.walkFileTree(root.toAbsolutePath().normalize(), visitor);
+            }
+            visitor.flush();
         } catch (IOException e) {
             throw new RtsiteException("cannot walk the archive: " + e.getMessage(), e);
         } finally {
+            try {
+                loader.join(); // the loader uses the connection: it must be done before anything else does
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             readers.shutdown();
             try {
                 while (!readers.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -186,6 +232,8 @@ final class ArchiveScanner {
         // rows of files that vanished from a scanned root; rows under other roots stay
         List<String> gone = new ArrayList<>();
         List<String> prefixes = roots.stream().map(r -> r.toAbsolutePath().normalize().toString()).toList();
+        Map<String, IndexDatabase.Stamp> known = knownRef[0];
+        failedPaths.forEach(known::remove);
         for (String p : known.keySet()) {
             for (String prefix : prefixes) {
                 if (p.equals(prefix) || p.startsWith(prefix.endsWith("/") ? prefix : prefix + java.io.File.separator)) {
@@ -202,7 +250,7 @@ final class ArchiveScanner {
                 seen.get(), read.get(), gone.size());
         ScanStats stats = new ScanStats(seen.get(), read.get(), unchanged.get(), gone.size(), notDicom.get(),
                 unreadable.get(), elapsed);
-        LOG.info("indexed {}: {}", prefixes, stats);
+        LOG.debug("indexed {}: {}", prefixes, stats);
         return stats;
     }
 

@@ -136,7 +136,7 @@ public final class DicomArchive implements AutoCloseable {
             report = LinkageReport.of(all.size(), all.size() - notDicom - unreadable, notDicom, unreadable,
                     r.bundles(), r.structureSets(), r.archiveConflicts(), r.orphans(),
                     all.stream().filter(f -> f.status() == FileStatus.DICOM && !f.hasMeta()).map(IndexedFile::path).toList());
-            LOG.info("linked {} plans of {} files: index read {} ms, linkage {} ms", report.summary().plans(), all.size(),
+            LOG.debug("linked {} plans of {} files: index read {} ms, linkage {} ms", report.summary().plans(), all.size(),
                     (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }
         return report;

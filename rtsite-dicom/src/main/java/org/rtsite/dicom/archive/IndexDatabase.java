@@ -242,28 +242,50 @@ final class IndexDatabase implements AutoCloseable {
                             .add(rs.getString(3));
                 }
             }
-            try (ResultSet rs = s.executeQuery("SELECT id, path, size, mtime, status, reason, has_meta, sop_class,"
-                    + " sop_instance, modality, patient_id, study_uid, series_uid, frame_of_reference, instance_number,"
-                    + " slice_position, dose_summation_type, dose_grid, fractions, content_key FROM files")) {
+            // The UID and code columns travel packed in one value (fewer JNI calls per row: reading the
+            // index back was half of the linkage time); none of them can hold the separator (DICOM text
+            // values exclude control characters). Repeated values (a series' patient, study, frame) are
+            // shared, so a CT slice costs one path and two UIDs of heap, not seven.
+            Map<String, String> shared = new HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT id, path, size, mtime, status, reason, has_meta, instance_number,"
+                    + " slice_position, fractions, ifnull(sop_class,'')||char(30)||ifnull(sop_instance,'')||char(30)"
+                    + "||ifnull(modality,'')||char(30)||ifnull(patient_id,'')||char(30)||ifnull(study_uid,'')||char(30)"
+                    + "||ifnull(series_uid,'')||char(30)||ifnull(frame_of_reference,'')||char(30)"
+                    + "||ifnull(dose_summation_type,'')||char(30)||ifnull(dose_grid,'')||char(30)||ifnull(content_key,'')"
+                    + " FROM files")) {
                 while (rs.next()) {
                     long id = rs.getLong(1);
-                    int n = rs.getInt(15);
-                    Integer instance = rs.wasNull() ? null : n;
-                    double pos = rs.getDouble(16);
-                    Double position = rs.wasNull() ? null : pos;
-                    int fr = rs.getInt(19);
-                    Integer fractions = rs.wasNull() ? null : fr;
+                    Object n = rs.getObject(8);
+                    Integer instance = n == null ? null : ((Number) n).intValue();
+                    Object pos = rs.getObject(9);
+                    Double position = pos == null ? null : ((Number) pos).doubleValue();
+                    Object fr = rs.getObject(10);
+                    Integer fractions = fr == null ? null : ((Number) fr).intValue();
+                    String[] t = rs.getString(11).split("\u001e", -1);
+                    if (t.length != 10) {
+                        throw new RtsiteException("index " + file + ": row " + id + " has a text value holding a"
+                                + " record separator; delete the index to rebuild it");
+                    }
                     sink.accept(new IndexedFile(rs.getString(2), rs.getLong(3), rs.getLong(4),
-                            FileStatus.valueOf(rs.getString(5)), rs.getString(6), rs.getInt(7) == 1, rs.getString(8),
-                            rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
-                            rs.getString(14), instance, position, rs.getString(17), rs.getString(18), fractions,
-                            rs.getString(20), refs.getOrDefault(id, Map.of())));
+                            FileStatus.valueOf(rs.getString(5)), rs.getString(6), rs.getInt(7) == 1,
+                            share(shared, t[0]), emptyToNull(t[1]), share(shared, t[2]), share(shared, t[3]),
+                            share(shared, t[4]), share(shared, t[5]), share(shared, t[6]), instance, position,
+                            share(shared, t[7]), share(shared, t[8]), fractions, emptyToNull(t[9]),
+                            refs.getOrDefault(id, Map.of())));
                 }
             }
             conn.commit();
         } catch (SQLException e) {
             throw fail("read the index", e);
         }
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String share(Map<String, String> shared, String s) {
+        return s.isEmpty() ? null : shared.computeIfAbsent(s, k -> k);
     }
 
     long count(String sql) {

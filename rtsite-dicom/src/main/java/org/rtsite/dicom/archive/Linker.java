@@ -85,6 +85,7 @@ final class Linker {
         doses.sort(byPath);
         others.sort(byPath);
         dosesByPlanRef.values().forEach(l -> l.sort(byPath));
+        imagesBySeries.values().forEach(l -> l.sort(byPath));
     }
 
     /** Keyed on Modality (RT Ion Plans say RTPLAN too); the SOP Class decides only when Modality is missing. */
@@ -776,17 +777,20 @@ final class Linker {
                 out.add(orphan(d, reason));
             }
         }
+        List<Orphan> series = new ArrayList<>();
         for (List<IndexedFile> files : imagesBySeries.values()) {
             for (List<IndexedFile> g : distinctSeries(files)) {
                 List<IndexedFile> unused = g.stream().filter(f -> !used.contains(f.path())).toList();
                 if (!unused.isEmpty()) {
                     IndexedFile f = unused.get(0);
-                    out.add(new Orphan(f.path(), f.modality(), f.seriesUid(), unused.size(),
+                    series.add(new Orphan(f.path(), f.modality(), f.seriesUid(), unused.size(),
                             unused.size() == g.size() ? "image series not linked to any plan"
                                     : unused.size() + " files of a linked series not used (duplicated SOP UIDs)"));
                 }
             }
         }
+        series.sort(Comparator.comparing(Orphan::path));
+        out.addAll(series);
         for (IndexedFile o : others) {
             out.add(orphan(o, "modality " + o.modality() + " is not used by linkage"));
         }

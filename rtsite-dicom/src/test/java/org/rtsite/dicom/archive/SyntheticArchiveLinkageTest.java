@@ -38,6 +38,19 @@ class SyntheticArchiveLinkageTest {
     }
 
     @Test
+    void indexWithoutOptionsUsesATemporaryDatabaseDeletedOnClose() {
+        SyntheticArchive.GroundTruth truth = SyntheticArchive.generate(tmp.resolve("archive"), 3, 2, 8);
+        Path db;
+        try (DicomArchive a = DicomArchive.index(tmp.resolve("archive"))) {
+            db = a.database();
+            assertTrue(Files.exists(db));
+            GroundTruthAssert.assertRecovered(truth, a.report());
+            assertEquals(truth.plans().size(), a.plans().count());
+        }
+        assertTrue(!Files.exists(db), "temporary index " + db + " left behind");
+    }
+
+    @Test
     void writtenFilesAreValidDicomWithTheGeneratedUids() {
         SyntheticArchive.GroundTruth truth = SyntheticArchive.generate(tmp, 2, 3, 7);
         String plan = truth.plans().keySet().iterator().next();

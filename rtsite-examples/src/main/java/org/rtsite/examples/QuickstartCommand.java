@@ -20,9 +20,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.rtsite.core.SiteClassifier;
+import org.rtsite.core.phantom.PhantomPlan;
 import org.rtsite.core.phantom.PhantomScene;
+import org.rtsite.core.qa.QaPicture;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
+import org.rtsite.core.volume.OrganMasks;
+import org.rtsite.dicom.output.CtSeriesIdentity;
+import org.rtsite.dicom.output.IsodoseLevel;
+import org.rtsite.dicom.output.IsodoseStructureSet;
+import org.rtsite.dicom.rt.CtSeries;
+import org.rtsite.dicom.rt.RtWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -39,8 +47,8 @@ import picocli.CommandLine.Spec;
                 + "scene: CT, RTSTRUCT with organ contours, RTPLAN, RTDOSE) into --work on first run, indexes and "
                 + "links it, classifies every plan with the RTSTRUCT masks and prints the labels and where the "
                 + "results are. Same as 'rtsite classify WORK/archive --db WORK/rtsite.db --out WORK/results --isodose-rtstruct --qa-png'.",
-                "With --in-memory: builds phantom plans in memory (no DICOM), classifies them and prints the result "
-                + "JSON (or --summary lines).",
+                "With --in-memory (implied by --scene, --summary, --qa-png, --dicom-out): builds phantom plans in "
+                + "memory (no DICOM), classifies them and prints the result JSON (or --summary lines).",
                 "Scenes: brain-metastasis, whole-brain, oropharynx, lung-sbrt, liver-sbrt, prostate, pelvic-nodes, "
                 + "esophagus, femur, pelvis-femur-gap, v50-only; or 'all'."})
 public final class QuickstartCommand implements Callable<Integer> {
@@ -73,9 +81,22 @@ public final class QuickstartCommand implements Callable<Integer> {
             description = "Overlap backend: auto, cpu, or one a plug-in provides (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Option(names = "--qa-png", paramLabel = "PATH",
+            description = "With --in-memory: also draw the QA picture (axial, coronal, sagittal slices through the V85 centre, organs "
+                    + "coloured by region, V85/V50 outlines): a PNG file for one scene, a directory of <scene>.png for 'all'.")
+    Path qaPng;
+
+    @Option(names = "--dicom-out", paramLabel = "DIR",
+            description = "With --in-memory: also write each scene's CT as a DICOM series and the isodose levels (rtsite_V85, rtsite_V50) "
+                    + "as an RTSTRUCT referencing it, under DIR/<scene>/ (open both in any DICOM-RT viewer).")
+    Path dicomOut;
+
     @Override
     public Integer call() {
-        return inMemory ? inMemory() : archive();
+        var parsed = spec.commandLine().getParseResult();
+        boolean phantomOnly = inMemory || parsed.hasMatchedOption("--scene") || parsed.hasMatchedOption("--summary")
+                || parsed.hasMatchedOption("--qa-png") || parsed.hasMatchedOption("--dicom-out");
+        return phantomOnly ? inMemory() : archive();
     }
 
     private Integer archive() {
@@ -151,7 +172,27 @@ public final class QuickstartCommand implements Callable<Integer> {
         List<String> json = new ArrayList<>();
         int mismatches = 0;
         for (PhantomScene s : scenes) {
-            SiteResult r = classifier.classify(s.build().withMasks());
+            PhantomPlan plan = s.build();
+            OrganMasks[] used = new OrganMasks[1];
+            SiteResult r = classifier.classify(plan.withMasks(), m -> used[0] = m);
+            if (qaPng != null) {
+                Path png = scenes.size() == 1 ? qaPng : qaPng.resolve(s.cliName() + ".png");
+                QaPicture.defaults().write(s.cliName(), plan.ct(), plan.dose(), used[0], r, png);
+                spec.commandLine().getErr().println("QA picture: " + png);
+            }
+            if (dicomOut != null) {
+                Path dir = dicomOut.resolve(s.cliName());
+                List<String> uids = new ArrayList<>();
+                for (int k = 0; k < plan.ct().grid().nz(); k++) {
+                    uids.add(RtWriter.newUid());
+                }
+                CtSeries ct = new CtSeries(RtWriter.newUid(), RtWriter.newUid(), RtWriter.newUid(), s.cliName(), "HFS",
+                        uids, List.of(), plan.ct());
+                RtWriter.writeCtSeries(ct, dir.resolve("CT"));
+                IsodoseStructureSet.write(CtSeriesIdentity.of(ct), plan.dose(), IsodoseLevel.of(r),
+                        dir.resolve("isodose_rtstruct.dcm"));
+                spec.commandLine().getErr().println("CT series and isodose RTSTRUCT: " + dir);
+            }
             boolean asExpected = r.labels().equals(s.expectedLabels()) && r.rule() == s.expectedRule();
             mismatches += asExpected ? 0 : 1;
             if (summary) {

@@ -87,6 +87,31 @@ class QaPictureTest {
         assertTrue(e.getMessage().contains("neither on the CT grid"), e.getMessage());
     }
 
+    @Test
+    void slicesStoredFromHeadToFeetStillShowSuperiorUp() {
+        ImageGrid std = PhantomScene.LUNG_SBRT.ctGrid();
+        Vec3 top = std.toPatient(0, 0, std.nz() - 1);
+        ImageGrid flipped = new ImageGrid(std.nx(), std.ny(), std.nz(), std.dx(), std.dy(), std.dz(), top,
+                std.axisI(), std.axisJ(), new Vec3(0, 0, -1));
+        PhantomPlan plan = PhantomScene.LUNG_SBRT.build(flipped, Vec3.ZERO);
+        OrganMasks[] used = new OrganMasks[1];
+        SiteResult r = SiteClassifier.builder().backend("cpu").build().classify(plan.withMasks(), m -> used[0] = m);
+        QaPicture.Picture pic = QaPicture.defaults().render("flipped", plan.ct(), plan.dose(), used[0], r);
+        PhantomPlan straight = PhantomScene.LUNG_SBRT.build();
+        SiteResult rs = SiteClassifier.builder().backend("cpu").build().classify(straight.withMasks(), m -> used[0] = m);
+        QaPicture.Picture ref = QaPicture.defaults().render("flipped", straight.ct(), straight.dose(), used[0], rs);
+        for (String view : List.of("axial", "coronal", "sagittal")) {
+            QaPicture.View a = pic.view(view), b = ref.view(view);
+            assertEquals(b.bounds(), a.bounds(), view);
+            assertTrue(Math.abs(a.com().y - b.com().y) <= 4 && Math.abs(a.com().x - b.com().x) <= 4,
+                    view + ": CoM drawn at " + a.com() + " vs " + b.com());
+            assertTrue(count(pic.image(), a.bounds(), a.com(), 30, QaPicture.V85) > 10, view);
+        }
+        assertEquals("S", QaPicture.letter(new Vec3(0, 0, 1)));
+        assertEquals("R", QaPicture.letter(new Vec3(-1, 0, 0)));
+        assertEquals("A", QaPicture.letter(new Vec3(0, -1, 0.2)));
+    }
+
     private static OrganMasks crop(OrganMasks full, ImageGrid cropGrid, ImageGrid ctGrid) {
         int k0 = (int) Math.round(ctGrid.toIndex(cropGrid.origin()).z());
         int plane = ctGrid.nx() * ctGrid.ny();

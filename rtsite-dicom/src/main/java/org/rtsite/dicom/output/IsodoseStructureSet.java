@@ -169,9 +169,11 @@ public final class IsodoseStructureSet {
                 .putString(STRUCTURE_SET_NAME, VR.LO, rs.name())
                 .putString(STRUCTURE_SET_DATE, VR.DA, now.format(DateTimeFormatter.BASIC_ISO_DATE))
                 .putString(STRUCTURE_SET_TIME, VR.TM, now.format(DateTimeFormatter.ofPattern("HHmmss")));
-        if (!ct.patientId().isEmpty()) {
-            b.putString(PATIENT_ID, VR.LO, ct.patientId());
-        }
+        b.putString(PATIENT_ID, VR.LO, ct.patientId());
+        // Type 2 attributes of the Patient, General Study and RT Series modules: present, empty when unknown.
+        b.putString(0x00100010, VR.PN).putString(0x00100030, VR.DA).putString(0x00100040, VR.CS)
+                .putString(0x00080020, VR.DA).putString(0x00080030, VR.TM).putString(0x00080050, VR.SH)
+                .putString(0x00080090, VR.PN).putString(0x00200010, VR.SH).putString(0x00081070, VR.PN);
         List<DicomDataset> frames = new ArrayList<>();
         for (RtStructureSet.ReferencedFrameOfReference f : rs.referencedFrames()) {
             List<DicomDataset> studies = new ArrayList<>();

@@ -130,6 +130,39 @@ class IsodoseStructureSetTest {
         }
         assertDcmdumpClean(f);
         assertPydicomReads(f, ct);
+        assertPlastimatchAgrees(f, ct, dose, levels);
+    }
+
+    /** plastimatch 1.9 (an independent reader) rasterizes the file on the CT to the same isodose masks. */
+    void assertPlastimatchAgrees(Path rtstruct, CtSeriesIdentity id, DoseVolume dose, List<IsodoseLevel> levels)
+            throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/plastimatch")), "plastimatch not installed");
+        ImageGrid g = id.grid();
+        Path ctDir = tmp.resolve("ct");
+        RtWriter.writeCtSeries(new org.rtsite.dicom.rt.CtSeries(id.seriesInstanceUid(), id.studyInstanceUid(),
+                id.frameOfReferenceUid(), id.patientId(), "HFS", id.sopInstanceUids(), List.of(),
+                new org.rtsite.core.volume.CtVolume(g, new short[g.voxelCount()])), ctDir);
+        Path prefix = tmp.resolve("pm");
+        run("/usr/bin/plastimatch", "convert", "--input", rtstruct.toString(), "--referenced-ct", ctDir.toString(),
+                "--xor-contours", "--output-prefix", prefix.toString());
+        for (IsodoseLevel level : levels) {
+            byte[] raw = Files.readAllBytes(prefix.resolve(level.roiName() + ".mha"));
+            String marker = "ElementDataFile = LOCAL\n";
+            String head = new String(raw, 0, Math.min(raw.length, 2000), StandardCharsets.ISO_8859_1);
+            int at = head.indexOf(marker);
+            assertTrue(at > 0 && head.contains("ElementType = MET_UCHAR")
+                    && head.contains("DimSize = " + g.nx() + " " + g.ny() + " " + g.nz()), head);
+            int off = at + marker.length();
+            BinaryMask expected = threshold(dose, level.gy());
+            long both = 0, theirs = 0;
+            for (int i = 0; i < g.voxelCount(); i++) {
+                boolean in = raw[off + i] != 0;
+                theirs += in ? 1 : 0;
+                both += in && expected.contains(i) ? 1 : 0;
+            }
+            double dice = 2.0 * both / (theirs + expected.cardinality());
+            assertTrue(dice >= 0.98, level.roiName() + ": plastimatch Dice " + dice);
+        }
     }
 
     @Test

@@ -200,6 +200,29 @@ class ArchiveClassifierTest {
         }
     }
 
+    /** The segmenter source: a stand-in segmenter that draws the phantom atlas on whatever cropped grid it is given. */
+    @Test
+    void segmenterSourceGetsTheCroppedCtAndGivesTheSameLabels() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (DicomArchive archive = DicomArchive.open(db)) {
+            for (PlanBundle b : archive.plans().toList()) {
+                PhantomArchive.Patient p = patients.stream()
+                        .filter(x -> x.planFile().toAbsolutePath().normalize().toString().equals(b.planFile()))
+                        .findFirst().orElseThrow();
+                SegmenterMaskSource source = new SegmenterMaskSource("atlas", ct -> {
+                    calls.incrementAndGet();
+                    assertTrue(ct.grid().nz() < p.scene().ctGrid().nz(), "segmenter should get the z-cropped CT");
+                    return p.scene().build(ct.grid(), org.rtsite.core.geometry.Vec3.ZERO).masks();
+                });
+                PlanRecord r = new ArchiveClassifier(CLASSIFIER, source, DicomPlanLoader.defaults(), 1, null).classify(b);
+                assertNull(r.error(), r.error());
+                assertEquals(p.scene().expectedLabels(), r.result().labels(), p.scene().cliName());
+                assertEquals("atlas", r.maskSource());
+            }
+        }
+        assertEquals(SCENES.size(), calls.get());
+    }
+
     @Test
     void rerunningSkipsFinishedPlans() {
         try (DicomArchive archive = DicomArchive.open(db); ResultStore store = ResultStore.open(db)) {

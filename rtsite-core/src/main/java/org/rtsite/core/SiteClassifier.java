@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.rtsite.core.decision.ComMode;
 import org.rtsite.core.decision.DecisionPolicy;
 import org.rtsite.core.decision.DecisionTree;
@@ -165,6 +166,18 @@ public final class SiteClassifier {
      *                               or a dose that misses the CT; the message names the input and value
      */
     public SiteResult classify(PlanInput in) {
+        return classify(in, null);
+    }
+
+    /**
+     * Classifies one plan and hands the organ masks it used to {@code masksUsed} (once, before the
+     * overlap): the given masks on the CT grid, or the segmenter's on the cropped CT grid. Lets a
+     * caller draw or store what the decision saw (e.g. {@code org.rtsite.core.qa.QaPicture}) without
+     * segmenting twice.
+     *
+     * @param masksUsed may be null
+     */
+    public SiteResult classify(PlanInput in, Consumer<OrganMasks> masksUsed) {
         Map<String, Double> timings = new LinkedHashMap<>();
         long t = System.nanoTime();
         ImageGrid ctGrid = in.ctGrid();
@@ -207,6 +220,9 @@ public final class SiteClassifier {
             t = lap(timings, "segment", t);
         }
 
+        if (masksUsed != null) {
+            masksUsed.accept(masks);
+        }
         IndexBox footprint = DoseResampler.footprint(dose.grid(), cropGrid);
         if (footprint.isEmpty()) {
             throw new InvalidInputException("dose outside the CT: dose grid " + dose.grid().describe()

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 RtCommand.class,
                 IndexCommand.class,
                 CalibrateCommand.class,
+                ClassifyCommand.class,
+                ReportCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

@@ -11,16 +11,16 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 QuickstartCommand.class,
-                ConvertNnUnetCommand.class,
-                BackendsCommand.class,
-                EvaluateCommand.class,
-                SegevalCommand.class,
-                DumpCommand.class,
-                RtCommand.class,
                 IndexCommand.class,
-                CalibrateCommand.class,
                 ClassifyCommand.class,
                 ReportCommand.class,
+                EvaluateCommand.class,
+                SegevalCommand.class,
+                CalibrateCommand.class,
+                DumpCommand.class,
+                RtCommand.class,
+                ConvertNnUnetCommand.class,
+                BackendsCommand.class,
         })
 public final class RtsiteCli implements Runnable {
 

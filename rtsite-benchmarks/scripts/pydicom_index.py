@@ -4,7 +4,7 @@
 Walks ROOT, reads every file with dcmread(stop_before_pixels=True, force=True), extracts the same
 attributes and references rtsite's index keeps, and inserts them into an SQLite database in one
 transaction at the end. Prints files, seconds and files/s. Used side by side with rtsite's
-ArchiveBenchmarks (docs/PERFORMANCE-archive.md).
+ArchiveBenchmarks (docs/PERFORMANCE.md).
 
 usage: pydicom_index.py ROOT DB [PROCESSES]
 """

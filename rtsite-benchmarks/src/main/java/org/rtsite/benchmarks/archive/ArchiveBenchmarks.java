@@ -32,7 +32,7 @@ import org.rtsite.dicom.archive.SyntheticArchive;
  *   <li>{@code link}: linkage of every plan of the indexed archive (reads the index from SQLite).</li>
  * </ul>
  * Files per second = files / time of one operation. The page cache is whatever the OS holds (warm
- * after generation); docs/PERFORMANCE-archive.md has the figure with dropped caches too.
+ * after generation); docs/PERFORMANCE.md has the figure with dropped caches too.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -3,8 +3,6 @@ package org.rtsite.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.dicom.load.PhantomArchive;
-import picocli.CommandLine;
 
 /** {@code rtsite classify}, {@code rtsite report} and the archive mode of {@code rtsite quickstart}, as a user runs them. */
 class ClassifyCommandTest {
@@ -27,26 +24,13 @@ class ClassifyCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new RtsiteCli());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void quickstartRunsTheWholeDicomPathAndASecondRunSkipsFinishedPlans() throws Exception {
         Path work = dir.resolve("qs");
-        Run r = run("quickstart", "--work", work.toString(), "-j", "2", "--backend", "cpu");
-        assertEquals(0, r.code, r.out + r.err);
-        assertEquals(QuickstartCommand.ARCHIVE_SCENES.size(), r.out.lines().filter(l -> l.endsWith("as expected")).count(), r.out);
-        assertTrue(r.out.contains("PHANTOM-lung-sbrt") && r.out.contains("Thorax"), r.out);
+        CliRun r = CliRun.of("quickstart", "--work", work.toString(), "-j", "2", "--backend", "cpu");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(QuickstartCommand.ARCHIVE_SCENES.size(), r.out().lines().filter(l -> l.endsWith("as expected")).count(), r.out());
+        assertTrue(r.out().contains("PHANTOM-lung-sbrt") && r.out().contains("Thorax"), r.out());
         assertTrue(Files.isRegularFile(work.resolve("results/results.csv")));
         assertTrue(Files.isRegularFile(work.resolve("rtsite.db")));
         for (String out : List.of("json", "isodose", "qa")) {
@@ -64,9 +48,9 @@ class ClassifyCommandTest {
             java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(files.findFirst().orElseThrow().toFile());
             assertTrue(png.getWidth() > 300 && png.getHeight() > 200);
         }
-        Run again = run("quickstart", "--work", work.toString(), "--backend", "cpu");
-        assertEquals(0, again.code, again.out + again.err);
-        assertTrue(again.out.contains("(0 new, 5 already done)"), again.out);
+        CliRun again = CliRun.of("quickstart", "--work", work.toString(), "--backend", "cpu");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertTrue(again.out().contains("(0 new, 5 already done)"), again.out());
     }
 
     @Test
@@ -78,30 +62,30 @@ class ClassifyCommandTest {
             s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
         Path db = dir.resolve("a.db");
-        Run r = run("classify", root.toString(), "--db", db.toString(), "--out", dir.resolve("out").toString(),
+        CliRun r = CliRun.of("classify", root.toString(), "--db", db.toString(), "--out", dir.resolve("out").toString(),
                 "-j", "2", "--backend", "cpu");
-        assertEquals(3, r.code, r.out + r.err);
-        assertTrue(r.out.contains("3 plans, 2 classified, 1 failed"), r.out);
-        assertTrue(r.err.contains("3/3 plans") && r.err.contains("ETA"), "progress bar: " + r.err);
+        assertEquals(3, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("3 plans, 2 classified, 1 failed"), r.out());
+        assertTrue(r.err().contains("3/3 plans") && r.err().contains("ETA"), "progress bar: " + r.err());
         assertEquals(4, Files.readAllLines(dir.resolve("out/results.csv")).size());
 
-        Run thorax = run("report", "--db", db.toString(), "--primary", "thorax");
-        assertEquals(0, thorax.code, thorax.err);
-        List<String> lines = thorax.out.lines().toList();
-        assertEquals(2, lines.size(), thorax.out);
-        assertTrue(lines.get(1).contains("PHANTOM-lung-sbrt") && lines.get(1).contains("V85_OVERLAP"), thorax.out);
+        CliRun thorax = CliRun.of("report", "--db", db.toString(), "--primary", "thorax");
+        assertEquals(0, thorax.exit(), thorax.err());
+        List<String> lines = thorax.out().lines().toList();
+        assertEquals(2, lines.size(), thorax.out());
+        assertTrue(lines.get(1).contains("PHANTOM-lung-sbrt") && lines.get(1).contains("V85_OVERLAP"), thorax.out());
 
-        Run failed = run("report", "--db", db.toString(), "--status", "failed", "--format", "json");
-        assertEquals(0, failed.code, failed.err);
-        assertTrue(failed.out.contains("PHANTOM-femur") && failed.out.contains("no CT series linked"), failed.out);
+        CliRun failed = CliRun.of("report", "--db", db.toString(), "--status", "failed", "--format", "json");
+        assertEquals(0, failed.exit(), failed.err());
+        assertTrue(failed.out().contains("PHANTOM-femur") && failed.out().contains("no CT series linked"), failed.out());
 
-        Run bad = run("report", "--db", db.toString(), "--primary", "knee");
-        assertEquals(2, bad.code);
-        assertTrue(bad.err.contains("knee"), bad.err);
+        CliRun bad = CliRun.of("report", "--db", db.toString(), "--primary", "knee");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("knee"), bad.err());
 
-        Run none = run("classify", "--db", dir.resolve("missing.db").toString());
-        assertEquals(2, none.code);
-        assertTrue(none.err.contains("missing.db does not exist"), none.err);
+        CliRun none = CliRun.of("classify", "--db", dir.resolve("missing.db").toString());
+        assertEquals(2, none.exit());
+        assertTrue(none.err().contains("missing.db does not exist"), none.err());
     }
 
     /** A classify process killed mid-run (SIGKILL), then run again: every plan exactly once. */
@@ -130,9 +114,9 @@ class ClassifyCommandTest {
         assertTrue(atKill >= 2 && atKill < scenes.size(), "killed after " + atKill + " plans: "
                 + Files.readString(dir.resolve("child.log")));
 
-        Run r = run("classify", "--db", db.toString(), "-j", "2", "--backend", "cpu", "--no-progress");
-        assertEquals(0, r.code, r.out + r.err);
-        assertTrue(r.out.contains(atKill + " already in the database"), r.out);
+        CliRun r = CliRun.of("classify", "--db", db.toString(), "-j", "2", "--backend", "cpu", "--no-progress");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains(atKill + " already in the database"), r.out());
         assertEquals(scenes.size(), count(db, "SELECT count(DISTINCT plan_file) FROM plan_result WHERE status = 'OK'"));
         assertEquals(scenes.size(), count(db, "SELECT count(*) FROM plan_result"));
         int labels = scenes.stream().mapToInt(s -> s.expectedLabels().size()).sum();

@@ -3,8 +3,6 @@ package org.rtsite.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,25 +12,11 @@ import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomWriter;
 import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
-import picocli.CommandLine;
 
 class DumpCommandTest {
 
     @TempDir
     Path tmp;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new RtsiteCli());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void dumpsOneElementPerLineWithItemsIndented() {
@@ -44,7 +28,7 @@ class DumpCommandTest {
                 .putString(Tag.Modality, VR.CS, "RTSTRUCT")
                 .putInts(Tag.Rows, VR.US, 512)
                 .putSequence(Tag.StructureSetROISequence, List.of(roi)).build());
-        Run r = cli("dump", f.toString());
+        CliRun r = CliRun.of("dump", f.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         assertLine(lines, "\\(0002,0010\\) UI TransferSyntaxUID +\\[1\\.2\\.840\\.10008\\.1\\.2\\.1\\]");
@@ -63,7 +47,7 @@ class DumpCommandTest {
     void badFileGivesAClearMessageAndExitCode() throws Exception {
         Path f = tmp.resolve("not.dcm");
         Files.writeString(f, "this is a text file, not DICOM at all");
-        Run r = cli("dump", f.toString());
+        CliRun r = CliRun.of("dump", f.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains(f.toString()) && r.err().contains("not a DICOM file"), r.err());
     }

@@ -5,32 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.dicom.archive.SyntheticArchive;
-import picocli.CommandLine;
 
 class IndexCommandTest {
     @TempDir
     Path tmp;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new RtsiteCli());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void indexesLinksAndWritesTheReportThenRescansNothing() throws Exception {
@@ -38,7 +22,7 @@ class IndexCommandTest {
         SyntheticArchive.GroundTruth truth = SyntheticArchive.generate(root, 8, 3, 5);
         Path db = tmp.resolve("index.db");
         Path report = tmp.resolve("report");
-        Run r = cli("index", root.toString(), "--db", db.toString(), "--report", report.toString(), "--threads", "2");
+        CliRun r = CliRun.of("index", root.toString(), "--db", db.toString(), "--report", report.toString(), "--threads", "2");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("indexing: "), r.err());
         assertTrue(r.out().contains("scan: " + truth.files() + " files (" + truth.files() + " read, 0 unchanged"), r.out());
@@ -53,7 +37,7 @@ class IndexCommandTest {
         }
         assertEquals(truth.plans().size() + 1, Files.readAllLines(report.resolve("plans.csv")).size());
 
-        Run again = cli("index", root.toString(), "--db", db.toString(), "--report", report.toString(), "--no-progress");
+        CliRun again = CliRun.of("index", root.toString(), "--db", db.toString(), "--report", report.toString(), "--no-progress");
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.out().contains("(0 read, " + truth.files() + " unchanged"), again.out());
     }
@@ -61,7 +45,7 @@ class IndexCommandTest {
     @Test
     void missingRootIsAClearErrorWithExitCode1() {
         Path nowhere = tmp.resolve("nowhere");
-        Run r = cli("index", nowhere.toString(), "--db", tmp.resolve("i.db").toString(), "--report", tmp.toString());
+        CliRun r = CliRun.of("index", nowhere.toString(), "--db", tmp.resolve("i.db").toString(), "--report", tmp.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("archive root " + nowhere + " is neither a folder nor a file"), r.err());
     }

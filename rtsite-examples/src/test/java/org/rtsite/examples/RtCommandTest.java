@@ -3,8 +3,6 @@ package org.rtsite.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,26 +18,12 @@ import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtPlan;
 import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
-import picocli.CommandLine;
 
 /** {@code rtsite rt} on files written by RtWriter: what a user sees for each kind of RT object. */
 class RtCommandTest {
 
     @TempDir
     Path tmp;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new RtsiteCli());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void summarizesPlanDoseStructuresAndCt() {
@@ -64,7 +48,7 @@ class RtCommandTest {
         RtWriter.writeCtSeries(new CtSeries("2.25.4", "2.25.5", "2.25.9", "P", "HFS", List.of("2.25.6", "2.25.7"),
                 List.of(), new CtVolume(ImageGrid.axial(2, 2, 2, 1, 1, 3, new Vec3(0, 0, 0)), new short[8])), ct);
 
-        Run r = cli("rt", rp.toString(), rs.toString(), rd.toString(), ct.toString());
+        CliRun r = CliRun.of("rt", rp.toString(), rs.toString(), rd.toString(), ct.toString());
         assertEquals(0, r.exit(), r.err());
         String o = r.out();
         assertTrue(o.contains("RT Plan 'PROST' (Prostate 78), APPROVED, 39 fraction(s), prescription 78.0000 Gy"), o);
@@ -78,7 +62,7 @@ class RtCommandTest {
     @Test
     void badInputExitsOneNamingTheFile() throws Exception {
         Path junk = Files.writeString(tmp.resolve("junk.dcm"), "not dicom at all");
-        Run r = cli("rt", junk.toString());
+        CliRun r = CliRun.of("rt", junk.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("junk.dcm"), r.err());
     }

@@ -1,13 +1,9 @@
 package org.rtsite.benchmarks.beyond;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -16,6 +12,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.rtsite.benchmarks.core.CpuTime;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.expert.ExpertProtocolClassifier;
@@ -46,25 +43,6 @@ public class ExpertProtocolBenchmark {
     final SiteClassifier paper = SiteClassifier.builder().backend("cpu").build();
     final ExpertProtocolClassifier expert = ExpertProtocolClassifier.builder().backend("cpu").build();
 
-    /** CPU time of the measuring thread per call (the machine is shared: wall time includes waiting). */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Cpu {
-        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-        long nanos;
-        long calls;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            nanos = 0;
-            calls = 0;
-        }
-
-        public double cpuMsPerOp() {
-            return calls == 0 ? 0 : nanos / 1e6 / calls;
-        }
-    }
-
     @Setup
     public void setUp() {
         PhantomScene s = PhantomScene.valueOf(scene);
@@ -78,20 +56,18 @@ public class ExpertProtocolBenchmark {
     }
 
     @Benchmark
-    public Object paperClassifier(Cpu cpu) {
-        long t = Cpu.THREADS.getCurrentThreadCpuTime();
+    public Object paperClassifier(CpuTime cpu) {
+        long t = cpu.start();
         Object r = paper.classify(input);
-        cpu.nanos += Cpu.THREADS.getCurrentThreadCpuTime() - t;
-        cpu.calls++;
+        cpu.stop(t);
         return r;
     }
 
     @Benchmark
-    public Object expertProtocol(Cpu cpu) {
-        long t = Cpu.THREADS.getCurrentThreadCpuTime();
+    public Object expertProtocol(CpuTime cpu) {
+        long t = cpu.start();
         Object r = expert.classify(input);
-        cpu.nanos += Cpu.THREADS.getCurrentThreadCpuTime() - t;
-        cpu.calls++;
+        cpu.stop(t);
         return r;
     }
 }

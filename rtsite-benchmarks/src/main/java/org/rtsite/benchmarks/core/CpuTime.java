@@ -27,11 +27,11 @@ public class CpuTime {
         calls = 0;
     }
 
-    long start() {
+    public long start() {
         return THREADS.getCurrentThreadCpuTime();
     }
 
-    void stop(long start) {
+    public void stop(long start) {
         nanos += THREADS.getCurrentThreadCpuTime() - start;
         calls++;
     }

@@ -199,11 +199,12 @@ class PublicRtCorpusTest {
 
     /**
      * The full catalogue, including the doses not copied into the test resources, where the
-     * shared data folder exists (developer machines; -Drtsite.publicRt=DIR elsewhere).
+     * shared data folder sits beside the checkout (developer machines and CI; -Drtsite.publicRt=DIR
+     * elsewhere). Tests run in the module folder, so the checkout's parent is two levels up.
      */
     @Test
     void everyFileOfTheSharedCatalogueWhenPresent() throws java.io.IOException {
-        Path root = Path.of(System.getProperty("rtsite.publicRt", "/work/shared/data/public-rt"));
+        Path root = Path.of(System.getProperty("rtsite.publicRt", "../../shared/data/public-rt")).toAbsolutePath().normalize();
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(root), root + " not present");
         List<Path> files;
         try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(root)) {

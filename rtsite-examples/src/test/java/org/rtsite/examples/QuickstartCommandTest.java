@@ -47,6 +47,27 @@ class QuickstartCommandTest {
     }
 
     @Test
+    void classifiesWithTheTrainedPhantomNetworkInsteadOfThePhantomsMasks() {
+        java.nio.file.Path pkg = java.nio.file.Path.of("..", "models", "phantom-total-pt");
+        Run r = run("quickstart", "--scene", "liver-sbrt", "--backend", "cpu", "--segmenter", pkg.toString());
+        assertEquals(0, r.code, r.out + r.err);
+        SiteResult result = SiteResultJson.read(r.out);
+        assertEquals(List.of(Region.ABDOMEN, Region.THORAX), result.labels());
+        assertTrue(result.organs().stream().anyMatch(o -> o.name().equals("liver") && o.v85Voxels() > 0), r.out);
+        assertTrue(result.organs().stream().anyMatch(o -> o.name().equals("lung_right")), "the network's whole-lung class");
+        assertTrue(result.organs().stream().noneMatch(o -> o.name().startsWith("lung_lower_lobe")),
+                "the phantom's own lobes must not be used");
+        assertTrue(result.timingsMs().get("segment") > 0, r.out);
+    }
+
+    @Test
+    void missingSegmenterPackageIsAClearError() {
+        Run r = run("quickstart", "--scene", "prostate", "--segmenter", "no/such/package");
+        assertTrue(r.code != 0);
+        assertTrue(r.err.contains("no/such/package"), r.err);
+    }
+
+    @Test
     void unknownSceneIsAClearError() {
         Run r = run("quickstart", "--scene", "knee");
         assertEquals(2, r.code);

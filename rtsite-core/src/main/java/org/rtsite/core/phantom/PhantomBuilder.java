@@ -33,7 +33,7 @@ public final class PhantomBuilder {
     private double noiseSdHu = DEFAULT_NOISE_SD_HU;
 
     /** Standard deviation of the CT noise unless {@link #noise} says otherwise. */
-    public static final double DEFAULT_NOISE_SD_HU = 6;
+    public static final double DEFAULT_NOISE_SD_HU = 5;
 
     /** HU of the body outside any organ (fat and soft tissue). */
     public static final short BODY_HU = -60;
@@ -148,7 +148,7 @@ public final class PhantomBuilder {
         if (name.startsWith("gluteus") || name.startsWith("iliopsoas") || name.startsWith("autochthon")) {
             return 50;
         }
-        if (name.startsWith("kidney") || name.startsWith("adrenal")) {
+        if (name.startsWith("kidney")) {
             return 30;
         }
         if (name.startsWith("eye_lens")) {

@@ -107,8 +107,13 @@ def dice_loss(logits, target, classes):
     p = torch.softmax(logits, 1)
     onehot = F.one_hot(target, classes).permute(0, 4, 1, 2, 3).float()
     inter = (p * onehot).sum((0, 2, 3, 4))
-    denom = p.sum((0, 2, 3, 4)) + onehot.sum((0, 2, 3, 4))
-    return 1 - ((2 * inter + 1) / (denom + 1))[1:].mean()
+    truth = onehot.sum((0, 2, 3, 4))
+    denom = p.sum((0, 2, 3, 4)) + truth
+    # batch Dice over the organs in the batch only: an absent organ's soft Dice is ~0 whatever the network does
+    present = truth[1:] > 0
+    if not present.any():
+        return logits.sum() * 0
+    return 1 - ((2 * inter + 1) / (denom + 1))[1:][present].mean()
 
 
 def predict_whole(net, image):
@@ -127,6 +132,8 @@ def main():
     ap.add_argument("--minutes", type=float, default=8.0)
     ap.add_argument("--validation", type=int, default=3, help="last samples held out for the printed Dice")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init", help="continue from the weights of an earlier run's model.pt (TorchScript keeps the names)")
+    ap.add_argument("--lr", type=float, default=1e-2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(20261123)
@@ -139,25 +146,33 @@ def main():
     presence = [{c: np.flatnonzero(l == c) for c in range(1, classes) if (l == c).any()} for l in train_labels]
 
     net = UNet(classes)
+    if args.init:
+        net.load_state_dict(torch.jit.load(args.init).state_dict())
+        print("continuing from", args.init)
     params = sum(p.numel() for p in net.parameters())
     print(f"{len(train_images)} training phantoms, {classes} classes, {params} parameters", flush=True)
-    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    # organs fill ~0.05-3 % of the voxels: weighting the cross-entropy by 1/sqrt(frequency) keeps the network
+    # from settling on all-background within a CPU budget
+    counts = np.bincount(np.concatenate([l.ravel() for l in train_labels]), minlength=classes).astype(np.float64)
+    class_weights = torch.tensor(np.sqrt(counts[0] / np.maximum(counts, 1)), dtype=torch.float32)
+    print("cross-entropy weights", np.round(class_weights.numpy(), 1), flush=True)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     start = time.time()
     budget = args.minutes * 60
     step = 0
     while time.time() - start < budget:
         frac = (time.time() - start) / budget
         for g in opt.param_groups:
-            g["lr"] = 3e-3 * (1 - frac) ** 0.9 + 1e-5
+            g["lr"] = args.lr * (1 - frac) ** 0.9 + 1e-5
         x, y = batch(train_images, train_labels, classes, rng, 2)
         net.train()
         logits = net(x)
-        loss = F.cross_entropy(logits, y) + dice_loss(logits, y, classes)
+        loss = F.cross_entropy(logits, y, weight=class_weights) + dice_loss(logits, y, classes)
         opt.zero_grad()
         loss.backward()
         opt.step()
         step += 1
-        if step % 100 == 0:
+        if step % 20 == 0:
             print(f"step {step} {time.time() - start:.0f} s loss {loss.item():.4f}", flush=True)
     train_s = time.time() - start
     net.eval()
@@ -191,7 +206,7 @@ def main():
         with open(os.path.join(d, "rtsite-model.json"), "w") as f:
             json.dump(dict(spec, network=file), f, indent=2)
         with open(os.path.join(d, "training.json"), "w") as f:
-            json.dump({"steps": step, "trainSeconds": round(train_s), "parameters": params,
+            json.dump({"init": args.init, "lr": args.lr, "steps": step, "trainSeconds": round(train_s), "parameters": params,
                        "trainPhantoms": len(train_images), "trainPatch": TRAIN_PATCH, "channels": CHANNELS,
                        "heldOutDice": {k: round(float(np.mean(v)), 4) for k, v in dice.items()},
                        "torch": torch.__version__}, f, indent=2)

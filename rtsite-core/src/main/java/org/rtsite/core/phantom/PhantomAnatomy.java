@@ -8,6 +8,7 @@ import static org.rtsite.core.phantom.TotalSegmentatorLabels.TOTAL;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.rtsite.core.geometry.Vec3;
 
 /**
@@ -113,6 +114,38 @@ public final class PhantomAnatomy {
         o.add(new Organ(APPENDICULAR_BONES, "patella", ellipsoid(90, -20, -465, 20, 8, 20)));
         o.add(new Organ(APPENDICULAR_BONES, "patella", ellipsoid(-90, -20, -465, 20, 8, 20)));
         return o;
+    }
+
+    /**
+     * A randomized variant of the atlas for training and testing segmentation networks: every organ
+     * moved by up to ±{@code 6} mm and stretched by 0.88–1.12 along each axis, and the whole body moved
+     * by up to ±10 mm in x and y, all drawn from {@code seed}. The same seed gives the same anatomy.
+     */
+    public static List<Organ> organs(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Vec3 global = new Vec3(r.nextDouble(-10, 10), r.nextDouble(-10, 10), r.nextDouble(-10, 10));
+        List<Organ> out = new ArrayList<>();
+        for (Organ o : organs()) {
+            Shape s = o.shape().scaled(r.nextDouble(0.88, 1.12), r.nextDouble(0.88, 1.12), r.nextDouble(0.88, 1.12))
+                    .translated(global.plus(new Vec3(r.nextDouble(-6, 6), r.nextDouble(-6, 6), r.nextDouble(-6, 6))));
+            out.add(new Organ(o.task(), o.name(), s));
+        }
+        return out;
+    }
+
+    /** The body outline of {@link #organs(long)} for the same seed: width and depth stretched by 0.95–1.05. */
+    public static Shape body(long seed) {
+        SplittableRandom r = new SplittableRandom(~seed);
+        return body().scaled(r.nextDouble(0.95, 1.05), r.nextDouble(0.95, 1.05), 1);
+    }
+
+    /** Adds the randomized anatomy of {@code seed} ({@link #organs(long)}, {@link #body(long)}) to {@code builder}. */
+    public static PhantomBuilder addRandomizedTo(PhantomBuilder builder, long seed) {
+        builder.body(body(seed)).noiseSeed(seed);
+        for (Organ organ : organs(seed)) {
+            builder.organ(organ.task(), organ.name(), organ.shape());
+        }
+        return builder;
     }
 
     /** Adds every organ, moved by {@code shift}, to {@code builder}. */

@@ -18,6 +18,9 @@ public sealed interface Shape permits Shape.Ellipsoid, Shape.Cylinder {
 
     Shape translated(Vec3 t);
 
+    /** The same solid about the same centre, stretched by the given factors along patient x, y, z. */
+    Shape scaled(double sx, double sy, double sz);
+
     static Ellipsoid ellipsoid(double cx, double cy, double cz, double rx, double ry, double rz) {
         return new Ellipsoid(new Vec3(cx, cy, cz), new Vec3(rx, ry, rz));
     }
@@ -64,6 +67,11 @@ public sealed interface Shape permits Shape.Ellipsoid, Shape.Cylinder {
         public Shape translated(Vec3 t) {
             return new Ellipsoid(centre.plus(t), radii);
         }
+
+        @Override
+        public Shape scaled(double sx, double sy, double sz) {
+            return new Ellipsoid(centre, new Vec3(radii.x() * sx, radii.y() * sy, radii.z() * sz));
+        }
     }
 
     record Cylinder(Vec3 centre, double rx, double ry, double halfLength) implements Shape {
@@ -97,6 +105,11 @@ public sealed interface Shape permits Shape.Ellipsoid, Shape.Cylinder {
         @Override
         public Shape translated(Vec3 t) {
             return new Cylinder(centre.plus(t), rx, ry, halfLength);
+        }
+
+        @Override
+        public Shape scaled(double sx, double sy, double sz) {
+            return new Cylinder(centre, rx * sx, ry * sy, halfLength * sz);
         }
     }
 }

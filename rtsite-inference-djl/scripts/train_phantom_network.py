@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+"""Trains the phantom segmentation network of rtsite (models/phantom-total-pt, -onnx).
+
+Input: the directory written by the Java generator org.rtsite.inference.PhantomTraining
+(randomized phantoms resampled to 3 mm by rtsite's own pipeline, labels rasterized on that grid).
+A small 3-D U-Net (4 levels at 3, 6, 12, 24 mm: 8-16-24-32 channels, batch norm, leaky ReLU,
+strided convolutions down, transposed convolutions up, no deep supervision) is trained on random patches (cross-entropy + soft Dice, Adam) for
+a fixed wall-clock budget on the CPU, checked on held-out phantoms, then exported as TorchScript
+(model.pt) and ONNX (model.onnx, opset 13) with an rtsite-model.json for each engine.
+
+Run with Debian's python3-torch and python3-onnx (see docs/inference.md for the whole recipe):
+    /usr/bin/python3 rtsite-inference-djl/scripts/train_phantom_network.py DATA_DIR models --minutes 8
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+TRAIN_PATCH = (80, 48, 32)
+INFER_PATCH = [112, 96, 64]
+CHANNELS = (8, 16, 24, 32)
+
+
+def conv(cin, cout, stride=1, kernel=3):
+    return nn.Sequential(nn.Conv3d(cin, cout, kernel, stride=stride, padding=kernel // 2, bias=False),
+                         nn.BatchNorm3d(cout), nn.LeakyReLU(0.01))
+
+
+class UNet(nn.Module):
+    """A U-Net that is thin at full resolution (one 3x3x3 8-channel convolution in, a 1x1x1 merge out: the CPU time goes there)
+    and works at 6, 12 and 24 mm below: strided convolutions down, transposed convolutions up, skips concatenated."""
+
+    def __init__(self, classes, ch=CHANNELS):
+        super().__init__()
+        self.stem = conv(1, ch[0])
+        self.down = nn.ModuleList([nn.Sequential(conv(ch[i - 1], ch[i], 2), conv(ch[i], ch[i])) if i == len(ch) - 1
+                                   else conv(ch[i - 1], ch[i], 2) for i in range(1, len(ch))])
+        self.up = nn.ModuleList([nn.ConvTranspose3d(ch[i], ch[i - 1], 2, stride=2) for i in range(len(ch) - 1, 0, -1)])
+        # at full resolution the skip is merged by a 1x1x1 convolution: a 3x3x3 one there costs most of a CPU step
+        self.dec = nn.ModuleList([conv(2 * ch[i - 1], ch[i - 1], kernel=1 if i == 1 else 3)
+                                  for i in range(len(ch) - 1, 0, -1)])
+        self.head = nn.Conv3d(ch[0], classes, 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        skips = [x]
+        for d in self.down:
+            x = d(x)
+            skips.append(x)
+        for up, dec, skip in zip(self.up, self.dec, reversed(skips[:-1])):
+            x = dec(torch.cat([up(x), skip], 1))
+        return self.head(x)
+
+
+def load(data_dir):
+    with open(os.path.join(data_dir, "dataset.json")) as f:
+        header = json.load(f)
+    images, labels = [], []
+    for s in header["samples"]:
+        shape = tuple(s["shape"])
+        images.append(np.fromfile(os.path.join(data_dir, s["name"] + ".img.f32"), dtype="<f4").reshape(shape))
+        labels.append(np.fromfile(os.path.join(data_dir, s["name"] + ".lab.u8"), dtype=np.uint8).reshape(shape))
+    return header, images, labels
+
+
+def crop(image, label, centre, rng):
+    """A training patch around centre, padded with 0 (normalized) / background where it leaves the image, as nnU-Net pads."""
+    img = np.zeros(TRAIN_PATCH, np.float32)
+    lab = np.zeros(TRAIN_PATCH, np.int64)
+    src, dst = [], []
+    for a in range(3):
+        lo = centre[a] - TRAIN_PATCH[a] // 2 + rng.integers(-8, 9)
+        s0, s1 = max(lo, 0), min(lo + TRAIN_PATCH[a], image.shape[a])
+        if s1 <= s0:
+            s0, s1, lo = 0, min(TRAIN_PATCH[a], image.shape[a]), 0
+        src.append(slice(s0, s1))
+        dst.append(slice(s0 - lo, s1 - lo))
+    img[tuple(dst)] = image[tuple(src)]
+    lab[tuple(dst)] = label[tuple(src)]
+    return img, lab
+
+
+def batch(images, labels, classes, rng, size):
+    xs, ys = [], []
+    for _ in range(size):
+        n = rng.integers(len(images))
+        image, label = images[n], labels[n]
+        present = [c for c in range(1, classes) if c in presence[n]]
+        if present and rng.random() < 0.7:
+            c = present[rng.integers(len(present))]
+            idx = presence[n][c]
+            centre = np.unravel_index(idx[rng.integers(len(idx))], label.shape)
+        else:
+            centre = [rng.integers(d) for d in label.shape]
+        x, y = crop(image, label, centre, rng)
+        xs.append(x)
+        ys.append(y)
+    return torch.from_numpy(np.stack(xs)[:, None]), torch.from_numpy(np.stack(ys))
+
+
+def dice_loss(logits, target, classes):
+    p = torch.softmax(logits, 1)
+    onehot = F.one_hot(target, classes).permute(0, 4, 1, 2, 3).float()
+    inter = (p * onehot).sum((0, 2, 3, 4))
+    truth = onehot.sum((0, 2, 3, 4))
+    denom = p.sum((0, 2, 3, 4)) + truth
+    # batch Dice over the organs in the batch only: an absent organ's soft Dice is ~0 whatever the network does
+    present = truth[1:] > 0
+    if not present.any():
+        return logits.sum() * 0
+    return 1 - ((2 * inter + 1) / (denom + 1))[1:][present].mean()
+
+
+def predict_whole(net, image):
+    shape = image.shape
+    padded = [(-d) % 8 for d in shape]
+    x = np.pad(image, [(0, p) for p in padded])
+    with torch.no_grad():
+        out = net(torch.from_numpy(x)[None, None]).argmax(1)[0].numpy()
+    return out[:shape[0], :shape[1], :shape[2]]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("out", help="writes OUT/phantom-total-pt and OUT/phantom-total-onnx")
+    ap.add_argument("--minutes", type=float, default=8.0)
+    ap.add_argument("--validation", type=int, default=3, help="last samples held out for the printed Dice")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init", help="continue from the weights of an earlier run's model.pt (TorchScript keeps the names)")
+    ap.add_argument("--lr", type=float, default=1e-2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(20261123)
+    rng = np.random.default_rng(20261123)
+
+    header, images, labels = load(args.data)
+    classes = len(header["labels"]) + 1
+    train_images, train_labels = images[:-args.validation], labels[:-args.validation]
+    global presence
+    presence = [{c: np.flatnonzero(l == c) for c in range(1, classes) if (l == c).any()} for l in train_labels]
+
+    net = UNet(classes)
+    if args.init:
+        net.load_state_dict(torch.jit.load(args.init).state_dict())
+        print("continuing from", args.init)
+    params = sum(p.numel() for p in net.parameters())
+    print(f"{len(train_images)} training phantoms, {classes} classes, {params} parameters", flush=True)
+    # organs fill ~0.05-3 % of the voxels: weighting the cross-entropy by 1/sqrt(frequency) keeps the network
+    # from settling on all-background within a CPU budget
+    counts = np.bincount(np.concatenate([l.ravel() for l in train_labels]), minlength=classes).astype(np.float64)
+    class_weights = torch.tensor(np.sqrt(counts[0] / np.maximum(counts, 1)), dtype=torch.float32)
+    print("cross-entropy weights", np.round(class_weights.numpy(), 1), flush=True)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    start = time.time()
+    budget = args.minutes * 60
+    step = 0
+    while time.time() - start < budget:
+        frac = (time.time() - start) / budget
+        for g in opt.param_groups:
+            g["lr"] = args.lr * (1 - frac) ** 0.9 + 1e-5
+        x, y = batch(train_images, train_labels, classes, rng, 2)
+        net.train()
+        logits = net(x)
+        loss = F.cross_entropy(logits, y, weight=class_weights) + dice_loss(logits, y, classes)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 20 == 0:
+            print(f"step {step} {time.time() - start:.0f} s loss {loss.item():.4f}", flush=True)
+    train_s = time.time() - start
+    net.eval()
+
+    dice = {}
+    for image, label in zip(images[-args.validation:], labels[-args.validation:]):
+        pred = predict_whole(net, image)
+        for c in range(1, classes):
+            a, b = pred == c, label == c
+            if b.sum() > 50:
+                dice.setdefault(header["labels"][str(c)], []).append(2 * (a & b).sum() / (a.sum() + b.sum()))
+    print(f"trained {step} steps in {train_s:.0f} s; held-out Dice on the network grid:")
+    for name, d in dice.items():
+        print(f"  {name:16s} {np.mean(d):.4f} (min {np.min(d):.4f}, n {len(d)})")
+
+    example = torch.zeros(1, 1, *INFER_PATCH)
+    spec = {"task": "total", "numClasses": classes, "labels": header["labels"], "auxiliaryLabels": [],
+            "targetSpacing": header["targetSpacing"], "patchSize": INFER_PATCH, "axisOrder": header["axisOrder"],
+            "normalization": header["normalization"], "tileStep": 0.5, "gaussian": True, "mirrorAxes": [],
+            "consensus": False, "minComponentMm3": 0.0}
+    for engine, file in (("pt", "model.pt"), ("onnx", "model.onnx")):
+        d = os.path.join(args.out, "phantom-total-" + engine)
+        os.makedirs(d, exist_ok=True)
+        if engine == "pt":
+            torch.jit.trace(net, example).save(os.path.join(d, file))
+        else:
+            torch.onnx.export(net, example, os.path.join(d, file), input_names=["data"], output_names=["logits"],
+                              opset_version=13)
+            import onnx
+            onnx.checker.check_model(onnx.load(os.path.join(d, file)))
+        with open(os.path.join(d, "rtsite-model.json"), "w") as f:
+            json.dump(dict(spec, network=file), f, indent=2)
+        with open(os.path.join(d, "training.json"), "w") as f:
+            json.dump({"init": args.init, "lr": args.lr, "steps": step, "trainSeconds": round(train_s), "parameters": params,
+                       "trainPhantoms": len(train_images), "trainPatch": TRAIN_PATCH, "channels": CHANNELS,
+                       "heldOutDice": {k: round(float(np.mean(v)), 4) for k, v in dice.items()},
+                       "torch": torch.__version__}, f, indent=2)
+        print("wrote", d, os.path.getsize(os.path.join(d, file)), "bytes")
+
+
+if __name__ == "__main__":
+    main()

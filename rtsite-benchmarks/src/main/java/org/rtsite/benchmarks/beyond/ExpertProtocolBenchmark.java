@@ -12,14 +12,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.rtsite.benchmarks.core.ClinicalPlans;
 import org.rtsite.benchmarks.core.CpuTime;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.expert.ExpertProtocolClassifier;
 import org.rtsite.core.expert.ExpertResult;
-import org.rtsite.core.geometry.ImageGrid;
-import org.rtsite.core.geometry.Vec3;
-import org.rtsite.core.phantom.PhantomPlan;
 import org.rtsite.core.phantom.PhantomScene;
 
 /**
@@ -46,10 +44,7 @@ public class ExpertProtocolBenchmark {
     @Setup
     public void setUp() {
         PhantomScene s = PhantomScene.valueOf(scene);
-        double zc = s == PhantomScene.LUNG_SBRT ? 370 : 5;
-        ImageGrid centred = ImageGrid.axial(512, 512, 200, 0.977, 0.977, 2.5, new Vec3(-250, -250, zc - 250));
-        PhantomPlan plan = s.build(centred, Vec3.ZERO);
-        input = PlanInput.withMasks(plan.ct().grid(), plan.dose(), plan.masks());
+        input = ClinicalPlans.of(s);
         ExpertResult r = expert.classify(input);
         System.out.println(scene + ": expert " + r.labels() + " (paper " + r.paperLabels() + "), plane " + r.plane()
                 + ", penetrations " + r.penetrations());

@@ -15,9 +15,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.SiteClassifier;
-import org.rtsite.core.geometry.ImageGrid;
-import org.rtsite.core.geometry.Vec3;
-import org.rtsite.core.phantom.PhantomPlan;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.result.SiteResult;
 
@@ -43,11 +40,7 @@ public class ClassifyBenchmark {
     @Setup
     public void setUp() {
         PhantomScene s = PhantomScene.valueOf(scene);
-        double zc = s == PhantomScene.LUNG_SBRT ? 370 : 5;
-        // Centre the 500 mm long CT on the target, as a planning CT would be.
-        ImageGrid centred = ImageGrid.axial(512, 512, 200, 0.977, 0.977, 2.5, new Vec3(-250, -250, zc - 250));
-        PhantomPlan plan = s.build(centred, Vec3.ZERO);
-        input = PlanInput.withMasks(plan.ct().grid(), plan.dose(), plan.masks());
+        input = ClinicalPlans.of(s);
         SiteResult r = classifier.classify(input);
         if (!r.labels().equals(s.expectedLabels())) {
             throw new IllegalStateException(scene + " classified as " + r.labels());

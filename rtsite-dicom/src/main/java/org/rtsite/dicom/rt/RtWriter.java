@@ -84,22 +84,11 @@ public final class RtWriter {
                     .putString(RtTags.Modality, VR.CS, "CT")
                     .putString(RtTags.SeriesInstanceUID, VR.UI, series.seriesInstanceUid())
                     .putInts(RtTags.InstanceNumber, VR.IS, k + 1)
-                    .putDoubles(RtTags.ImagePositionPatient, VR.DS, p.x(), p.y(), p.z())
-                    .putDoubles(RtTags.ImageOrientationPatient, VR.DS, g.axisI().x(), g.axisI().y(), g.axisI().z(),
-                            g.axisJ().x(), g.axisJ().y(), g.axisJ().z())
-                    .putDoubles(RtTags.PixelSpacing, VR.DS, g.dy(), g.dx())
-                    .putDoubles(RtTags.SliceThickness, VR.DS, g.dz())
-                    .putInts(SAMPLES_PER_PIXEL, VR.US, 1)
-                    .putString(PHOTOMETRIC, VR.CS, "MONOCHROME2")
-                    .putInts(RtTags.Rows, VR.US, g.ny())
-                    .putInts(RtTags.Columns, VR.US, g.nx())
-                    .putInts(RtTags.BitsAllocated, VR.US, 16)
-                    .putInts(RtTags.BitsStored, VR.US, 16)
-                    .putInts(RtTags.HighBit, VR.US, 15)
                     .putInts(RtTags.PixelRepresentation, VR.US, 1)
                     .putDoubles(RtTags.RescaleIntercept, VR.DS, 0)
                     .putDoubles(RtTags.RescaleSlope, VR.DS, 1)
                     .putBytes(PIXEL_DATA, VR.OW, px.array());
+            imagePlane(b, g, p, 16);
             common(b, series.patientId(), series.studyInstanceUid(), series.frameOfReferenceUid());
             putIfPresent(b, RtTags.PatientPosition, VR.CS, series.patientPosition());
             Path f = dir.resolve(String.format("ct%04d.dcm", k));
@@ -286,29 +275,17 @@ public final class RtWriter {
         for (int k = 0; k < offsets.length; k++) {
             offsets[k] = k * g.dz() * along;
         }
-        Vec3 o = g.origin();
         DicomDataset.Builder b = DicomDataset.builder()
                 .putString(RtTags.SOPClassUID, VR.UI, RT_DOSE)
                 .putString(RtTags.SOPInstanceUID, VR.UI, d.sopInstanceUid())
                 .putString(RtTags.Modality, VR.CS, "RTDOSE")
-                .putDoubles(RtTags.ImagePositionPatient, VR.DS, o.x(), o.y(), o.z())
-                .putDoubles(RtTags.ImageOrientationPatient, VR.DS, g.axisI().x(), g.axisI().y(), g.axisI().z(),
-                        g.axisJ().x(), g.axisJ().y(), g.axisJ().z())
-                .putDoubles(RtTags.PixelSpacing, VR.DS, g.dy(), g.dx())
-                .putDoubles(RtTags.SliceThickness, VR.DS, g.dz())
-                .putInts(SAMPLES_PER_PIXEL, VR.US, 1)
-                .putString(PHOTOMETRIC, VR.CS, "MONOCHROME2")
                 .putInts(RtTags.NumberOfFrames, VR.IS, g.nz())
                 .putBytes(FRAME_INCREMENT_POINTER, VR.AT, new byte[] {0x04, 0x30, 0x0C, 0x00})
-                .putInts(RtTags.Rows, VR.US, g.ny())
-                .putInts(RtTags.Columns, VR.US, g.nx())
-                .putInts(RtTags.BitsAllocated, VR.US, d.bitsAllocated())
-                .putInts(RtTags.BitsStored, VR.US, d.bitsAllocated())
-                .putInts(RtTags.HighBit, VR.US, d.bitsAllocated() - 1)
                 .putInts(RtTags.PixelRepresentation, VR.US, 0)
                 .putDoubles(RtTags.GridFrameOffsetVector, VR.DS, offsets)
                 .putDoubles(RtTags.DoseGridScaling, VR.DS, d.gridScaling())
                 .putBytes(PIXEL_DATA, VR.OW, px.array());
+        imagePlane(b, g, g.origin(), d.bitsAllocated());
         common(b, d.patientId(), null, d.frameOfReferenceUid());
         putIfPresent(b, RtTags.DoseUnits, VR.CS, d.units());
         putIfPresent(b, RtTags.DoseType, VR.CS, d.type());
@@ -341,6 +318,22 @@ public final class RtWriter {
             b.putSequence(RtTags.ReferencedRTPlanSequence, List.of(pb.build()));
         }
         DicomWriter.write(file, b.build());
+    }
+
+    /** Image Plane and the single-sample grey-scale pixel description, shared by CT slices and RT Dose frames. */
+    private static void imagePlane(DicomDataset.Builder b, ImageGrid g, Vec3 position, int bits) {
+        b.putDoubles(RtTags.ImagePositionPatient, VR.DS, position.x(), position.y(), position.z())
+                .putDoubles(RtTags.ImageOrientationPatient, VR.DS, g.axisI().x(), g.axisI().y(), g.axisI().z(),
+                        g.axisJ().x(), g.axisJ().y(), g.axisJ().z())
+                .putDoubles(RtTags.PixelSpacing, VR.DS, g.dy(), g.dx())
+                .putDoubles(RtTags.SliceThickness, VR.DS, g.dz())
+                .putInts(SAMPLES_PER_PIXEL, VR.US, 1)
+                .putString(PHOTOMETRIC, VR.CS, "MONOCHROME2")
+                .putInts(RtTags.Rows, VR.US, g.ny())
+                .putInts(RtTags.Columns, VR.US, g.nx())
+                .putInts(RtTags.BitsAllocated, VR.US, bits)
+                .putInts(RtTags.BitsStored, VR.US, bits)
+                .putInts(RtTags.HighBit, VR.US, bits - 1);
     }
 
     private static void common(DicomDataset.Builder b, String patientId, String studyUid, String frameUid) {

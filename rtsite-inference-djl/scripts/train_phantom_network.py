@@ -3,8 +3,9 @@
 
 Input: the directory written by the Java generator org.rtsite.inference.PhantomTraining
 (randomized phantoms resampled to 3 mm by rtsite's own pipeline, labels rasterized on that grid).
-A small 3-D U-Net (4 levels at 3, 6, 12, 24 mm: 8-16-24-32 channels, batch norm, leaky ReLU,
-strided convolutions down, transposed convolutions up, no deep supervision) is trained on random patches (cross-entropy + soft Dice, Adam) for
+A small 3-D U-Net (5 levels at 3, 6, 12, 24, 48 mm: 8-16-24-32-48 channels, batch norm, leaky ReLU,
+strided convolutions down, transposed convolutions up, no deep supervision; the 48 mm level gives a
+receptive field wider than the trunk, which left/right organs and the brain need) is trained on random patches (cross-entropy + soft Dice, Adam) for
 a fixed wall-clock budget on the CPU, checked on held-out phantoms, then exported as TorchScript
 (model.pt) and ONNX (model.onnx, opset 13) with an rtsite-model.json for each engine.
 
@@ -21,9 +22,9 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-TRAIN_PATCH = (80, 48, 32)
+TRAIN_PATCH = (96, 64, 32)
 INFER_PATCH = [112, 96, 64]
-CHANNELS = (8, 16, 24, 32)
+CHANNELS = (8, 16, 24, 32, 48)
 
 
 def conv(cin, cout, stride=1, kernel=3):
@@ -33,12 +34,15 @@ def conv(cin, cout, stride=1, kernel=3):
 
 class UNet(nn.Module):
     """A U-Net that is thin at full resolution (one 3x3x3 8-channel convolution in, a 1x1x1 merge out: the CPU time goes there)
-    and works at 6, 12 and 24 mm below: strided convolutions down, transposed convolutions up, skips concatenated."""
+    and works at 6 to 48 mm below: strided convolutions down, transposed convolutions up, skips concatenated. Two more
+    convolutions at the coarsest level make the receptive field span the trunk: a voxel of the left lung, the spleen or
+    the brain's centre is told apart from its mirror image or from liver only by context 100-200 mm away."""
 
     def __init__(self, classes, ch=CHANNELS):
         super().__init__()
         self.stem = conv(1, ch[0])
-        self.down = nn.ModuleList([nn.Sequential(conv(ch[i - 1], ch[i], 2), conv(ch[i], ch[i])) if i == len(ch) - 1
+        self.down = nn.ModuleList([nn.Sequential(conv(ch[i - 1], ch[i], 2), conv(ch[i], ch[i]), conv(ch[i], ch[i]))
+                                   if i == len(ch) - 1
                                    else conv(ch[i - 1], ch[i], 2) for i in range(1, len(ch))])
         self.up = nn.ModuleList([nn.ConvTranspose3d(ch[i], ch[i - 1], 2, stride=2) for i in range(len(ch) - 1, 0, -1)])
         # at full resolution the skip is merged by a 1x1x1 convolution: a 3x3x3 one there costs most of a CPU step
@@ -92,7 +96,8 @@ def batch(images, labels, classes, rng, size):
         image, label = images[n], labels[n]
         present = [c for c in range(1, classes) if c in presence[n]]
         if present and rng.random() < 0.7:
-            c = present[rng.integers(len(present))]
+            w = np.array([focus.get(c, 1.0) for c in present])
+            c = present[rng.choice(len(present), p=w / w.sum())]
             idx = presence[n][c]
             centre = np.unravel_index(idx[rng.integers(len(idx))], label.shape)
         else:
@@ -118,11 +123,23 @@ def dice_loss(logits, target, classes):
 
 def predict_whole(net, image):
     shape = image.shape
-    padded = [(-d) % 8 for d in shape]
+    padded = [(-d) % 16 for d in shape]  # four stride-2 levels
     x = np.pad(image, [(0, p) for p in padded])
     with torch.no_grad():
         out = net(torch.from_numpy(x)[None, None]).argmax(1)[0].numpy()
     return out[:shape[0], :shape[1], :shape[2]]
+
+
+def held_out_dice(net, header, images, labels, classes):
+    net.eval()
+    dice = {}
+    for image, label in zip(images, labels):
+        pred = predict_whole(net, image)
+        for c in range(1, classes):
+            a, b = pred == c, label == c
+            if b.sum() > 50:
+                dice.setdefault(header["labels"][str(c)], []).append(2 * (a & b).sum() / (a.sum() + b.sum()))
+    return dice
 
 
 def main():
@@ -134,6 +151,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init", help="continue from the weights of an earlier run's model.pt (TorchScript keeps the names)")
     ap.add_argument("--lr", type=float, default=1e-2)
+    ap.add_argument("--focus", action="append", default=[], metavar="NAME:WEIGHT",
+                    help="centre organ patches on this class WEIGHT times as often (repeatable)")
+    ap.add_argument("--checkpoint-minutes", type=float, default=10.0,
+                    help="every so often: print the held-out Dice and save the weights to OUT/checkpoint.pt")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(20261123)
@@ -142,12 +163,19 @@ def main():
     header, images, labels = load(args.data)
     classes = len(header["labels"]) + 1
     train_images, train_labels = images[:-args.validation], labels[:-args.validation]
-    global presence
+    global presence, focus
+    by_name = {v: int(k) for k, v in header["labels"].items()}
+    focus = {by_name[f.split(":")[0]]: float(f.split(":")[1]) for f in args.focus}
     presence = [{c: np.flatnonzero(l == c) for c in range(1, classes) if (l == c).any()} for l in train_labels]
 
     net = UNet(classes)
     if args.init:
-        net.load_state_dict(torch.jit.load(args.init).state_dict())
+        # a TorchScript export of an earlier run, or the checkpoint.pt (a plain state dict) of an unfinished one
+        try:
+            state = torch.jit.load(args.init).state_dict()
+        except RuntimeError:
+            state = torch.load(args.init)
+        net.load_state_dict(state)
         print("continuing from", args.init)
     params = sum(p.numel() for p in net.parameters())
     print(f"{len(train_images)} training phantoms, {classes} classes, {params} parameters", flush=True)
@@ -160,7 +188,19 @@ def main():
     start = time.time()
     budget = args.minutes * 60
     step = 0
+    next_checkpoint = args.checkpoint_minutes * 60
+    best = (-1.0, 0, None)  # worst organ's held-out Dice, step, weights
+    os.makedirs(args.out, exist_ok=True)
     while time.time() - start < budget:
+        if time.time() - start > next_checkpoint:
+            next_checkpoint += args.checkpoint_minutes * 60
+            dice = held_out_dice(net, header, images[-args.validation:], labels[-args.validation:], classes)
+            print(f"checkpoint at step {step}, {time.time() - start:.0f} s: held-out Dice "
+                  + ", ".join(f"{k} {np.mean(v):.3f}" for k, v in dice.items()), flush=True)
+            torch.save(net.state_dict(), os.path.join(args.out, "checkpoint.pt"))
+            worst = min(np.mean(v) for v in dice.values())
+            if worst > best[0]:
+                best = (worst, step, {k: v.clone() for k, v in net.state_dict().items()})
         frac = (time.time() - start) / budget
         for g in opt.param_groups:
             g["lr"] = args.lr * (1 - frac) ** 0.9 + 1e-5
@@ -177,13 +217,15 @@ def main():
     train_s = time.time() - start
     net.eval()
 
-    dice = {}
-    for image, label in zip(images[-args.validation:], labels[-args.validation:]):
-        pred = predict_whole(net, image)
-        for c in range(1, classes):
-            a, b = pred == c, label == c
-            if b.sum() > 50:
-                dice.setdefault(header["labels"][str(c)], []).append(2 * (a & b).sum() / (a.sum() + b.sum()))
+    dice = held_out_dice(net, header, images[-args.validation:], labels[-args.validation:], classes)
+    # Adam on batches of two still swings between checkpoints: keep the weights whose worst organ did best
+    if best[2] is not None and best[0] > min(np.mean(v) for v in dice.values()):
+        print(f"exporting the checkpoint of step {best[1]} (worst organ {best[0]:.4f}) instead of the last step")
+        net.load_state_dict(best[2])
+        exported_step = best[1]
+        dice = held_out_dice(net, header, images[-args.validation:], labels[-args.validation:], classes)
+    else:
+        exported_step = step
     print(f"trained {step} steps in {train_s:.0f} s; held-out Dice on the network grid:")
     for name, d in dice.items():
         print(f"  {name:16s} {np.mean(d):.4f} (min {np.min(d):.4f}, n {len(d)})")
@@ -206,7 +248,7 @@ def main():
         with open(os.path.join(d, "rtsite-model.json"), "w") as f:
             json.dump(dict(spec, network=file), f, indent=2)
         with open(os.path.join(d, "training.json"), "w") as f:
-            json.dump({"init": args.init, "lr": args.lr, "steps": step, "trainSeconds": round(train_s), "parameters": params,
+            json.dump({"init": args.init, "lr": args.lr, "focus": args.focus, "steps": step, "exportedStep": exported_step, "trainSeconds": round(train_s), "parameters": params,
                        "trainPhantoms": len(train_images), "trainPatch": TRAIN_PATCH, "channels": CHANNELS,
                        "heldOutDice": {k: round(float(np.mean(v)), 4) for k, v in dice.items()},
                        "torch": torch.__version__}, f, indent=2)

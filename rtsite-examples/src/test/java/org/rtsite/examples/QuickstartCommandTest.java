@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rtsite.core.decision.Rule;
+import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.region.Region;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
@@ -34,10 +35,10 @@ class QuickstartCommandTest {
     void segmentsThePhantomCtWithTheNetworkInsteadOfUsingThePhantomsMasks() {
         java.nio.file.Path pkg = java.nio.file.Path.of("..", "models", "phantom-total-pt");
         CliRun r = CliRun.of("quickstart", "--scene", "liver-sbrt", "--backend", "cpu", "--segmenter", pkg.toString());
-        // 0 = the scene's labels, 1 = other labels (the committed network is not yet accurate enough; docs/inference.md)
-        assertTrue(r.exit() == 0 || r.exit() == 1, r.out() + r.err());
-        assertTrue(!r.err().contains("Exception"), r.err());
+        // 0 = the scene's labels (1 would be other labels)
+        assertEquals(0, r.exit(), r.out() + r.err());
         SiteResult result = SiteResultJson.read(r.out());
+        assertEquals(PhantomScene.LIVER_SBRT.expectedLabels(), result.labels(), r.out());
         java.util.Set<String> networkClasses = java.util.Set.of("brain", "lung_left", "lung_right", "liver", "spleen",
                 "kidney_left", "kidney_right", "urinary_bladder");
         assertTrue(result.organs().stream().anyMatch(o -> o.source().equals("total")), r.out());

@@ -165,7 +165,12 @@ def main():
     train_images, train_labels = images[:-args.validation], labels[:-args.validation]
     global presence, focus
     by_name = {v: int(k) for k, v in header["labels"].items()}
-    focus = {by_name[f.split(":")[0]]: float(f.split(":")[1]) for f in args.focus}
+    focus = {}
+    for f in args.focus:
+        name, _, weight = f.partition(":")
+        if name not in by_name or not weight:
+            ap.error(f"--focus {f}: expected NAME:WEIGHT with NAME one of {', '.join(by_name)}")
+        focus[by_name[name]] = float(weight)
     presence = [{c: np.flatnonzero(l == c) for c in range(1, classes) if (l == c).any()} for l in train_labels]
 
     net = UNet(classes)

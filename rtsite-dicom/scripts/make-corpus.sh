@@ -17,7 +17,7 @@ cp_="$cp_:$(ls ~/.m2/repository/org/slf4j/slf4j-api/2.0.16/slf4j-api-2.0.16.jar)
 java -cp "$cp_" org.rtsite.dicom.CorpusFixtures "$tmp"
 
 rm -rf "$out" && mkdir -p "$out"
-for base in ct16 ct16s ct8 rgb8 dose32 rtstruct latin1; do
+for base in ct16 ct16s ct8 rgb8 dose32 dose16 rtstruct latin1; do
   cp "$tmp/$base.dcm" "$out/$base.explicit-le.dcm"
   dcmconv +ti "$tmp/$base.dcm" "$out/$base.implicit-le.dcm"
   dcmconv +tb "$tmp/$base.dcm" "$out/$base.explicit-be.dcm"
@@ -33,6 +33,10 @@ dcmcjpeg +el "$tmp/ct16s.dcm" "$out/ct16s.jpeg-lossless.dcm"
 dcmcjpeg +e1 "$tmp/ct16s.dcm" "$out/ct16s.jpeg-lossless-sv1.dcm"
 dcmcjpeg +e1 "$tmp/ct8.dcm" "$out/ct8.jpeg-lossless-sv1.dcm"
 dcmcjpls +el "$tmp/ct16.dcm" "$out/ct16.jpeg-ls.dcm"
+# multi-frame, 1 KiB fragments (several per frame): with the Basic Offset Table and with it left empty
+dcmcjpeg +el +fs 1 "$tmp/dose16.dcm" "$out/dose16.jpeg-lossless-fragments.dcm"
+dcmcjpeg +el +fs 1 -ot "$tmp/dose16.dcm" "$out/dose16.jpeg-lossless-fragments-no-bot.dcm"
+dcmcrle "$tmp/dose16.dcm" "$out/dose16.rle.dcm"
 # JPEG 2000: no dcmtk encoder in Debian; Pillow (OpenJPEG) encodes, pydicom encapsulates.
 /usr/bin/python3 "$module/scripts/make-j2k.py" "$tmp/ct16.dcm" "$out/ct16.jpeg2000.dcm"
 for f in "$out"/*.dcm; do

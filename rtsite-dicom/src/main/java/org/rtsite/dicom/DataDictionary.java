@@ -94,6 +94,21 @@ public final class DataDictionary {
         return element == 0 ? "GenericGroupLength" : "Unknown";
     }
 
+    /**
+     * Pixel-value attributes whose VR is "US or SS" (dcmtk's {@code xs}, pydicom's {@code _us_ss_tags}
+     * without the LUT descriptors, whose first and third values are always unsigned): in implicit VR
+     * data their VR follows PixelRepresentation (PS3.5 6.2, 0 = US, 1 = SS).
+     */
+    private static final java.util.Set<Integer> US_OR_SS_PIXEL_VALUES = java.util.Set.of(
+            0x00189810, 0x00221452, 0x00280071, 0x00280104, 0x00280105, 0x00280106, 0x00280107, 0x00280108,
+            0x00280109, 0x00280110, 0x00280111, 0x00280120, 0x00280121, 0x00409211, 0x00409216, 0x00603004,
+            0x00603006);
+
+    /** Whether the tag is a "US or SS" pixel value whose VR PixelRepresentation decides. */
+    public static boolean isUsOrSsPixelValue(int tag) {
+        return US_OR_SS_PIXEL_VALUES.contains(tag);
+    }
+
     /** The tag with this keyword, or -1. */
     public static int tagOf(String keyword) {
         Entry e = BY_KEYWORD.get(keyword);

@@ -16,16 +16,25 @@ final class DicomInput implements AutoCloseable {
     private final byte[] buf;
     private final long size;
     private final String source;
+    /** No value may reach past this position (a deflated stream's inflation limit), or Long.MAX_VALUE. */
+    private final long limit;
+    private final String limitText;
     private int pos;
     private int lim;
     private long base;
     boolean bigEndian;
 
     DicomInput(InputStream in, long size, String source, int bufferSize) {
+        this(in, size, source, bufferSize, Long.MAX_VALUE, null);
+    }
+
+    DicomInput(InputStream in, long size, String source, int bufferSize, long limit, String limitText) {
         this.in = in;
         this.size = size;
         this.source = source;
         this.buf = new byte[bufferSize];
+        this.limit = limit;
+        this.limitText = limitText;
     }
 
     String source() {
@@ -39,6 +48,21 @@ final class DicomInput implements AutoCloseable {
     /** Bytes left before the end of the file, or Long.MAX_VALUE if unknown. */
     long remaining() {
         return size < 0 ? Long.MAX_VALUE : size - position();
+    }
+
+    /** Bytes a value starting here may still have: to the end of the file or to the inflation limit. */
+    long room() {
+        return Math.min(remaining(), limit == Long.MAX_VALUE ? Long.MAX_VALUE : limit - position());
+    }
+
+    /** The error for a length that {@link #room()} cannot hold, naming the end of file or the limit. */
+    DicomFormatException beyond(long at, int tag, String what, long length) {
+        if (remaining() <= room()) {
+            return new DicomFormatException(source, at, tag, what + " " + length
+                    + " goes beyond the end of the file (" + remaining() + " bytes left)");
+        }
+        return new DicomFormatException(source, at, tag, what + " " + length + " goes beyond " + limitText + " ("
+                + room() + " bytes left)");
     }
 
     /** Makes n bytes (n ≤ buffer size) available; false if the stream ends first. */
@@ -111,9 +135,8 @@ final class DicomInput implements AutoCloseable {
     /** Reads a value of the given length, refusing lengths beyond the end of the file. */
     byte[] read(long length, int tag) {
         long at = position();
-        if (length > remaining()) {
-            throw new DicomFormatException(source, at, tag, "value length " + length + " goes beyond the end of the file ("
-                    + remaining() + " bytes left)");
+        if (length > room()) {
+            throw beyond(at, tag, "value length", length);
         }
         if (length > Integer.MAX_VALUE - 8) {
             throw new DicomFormatException(source, at, tag, "value length " + length + " is too large to hold");
@@ -160,9 +183,8 @@ final class DicomInput implements AutoCloseable {
     /** Skips a value without reading it (seeks where the stream can). */
     void skip(long length, int tag) {
         long at = position();
-        if (length > remaining()) {
-            throw new DicomFormatException(source, at, tag, "value length " + length + " goes beyond the end of the file ("
-                    + remaining() + " bytes left)");
+        if (length > room()) {
+            throw beyond(at, tag, "value length", length);
         }
         long fromBuf = Math.min(length, lim - pos);
         pos += (int) fromBuf;

@@ -28,24 +28,48 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #includePrivate()}: keep private (odd group) elements, skipped by default.</li>
  * </ul>
  * Malformed input raises {@link DicomFormatException} with file, offset and tag; reading takes
- * time and memory bounded by the file's size.
+ * time and memory bounded by the file's size. Deflated data sets have no size until inflated, so
+ * they are bounded by an inflation limit ({@link #maxInflatedBytes(long)}, by default the larger of
+ * {@link #MIN_INFLATION_LIMIT} and {@link #INFLATION_RATIO} times the compressed size, or
+ * {@code -Drtsite.dicom.maxInflatedBytes}); every file by a count of data elements, items and
+ * fragments ({@link #maxElements(int)}, default {@link #DEFAULT_MAX_ELEMENTS} or
+ * {@code -Drtsite.dicom.maxElements}), since each costs far more heap than its 8 bytes of header.
  */
 public final class DicomReader {
     /** Sequences nested deeper than this are refused (real RT objects nest 4–5 deep). */
     public static final int MAX_DEPTH = 64;
     private static final int UNDEFINED = -1;
 
-    private static final DicomReader DEFAULT = new DicomReader(false, null, false);
+    /** A deflated data set may always inflate to this many bytes (256 MiB)... */
+    public static final long MIN_INFLATION_LIMIT = 256L << 20;
+    /** ...and to this many times its compressed size when that is more (zlib reaches ~1000×, real DICOM ~2–20×). */
+    public static final int INFLATION_RATIO = 64;
+    /**
+     * Data elements, items and fragments one file may hold (4 Mi): the largest real RTSTRUCTs have a few
+     * hundred thousand; 4 Mi empty ones take about 300 MB of heap.
+     */
+    public static final int DEFAULT_MAX_ELEMENTS = 1 << 22;
+    static final String MAX_INFLATED_PROPERTY = "rtsite.dicom.maxInflatedBytes";
+    static final String MAX_ELEMENTS_PROPERTY = "rtsite.dicom.maxElements";
+
+    private static final DicomReader DEFAULT = new DicomReader(false, null, false,
+            Long.getLong(MAX_INFLATED_PROPERTY, -1L), Integer.getInteger(MAX_ELEMENTS_PROPERTY, DEFAULT_MAX_ELEMENTS));
 
     private final boolean stopBeforePixelData;
     private final int[] onlyTags;
     private final boolean includePrivate;
     private final long[] onlyTagsUnsigned;
+    /** Fixed inflation limit, or -1 for the default rule (minimum or ratio × compressed size). */
+    private final long maxInflated;
+    private final int maxElements;
 
-    private DicomReader(boolean stopBeforePixelData, int[] onlyTags, boolean includePrivate) {
+    private DicomReader(boolean stopBeforePixelData, int[] onlyTags, boolean includePrivate, long maxInflated,
+                        int maxElements) {
         this.stopBeforePixelData = stopBeforePixelData;
         this.onlyTags = onlyTags;
         this.includePrivate = includePrivate;
+        this.maxInflated = maxInflated;
+        this.maxElements = maxElements;
         if (onlyTags == null) {
             this.onlyTagsUnsigned = null;
         } else {
@@ -63,7 +87,7 @@ public final class DicomReader {
 
     /** A reader that stops before Pixel Data. */
     public DicomReader stopBeforePixelData() {
-        return new DicomReader(true, onlyTags, includePrivate);
+        return new DicomReader(true, onlyTags, includePrivate, maxInflated, maxElements);
     }
 
     /** A reader that keeps only these top-level tags (plus Specific Character Set, needed to decode text). */
@@ -79,12 +103,47 @@ public final class DicomReader {
         for (int i = 0; i < t.length; i++) {
             sorted[i] = (int) unsigned[i];
         }
-        return new DicomReader(stopBeforePixelData, sorted, includePrivate);
+        return new DicomReader(stopBeforePixelData, sorted, includePrivate, maxInflated, maxElements);
     }
 
     /** A reader that keeps private elements. */
     public DicomReader includePrivate() {
-        return new DicomReader(stopBeforePixelData, onlyTags, true);
+        return new DicomReader(stopBeforePixelData, onlyTags, true, maxInflated, maxElements);
+    }
+
+    /** A reader that lets a deflated data set inflate to at most {@code bytes}, whatever its compressed size. */
+    public DicomReader maxInflatedBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("inflation limit must be positive, got " + bytes);
+        }
+        return new DicomReader(stopBeforePixelData, onlyTags, includePrivate, bytes, maxElements);
+    }
+
+    /** A reader that refuses files with more than {@code count} data elements, items and fragments in all. */
+    public DicomReader maxElements(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("element limit must be positive, got " + count);
+        }
+        return new DicomReader(stopBeforePixelData, onlyTags, includePrivate, maxInflated, count);
+    }
+
+    /** The inflation limit for a deflated data set of {@code compressed} bytes (-1: unknown). */
+    long inflationLimit(long compressed) {
+        if (maxInflated > 0) {
+            return maxInflated;
+        }
+        if (compressed < 0 || compressed > Long.MAX_VALUE / INFLATION_RATIO) {
+            return compressed < 0 ? MIN_INFLATION_LIMIT : Long.MAX_VALUE;
+        }
+        return Math.max(MIN_INFLATION_LIMIT, INFLATION_RATIO * compressed);
+    }
+
+    private String inflationLimitText(long limit, long compressed) {
+        String rule = maxInflated > 0 ? "set for this reader"
+                : "the larger of " + (MIN_INFLATION_LIMIT >> 20) + " MiB and " + INFLATION_RATIO + " × "
+                        + (compressed < 0 ? "the compressed size (unknown for a stream)" : compressed + " compressed bytes");
+        return "rtsite's inflation limit of " + limit + " bytes for a deflated data set (" + rule + "; -D"
+                + MAX_INFLATED_PROPERTY + "=BYTES raises it)";
     }
 
     /** Reads a file, streaming it; the file is opened once and closed before returning. */
@@ -130,6 +189,10 @@ public final class DicomReader {
         private DicomInput in;
         private final String source;
         private boolean implicit;
+        /** Data elements, items and fragments seen so far, against {@link #maxElements}. */
+        private long counted;
+        /** Set by readElement: the element's VR is "US or SS" and came from the dictionary, not the file. */
+        private boolean ambiguousVr;
 
         Parser(DicomInput in) {
             this.in = in;
@@ -171,11 +234,17 @@ public final class DicomReader {
             Inflater inflater = null;
             if (TransferSyntax.isDeflated(ts)) {
                 inflater = new Inflater(true);
-                in = new DicomInput(new InflaterInputStream(in.rest(), inflater, 16 * 1024), -1,
-                        source + " (inflated)", 64 * 1024);
+                long compressed = in.remaining() == Long.MAX_VALUE ? -1 : in.remaining();
+                long limit = inflationLimit(compressed);
+                String limitText = inflationLimitText(limit, compressed);
+                String inflatedSource = source + " (inflated)";
+                // The inflater is bounded twice: declared lengths are checked against the limit before
+                // anything is read, and the stream itself stops at the limit (floods of small elements).
+                in = new DicomInput(new BoundedStream(new InflaterInputStream(in.rest(), inflater, 16 * 1024), limit,
+                        inflatedSource, limitText), -1, inflatedSource, 64 * 1024, limit, limitText);
             }
             try {
-                DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true);
+                DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true, -1);
                 return new DicomFile(source, preamble, meta, ts, data);
             } finally {
                 if (inflater != null) {
@@ -210,7 +279,7 @@ public final class DicomReader {
             in.bigEndian = false;
             // The group length is not trusted: files in the wild get it wrong; the group ends where group 2 does.
             while (in.peekAvailable(2) == 2 && in.peekByte(0) == 0x02 && in.peekByte(1) == 0x00) {
-                DicomElement e = readElement(0, CharacterSets.DEFAULT, false);
+                DicomElement e = readElement(0, CharacterSets.DEFAULT, false, -1);
                 if (e != null) {
                     list.add(e);
                 }
@@ -252,9 +321,12 @@ public final class DicomReader {
          * Reads elements until {@code end} (an absolute position) or, for undefined length, an item
          * delimitation (or the end of the file at top level).
          */
-        private DicomDataset readDataset(long end, int depth, Charset inherited, boolean top) {
+        private DicomDataset readDataset(long end, int depth, Charset inherited, boolean top, int inheritedPixelRep) {
             List<DicomElement> list = new ArrayList<>();
+            List<Integer> ambiguous = null;
             Charset cs = inherited;
+            int pixelRep = inheritedPixelRep;
+            int ownPixelRep = -1;
             int lastTag = 0;
             while (true) {
                 if (end != UNDEFINED) {
@@ -299,14 +371,31 @@ public final class DicomReader {
                 }
                 // Out-of-order tags are tolerated (some writers do it): the list is sorted at the end,
                 // and a repeated tag is kept once.
-                DicomElement e = readElement(depth, cs, top);
+                DicomElement e = readElement(depth, cs, top, pixelRep);
                 lastTag = tag;
                 if (e != null) {
                     if (e.tag() == Tag.SpecificCharacterSet) {
                         cs = CharacterSets.forSpecificCharacterSet(
                                 new DicomDataset(List.of(e), CharacterSets.DEFAULT, source).getStrings(e.tag()));
+                    } else if (e.tag() == Tag.PixelRepresentation && e.length() >= 2) {
+                        ownPixelRep = e.buffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).getShort(0) & 0xFFFF;
+                        pixelRep = ownPixelRep;
+                    }
+                    if (ambiguousVr && !e.isSequence() && e.vr() == VR.US) {
+                        if (ambiguous == null) {
+                            ambiguous = new ArrayList<>();
+                        }
+                        ambiguous.add(list.size());
                     }
                     list.add(e);
+                }
+            }
+            if (ambiguous != null && (ownPixelRep >= 0 ? ownPixelRep : inheritedPixelRep) == 1) {
+                // PS3.5 6.2 "US or SS": signed pixel data (PixelRepresentation 1 in this data set or,
+                // as pydicom looks it up, an enclosing one) makes them SS, as dcmtk and pydicom read them.
+                for (int i : ambiguous) {
+                    DicomElement e = list.get(i);
+                    list.set(i, DicomElement.ofValue(e.tag(), VR.SS, e.rawValue(), e.offset()));
                 }
             }
             list.sort((a, b) -> Integer.compareUnsigned(a.tag(), b.tag()));
@@ -344,13 +433,23 @@ public final class DicomReader {
             return g << 16 | e;
         }
 
+        private void count(long at, int tag) {
+            if (++counted > maxElements) {
+                throw new DicomFormatException(source, at, tag, "more than " + maxElements
+                        + " data elements, items and fragments, rtsite's limit for one file (-D"
+                        + MAX_ELEMENTS_PROPERTY + "=N raises it)");
+            }
+        }
+
         /** Reads one element; null if it was skipped (not wanted). */
-        private DicomElement readElement(int depth, Charset cs, boolean top) {
+        private DicomElement readElement(int depth, Charset cs, boolean top, int pixelRep) {
             long at = in.position();
             in.need(8, DicomFormatException.NO_TAG, "element header");
             int group = in.u16();
             int element = in.u16();
             int tag = group << 16 | element;
+            ambiguousVr = false;
+            count(at, tag);
             VR vr;
             long length;
             if (group == 0xFFFE) {
@@ -359,6 +458,7 @@ public final class DicomReader {
             if (implicit) {
                 vr = DataDictionary.vrOf(tag);
                 length = in.u32() & 0xFFFFFFFFL;
+                ambiguousVr = DataDictionary.isUsOrSsPixelValue(tag);
             } else {
                 int b0 = in.u8();
                 int b1 = in.u8();
@@ -385,7 +485,7 @@ public final class DicomReader {
                     implicit = true; // PS3.5 6.2.2: a UN sequence is encoded in implicit VR little endian
                     in.bigEndian = false;
                     try {
-                        List<DicomDataset> items = readItems(tag, length, depth + 1, cs);
+                        List<DicomDataset> items = readItems(tag, length, depth + 1, cs, pixelRep);
                         return keep ? DicomElement.ofSequence(tag, items, at) : null;
                     } finally {
                         implicit = false;
@@ -394,6 +494,7 @@ public final class DicomReader {
                 }
                 if (known != VR.UN) {
                     vr = known;
+                    ambiguousVr = DataDictionary.isUsOrSsPixelValue(tag);
                 }
             }
             if (tag == Tag.PixelData && length == 0xFFFFFFFFL) {
@@ -412,13 +513,15 @@ public final class DicomReader {
                     implicit = true;
                     in.bigEndian = false;
                 }
-                List<DicomDataset> items = readItems(tag, length, depth + 1, cs);
+                List<DicomDataset> items = readItems(tag, length, depth + 1, cs, pixelRep);
+                ambiguousVr = false;
                 implicit = wasImplicit;
                 in.bigEndian = wasBig;
                 return keep ? DicomElement.ofSequence(tag, items, at) : null;
             }
             if (!keep) {
                 in.skip(length, tag);
+                ambiguousVr = false;
                 return null;
             }
             byte[] value = in.read(length, tag);
@@ -430,16 +533,15 @@ public final class DicomReader {
             return DicomElement.ofValue(tag, vr, value, at);
         }
 
-        private List<DicomDataset> readItems(int seqTag, long length, int depth, Charset cs) {
+        private List<DicomDataset> readItems(int seqTag, long length, int depth, Charset cs, int pixelRep) {
             long seqStart = in.position();
             if (depth > MAX_DEPTH) {
                 throw new DicomFormatException(source, seqStart, seqTag, "sequences nested deeper than " + MAX_DEPTH);
             }
             long end = UNDEFINED;
             if (length != 0xFFFFFFFFL) {
-                if (length > in.remaining()) {
-                    throw new DicomFormatException(source, seqStart, seqTag, "sequence length " + length
-                            + " goes beyond the end of the file (" + in.remaining() + " bytes left)");
+                if (length > in.room()) {
+                    throw in.beyond(seqStart, seqTag, "sequence length", length);
                 }
                 end = seqStart + length;
             }
@@ -458,6 +560,7 @@ public final class DicomReader {
                 int tag = in.u16() << 16;
                 tag |= in.u16();
                 long itemLength = in.u32() & 0xFFFFFFFFL;
+                count(p, seqTag);
                 if (tag == Tag.SequenceDelimitationItem) {
                     if (end != UNDEFINED) {
                         throw new DicomFormatException(source, p, seqTag,
@@ -471,13 +574,16 @@ public final class DicomReader {
                 }
                 long itemEnd = UNDEFINED;
                 if (itemLength != 0xFFFFFFFFL) {
-                    if (itemLength > in.remaining() || end != UNDEFINED && in.position() + itemLength > end) {
+                    if (end != UNDEFINED && in.position() + itemLength > end) {
                         throw new DicomFormatException(source, p, seqTag, "item length " + itemLength
-                                + " goes beyond the end of its " + (end != UNDEFINED ? "sequence" : "file"));
+                                + " goes beyond the end of its sequence");
+                    }
+                    if (itemLength > in.room()) {
+                        throw in.beyond(p, seqTag, "item length", itemLength);
                     }
                     itemEnd = in.position() + itemLength;
                 }
-                items.add(readDataset(itemEnd, depth, cs, false));
+                items.add(readDataset(itemEnd, depth, cs, false, pixelRep));
             }
             return items;
         }
@@ -490,6 +596,7 @@ public final class DicomReader {
                 int itemTag = in.u16() << 16;
                 itemTag |= in.u16();
                 long len = in.u32() & 0xFFFFFFFFL;
+                count(p, tag);
                 if (itemTag == Tag.SequenceDelimitationItem) {
                     break;
                 }
@@ -511,6 +618,59 @@ public final class DicomReader {
                         "encapsulated pixel data without a Basic Offset Table item");
             }
             return fragments;
+        }
+    }
+
+    /** An inflating stream that stops, naming the file and the limit, once it has produced {@code limit} bytes. */
+    private static final class BoundedStream extends java.io.FilterInputStream {
+        private final long limit;
+        private final String source;
+        private final String limitText;
+        private long produced;
+
+        BoundedStream(InputStream in, long limit, String source, String limitText) {
+            super(in);
+            this.limit = limit;
+            this.source = source;
+            this.limitText = limitText;
+        }
+
+        private void check() {
+            if (produced > limit) {
+                throw new DicomFormatException(source, limit, DicomFormatException.NO_TAG,
+                        "the data set inflates past " + limitText);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                produced++;
+                check();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            // ask for at most one byte past the limit: enough to tell that it was passed
+            int r = super.read(b, off, (int) Math.min(len, Math.max(1, limit - produced + 1)));
+            if (r > 0) {
+                produced += r;
+                check();
+            }
+            return r;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = super.skip(Math.min(n, Math.max(1, limit - produced + 1)));
+            if (s > 0) {
+                produced += s;
+                check();
+            }
+            return s;
         }
     }
 

@@ -152,7 +152,14 @@ public final class PixelData {
         return ByteBuffer.wrap(v, index * len, len).slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** The compressed bytes of one frame, from its fragments. */
+    /**
+     * The compressed bytes of one frame, from its fragments (PS3.5 A.4: a frame may span several
+     * fragments, a fragment never holds two frames). Frames are found by the Basic Offset Table when
+     * it has one entry per frame pointing at fragment starts; with an empty (or unusable) table and
+     * more fragments than frames, by where each frame's codestream begins, as dcmtk, gdcm and pydicom
+     * do: a JPEG / JPEG-LS SOI marker (FFD8) or a JPEG 2000 SOC+SIZ (FF4F FF51) or JP2 signature at
+     * the start of a fragment.
+     */
     public byte[] compressedFrame(int index) {
         if (!element.isEncapsulated()) {
             throw new IllegalStateException(file.source() + ": pixel data is not encapsulated");
@@ -163,30 +170,117 @@ public final class PixelData {
             return f.get(index + 1);
         }
         if (numberOfFrames == 1) {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            for (int i = 1; i < f.size(); i++) {
-                all.writeBytes(f.get(i));
-            }
-            return all.toByteArray();
+            return concat(f, 1, f.size());
         }
+        int[] starts;
+        try {
+            starts = frameStartsFromOffsetTable(f);
+        } catch (DicomFormatException badTable) {
+            // a table that does not match the fragments: the codestreams' own markers may still tell
+            try {
+                starts = frameStartsFromMarkers(f);
+            } catch (DicomFormatException noMarkers) {
+                badTable.addSuppressed(noMarkers);
+                throw badTable;
+            }
+        }
+        if (starts == null) {
+            starts = frameStartsFromMarkers(f);
+        }
+        return concat(f, starts[index], starts[index + 1]);
+    }
+
+    private static byte[] concat(List<byte[]> f, int from, int to) {
+        if (to - from == 1) {
+            return f.get(from);
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int i = from; i < to; i++) {
+            all.writeBytes(f.get(i));
+        }
+        return all.toByteArray();
+    }
+
+    /**
+     * Index (into the fragment list, 1 = first fragment) of each frame's first fragment, plus the end;
+     * null when the table is empty. A table with entries that are not ascending fragment starts is an error.
+     */
+    private int[] frameStartsFromOffsetTable(List<byte[]> f) {
         byte[] bot = f.get(0);
-        if (bot.length / 4 != numberOfFrames) {
-            throw new DicomFormatException(file.source(), element.offset(), element.tag(), "cannot map " + fragments
-                    + " fragments to " + numberOfFrames + " frames: Basic Offset Table has " + bot.length / 4
-                    + " entries");
+        if (bot.length == 0) {
+            return null;
+        }
+        if (bot.length / 4 != numberOfFrames || bot.length % 4 != 0) {
+            throw new DicomFormatException(file.source(), element.offset(), element.tag(), "cannot map "
+                    + (f.size() - 1) + " fragments to " + numberOfFrames + " frames: Basic Offset Table has "
+                    + bot.length / 4 + " entries");
         }
         ByteBuffer b = ByteBuffer.wrap(bot).order(ByteOrder.LITTLE_ENDIAN);
-        long start = b.getInt(index * 4) & 0xFFFFFFFFL;
-        long end = index + 1 < numberOfFrames ? b.getInt((index + 1) * 4) & 0xFFFFFFFFL : Long.MAX_VALUE;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] starts = new int[numberOfFrames + 1];
+        int fragment = 1;
         long pos = 0;
-        for (int i = 1; i < f.size(); i++) {
-            if (pos >= start && pos < end) {
-                out.writeBytes(f.get(i));
+        for (int frame = 0; frame < numberOfFrames; frame++) {
+            long offset = b.getInt(frame * 4) & 0xFFFFFFFFL;
+            while (fragment < f.size() && pos < offset) {
+                pos += 8 + f.get(fragment).length;
+                fragment++;
             }
-            pos += 8 + f.get(i).length;
+            if (pos != offset || fragment >= f.size() || frame > 0 && fragment <= starts[frame - 1]) {
+                throw new DicomFormatException(file.source(), element.offset(), element.tag(), "Basic Offset Table entry "
+                        + frame + " (" + offset + ") is not the start of a fragment after the previous frame's");
+            }
+            starts[frame] = fragment;
         }
-        return out.toByteArray();
+        starts[numberOfFrames] = f.size();
+        return starts;
+    }
+
+    private int[] frameStartsFromMarkers(List<byte[]> f) {
+        String ts = file.transferSyntaxUid();
+        boolean jpeg = TransferSyntax.JPEG_BASELINE.equals(ts) || TransferSyntax.JPEG_EXTENDED.equals(ts)
+                || TransferSyntax.JPEG_LOSSLESS.equals(ts) || TransferSyntax.JPEG_LOSSLESS_SV1.equals(ts)
+                || TransferSyntax.JPEG_LS_LOSSLESS.equals(ts) || TransferSyntax.JPEG_LS_NEAR_LOSSLESS.equals(ts);
+        boolean j2k = TransferSyntax.JPEG_2000_LOSSLESS.equals(ts) || TransferSyntax.JPEG_2000.equals(ts);
+        int fragments = f.size() - 1;
+        if (!jpeg && !j2k) {
+            throw new DicomFormatException(file.source(), element.offset(), element.tag(), "cannot map " + fragments
+                    + " fragments to " + numberOfFrames + " frames: the Basic Offset Table is empty and "
+                    + TransferSyntax.name(ts) + " frames have no start marker to find them by"
+                    + (TransferSyntax.RLE_LOSSLESS.equals(ts) ? " (RLE needs one fragment per frame, PS3.5 A.4.2)" : ""));
+        }
+        int[] starts = new int[numberOfFrames + 1];
+        int found = 0;
+        for (int i = 1; i < f.size(); i++) {
+            byte[] d = f.get(i);
+            boolean start = i == 1 || (jpeg ? isJpegStart(d) : isJ2kStart(d));
+            if (start) {
+                if (found == numberOfFrames) {
+                    found++;
+                    break;
+                }
+                starts[found++] = i;
+            }
+        }
+        if (found != numberOfFrames) {
+            throw new DicomFormatException(file.source(), element.offset(), element.tag(), "cannot map " + fragments
+                    + " fragments to " + numberOfFrames + " frames: the Basic Offset Table is empty and "
+                    + (found > numberOfFrames ? "more than " + numberOfFrames : String.valueOf(found))
+                    + " fragment(s) begin a " + (jpeg ? "JPEG" : "JPEG 2000") + " codestream");
+        }
+        starts[numberOfFrames] = f.size();
+        return starts;
+    }
+
+    private static boolean isJpegStart(byte[] d) {
+        return d.length >= 3 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0xD8 && (d[2] & 0xFF) == 0xFF;
+    }
+
+    private static boolean isJ2kStart(byte[] d) {
+        boolean codestream = d.length >= 4 && (d[0] & 0xFF) == 0xFF && (d[1] & 0xFF) == 0x4F
+                && (d[2] & 0xFF) == 0xFF && (d[3] & 0xFF) == 0x51;
+        boolean jp2 = d.length >= 8 && d[0] == 0 && d[1] == 0 && d[2] == 0 && d[3] == 0x0C && d[4] == 'j'
+                && d[5] == 'P' && d[6] == ' ' && d[7] == ' ';
+        return codestream || jp2;
     }
 
     /** PS3.5 Annex G: a 64-byte header of segment offsets, then one PackBits segment per byte plane. */

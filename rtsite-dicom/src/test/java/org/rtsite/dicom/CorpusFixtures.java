@@ -26,6 +26,7 @@ public final class CorpusFixtures {
         DicomWriter.write(dir.resolve("ct16s.dcm"), ct16Signed());
         DicomWriter.write(dir.resolve("rgb8.dcm"), rgb8());
         DicomWriter.write(dir.resolve("dose32.dcm"), dose32());
+        DicomWriter.write(dir.resolve("dose16.dcm"), dose16());
         DicomWriter.write(dir.resolve("rtstruct.dcm"), rtstruct());
         DicomWriter.write(dir.resolve("latin1.dcm"), latin1());
     }
@@ -138,6 +139,40 @@ public final class CorpusFixtures {
                 .putString(Tag.DoseSummationType, VR.CS, "PLAN")
                 .putDoubles(Tag.GridFrameOffsetVector, VR.DS, 0, 2.5, 5)
                 .putDoubles(Tag.DoseGridScaling, VR.DS, 1.5e-5)
+                .putSequence(Tag.ReferencedRTPlanSequence, List.of(DicomDataset.builder()
+                        .putString(Tag.ReferencedSOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.481.5")
+                        .putString(Tag.ReferencedSOPInstanceUID, VR.UI, "2.25.9030").build()))
+                .putBytes(Tag.PixelData, VR.OW, px.array()).build();
+    }
+
+    /**
+     * A 16-bit multi-frame dose for the JPEG codecs (dcmcjpeg takes at most 16 bits): frames large enough
+     * that {@code dcmcjpeg +fs 1} splits each into several 1 KiB fragments.
+     */
+    static DicomDataset dose16() {
+        int rows = 40;
+        int cols = 48;
+        int frames = 4;
+        ByteBuffer px = ByteBuffer.allocate(rows * cols * frames * 2).order(ByteOrder.LITTLE_ENDIAN);
+        long seed = 16;
+        for (int f = 0; f < frames; f++) {
+            for (int y = 0; y < rows; y++) {
+                for (int x = 0; x < cols; x++) {
+                    seed = seed * 6364136223846793005L + 1442695040888963407L;
+                    int noise = (int) ((seed >>> 33) % 2000);
+                    px.putShort((short) (20_000 + f * 5_000 + (x - cols / 2) * (y - rows / 2) * 9 + noise));
+                }
+            }
+        }
+        return image(RT_DOSE_STORAGE, "2.25.9021", "RTDOSE", rows, cols)
+                .putInts(Tag.NumberOfFrames, VR.IS, frames)
+                .putBytes(Tag.FrameIncrementPointer, VR.AT, new byte[] {0x04, 0x30, 0x0C, 0x00})
+                .putInts(Tag.BitsAllocated, VR.US, 16).putInts(Tag.BitsStored, VR.US, 16).putInts(Tag.HighBit, VR.US, 15)
+                .putInts(Tag.PixelRepresentation, VR.US, 0)
+                .putString(Tag.DoseUnits, VR.CS, "GY").putString(Tag.DoseType, VR.CS, "PHYSICAL")
+                .putString(Tag.DoseSummationType, VR.CS, "PLAN")
+                .putDoubles(Tag.GridFrameOffsetVector, VR.DS, 0, 2.5, 5, 7.5)
+                .putDoubles(Tag.DoseGridScaling, VR.DS, 1e-3)
                 .putSequence(Tag.ReferencedRTPlanSequence, List.of(DicomDataset.builder()
                         .putString(Tag.ReferencedSOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.481.5")
                         .putString(Tag.ReferencedSOPInstanceUID, VR.UI, "2.25.9030").build()))

@@ -124,12 +124,9 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
                             + " sample(s) of " + bits + " bits");
         }
         int plane = rows * cols;
-        // The codec swaps big endian OW per 16-bit word (PS3.5, as dcmtk); a 32-bit dose then has its two
-        // words in big endian order. Writers of such doses (pydicom's twin files agree) mean whole 32-bit
-        // values, so the words are swapped back here.
-        org.rtsite.dicom.DicomElement pxElement = ds.get(0x7FE00010);
-        boolean wordSwapped = bits == 32 && "1.2.840.10008.1.2.2".equals(file.transferSyntaxUid())
-                && pxElement != null && pxElement.vr() == org.rtsite.dicom.VR.OW;
+        // Big endian OW comes from the codec swapped per 16-bit word (PS3.5 6.2, as dcmtk reads and writes
+        // it): a 32-bit dose is used as read. pydicom's own rtdose_expb.dcm swaps 32-bit values whole and
+        // so reads with its 16-bit halves exchanged here, as in dcmtk (docs/dicom.md).
         float[] gy = new float[grid.voxelCount()];
         for (int k = 0; k < frames; k++) {
             ByteBuffer b = ByteBuffer.wrap(pixels.frame(k)).order(ByteOrder.LITTLE_ENDIAN);
@@ -142,9 +139,6 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
             } else {
                 for (int i = 0; i < plane; i++) {
                     int v = b.getInt();
-                    if (wordSwapped) {
-                        v = (v >>> 16) | (v << 16);
-                    }
                     gy[base + i] = (float) ((signed ? v : v & 0xFFFFFFFFL) * factor);
                 }
             }

@@ -58,13 +58,51 @@ public final class RegionDictionary {
         }
     }
 
-    /** Reads a dictionary file that replaces the bundled one. */
+    /** A dictionary is a short table; anything larger is the wrong file given by mistake. */
+    static final long MAX_FILE_BYTES = 16L << 20;
+
+    /**
+     * Reads a dictionary file that replaces the bundled one. It must be UTF-8 text: a binary or
+     * otherwise encoded file is refused naming the byte where decoding failed (the JDK's own message
+     * for that is only "Input length = 1").
+     */
     public static RegionDictionary load(Path file) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(r, file.toString());
+        byte[] bytes;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new InvalidInputException(file + ": not a region dictionary (" + size + " bytes; a dictionary is a"
+                        + " short 'name,region[,aliases]' text table, at most " + MAX_FILE_BYTES + " bytes)");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidInputException("cannot read region dictionary " + file + ": no such file");
         } catch (IOException e) {
             throw new InvalidInputException("cannot read region dictionary " + file + ": " + e.getMessage());
         }
+        return parse(new java.io.StringReader(utf8Text(bytes, file.toString())), file.toString());
+    }
+
+    private static String utf8Text(byte[] bytes, String source) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+        if (r.isError()) {
+            throw new InvalidInputException(source + ": not a UTF-8 text region dictionary (malformed input at byte "
+                    + in.position() + ")");
+        }
+        decoder.flush(out);
+        out.flip();
+        String text = out.toString();
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            throw new InvalidInputException(source + ": not a text region dictionary (NUL byte at byte "
+                    + text.substring(0, nul).getBytes(StandardCharsets.UTF_8).length + ")");
+        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** Parses a table; {@code sourceName} appears in error messages. */

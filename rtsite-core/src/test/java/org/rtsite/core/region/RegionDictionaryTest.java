@@ -94,6 +94,18 @@ class RegionDictionaryTest {
     }
 
     @Test
+    void binaryOrNonUtf8FilesAreRefusedNamingTheByte(@TempDir Path dir) throws Exception {
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, "GTV_Lung,Thorax\nRétine,Cranial\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        var e = assertThrows(InvalidInputException.class, () -> RegionDictionary.load(latin1));
+        assertEquals(latin1 + ": not a UTF-8 text region dictionary (malformed input at byte 17)", e.getMessage());
+        Path binary = dir.resolve("model.bin");
+        Files.write(binary, new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0});
+        e = assertThrows(InvalidInputException.class, () -> RegionDictionary.load(binary));
+        assertEquals(binary + ": not a text region dictionary (NUL byte at byte 4)", e.getMessage());
+    }
+
+    @Test
     void regionsOrderLabelsAndAdjacency() {
         assertEquals("Head and Neck", Region.HEAD_AND_NECK.label());
         assertEquals(Region.HEAD_AND_NECK, Region.parse("h&n"));

@@ -124,6 +124,9 @@ public final class CtSeriesReader {
                     "ImageOrientationPatient/ImagePositionPatient/PixelSpacing need 6/3/2 values, got "
                             + iop.length + "/" + ipp.length + "/" + ps.length);
         }
+        RtObjects.requireFinite(f.toString(), ds, RtTags.ImageOrientationPatient, "ImageOrientationPatient", iop);
+        RtObjects.requireFinite(f.toString(), ds, RtTags.ImagePositionPatient, "ImagePositionPatient", ipp);
+        RtObjects.requireFinite(f.toString(), ds, RtTags.PixelSpacing, "PixelSpacing", ps);
         return new Slice(f, RtObjects.sopInstanceUid(h), ds.getString(RtTags.SeriesInstanceUID, ""),
                 ds.getString(RtTags.FrameOfReferenceUID, ""), ds.getInt(RtTags.InstanceNumber, Integer.MAX_VALUE),
                 ds.requireInt(RtTags.Rows), ds.requireInt(RtTags.Columns), iop, new Vec3(ipp[0], ipp[1], ipp[2]), ps, ds,

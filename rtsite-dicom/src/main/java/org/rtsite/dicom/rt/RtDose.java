@@ -69,6 +69,9 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
                     "ImageOrientationPatient/ImagePositionPatient/PixelSpacing need 6/3/2 values, got "
                             + iop.length + "/" + ipp.length + "/" + ps.length);
         }
+        RtObjects.requireFinite(src, ds, RtTags.ImageOrientationPatient, "ImageOrientationPatient", iop);
+        RtObjects.requireFinite(src, ds, RtTags.ImagePositionPatient, "ImagePositionPatient", ipp);
+        RtObjects.requireFinite(src, ds, RtTags.PixelSpacing, "PixelSpacing", ps);
         Vec3 row = new Vec3(iop[0], iop[1], iop[2]);
         Vec3 col = new Vec3(iop[3], iop[4], iop[5]);
         Vec3 normal = checkedNormal(src, row, col);

@@ -47,6 +47,20 @@ final class RtObjects {
         return uids;
     }
 
+    /**
+     * Refuses NaN or infinite geometry (a DS of "NaN" parses): left in, it sorts slices and spaces grids
+     * arbitrarily and surfaces later as a misleading "missing slice" or grid error.
+     */
+    static void requireFinite(String source, DicomDataset ds, int tag, String keyword, double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                org.rtsite.dicom.DicomElement e = ds.get(tag);
+                throw new DicomFormatException(source, e == null ? DicomFormatException.NO_OFFSET : e.offset(), tag,
+                        keyword + " " + java.util.Arrays.toString(values) + " is not a finite number (" + v + ")");
+            }
+        }
+    }
+
     /** The number of a required integer attribute, with the file in the message when it is missing. */
     static double doubleOr(DicomDataset ds, int tag, double otherwise) {
         double[] v = ds.getDoubles(tag);

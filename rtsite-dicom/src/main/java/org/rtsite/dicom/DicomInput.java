@@ -11,6 +11,7 @@ import java.io.InputStream;
  */
 final class DicomInput implements AutoCloseable {
     private static final int CHUNK = 1 << 20;
+    private static final byte[] EMPTY = new byte[0];
 
     private final InputStream in;
     private final byte[] buf;
@@ -142,6 +143,9 @@ final class DicomInput implements AutoCloseable {
             throw new DicomFormatException(source, at, tag, "value length " + length + " is too large to hold");
         }
         int n = (int) length;
+        if (n == 0) {
+            return EMPTY; // shared: floods of empty elements must not cost an array each
+        }
         if (size >= 0 || n <= CHUNK) {
             byte[] out = new byte[n];
             readInto(out, 0, n, tag, at);

@@ -191,6 +191,7 @@ public final class DicomReader {
         private boolean implicit;
         /** Data elements, items and fragments seen so far, against {@link #maxElements}. */
         private long counted;
+        private DicomDataset emptyItem;
         /** Set by readElement: the element's VR is "US or SS" and came from the dictionary, not the file. */
         private boolean ambiguousVr;
 
@@ -397,6 +398,13 @@ public final class DicomReader {
                     DicomElement e = list.get(i);
                     list.set(i, DicomElement.ofValue(e.tag(), VR.SS, e.rawValue(), e.offset()));
                 }
+            }
+            if (list.isEmpty() && !top) {
+                // empty items are common (and, in hostile files, millions): one instance per character set
+                if (emptyItem == null || emptyItem.charset() != cs) {
+                    emptyItem = new DicomDataset(list, cs, source);
+                }
+                return emptyItem;
             }
             list.sort((a, b) -> Integer.compareUnsigned(a.tag(), b.tag()));
             dedupe(list);

@@ -199,6 +199,33 @@ class CodecEdgeCasesTest {
                 RtDose.read(f).volume().gy());
     }
 
+    /**
+     * JPEG 2000 frames split over fragments with an empty offset table: pydicom encapsulates the corpus's
+     * OpenJPEG codestream twice, 3 fragments per frame; both frames decode to the original CT.
+     */
+    @Test
+    void jpeg2000FramesSplitOverFragmentsAreFoundByTheirCodestreamMarkers() {
+        assumeTrue(ExternalTools.pydicomAvailable(), "pydicom (python3-pydicom) not installed");
+        Path f = tmp.resolve("j2k-2frames.dcm");
+        String py = String.join("\n",
+                "import sys, pydicom",
+                "from pydicom.encaps import encapsulate, generate_pixel_data_frame",
+                "ds = pydicom.dcmread(sys.argv[1])",
+                "cs = next(generate_pixel_data_frame(ds.PixelData, 1))",
+                "ds.NumberOfFrames = 2",
+                "ds.PixelData = encapsulate([cs, cs], fragments_per_frame=3, has_bot=False)",
+                "ds.save_as(sys.argv[2])");
+        ExternalTools.Result made = ExternalTools.run("/usr/bin/python3", "-c", py,
+                TestFiles.resource("corpus/ct16.jpeg2000.dcm").toString(), f.toString());
+        assertEquals(0, made.exit(), made.err());
+        DicomFile file = DicomFile.read(f);
+        assertEquals(6, file.dataset().get(Tag.PixelData).fragmentCount());
+        assertEquals(0, file.dataset().get(Tag.PixelData).basicOffsetTable().length);
+        byte[] original = DicomFile.read(TestFiles.resource("corpus/ct16.explicit-le.dcm")).pixelData().frame(0);
+        assertArrayEquals(original, file.pixelData().frame(0));
+        assertArrayEquals(original, file.pixelData().frame(1));
+    }
+
     /** Too few codestream starts for the frames: a clear error, not a wrong frame. */
     @Test
     void fragmentsThatCannotBeMappedToFramesAreNamed() throws IOException {

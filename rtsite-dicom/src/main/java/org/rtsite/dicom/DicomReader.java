@@ -40,13 +40,19 @@ public final class DicomReader {
     public static final int MAX_DEPTH = 64;
     private static final int UNDEFINED = -1;
 
-    /** A deflated data set may always inflate to this many bytes (256 MiB)... */
-    public static final long MIN_INFLATION_LIMIT = 256L << 20;
+    /** A deflated data set may always inflate to this many bytes (64 MiB)... */
+    public static final long MIN_INFLATION_LIMIT = 64L << 20;
     /** ...and to this many times its compressed size when that is more (zlib reaches ~1000×, real DICOM ~2–20×). */
     public static final int INFLATION_RATIO = 64;
     /**
+     * Heap an element, item or fragment costs beyond its value (measured: ~76 bytes for one-element items),
+     * charged with the inflated bytes against the inflation limit, so that floods of tiny elements in a
+     * deflated file stay within about the limit's size in memory too.
+     */
+    static final int HELD_BYTES_PER_ELEMENT = 64;
+    /**
      * Data elements, items and fragments one file may hold (4 Mi): the largest real RTSTRUCTs have a few
-     * hundred thousand; 4 Mi empty ones take about 300 MB of heap.
+     * hundred thousand; 4 Mi small ones take about 300 MB of heap.
      */
     public static final int DEFAULT_MAX_ELEMENTS = 1 << 22;
     static final String MAX_INFLATED_PROPERTY = "rtsite.dicom.maxInflatedBytes";
@@ -192,6 +198,9 @@ public final class DicomReader {
         /** Data elements, items and fragments seen so far, against {@link #maxElements}. */
         private long counted;
         private DicomDataset emptyItem;
+        /** For deflated data sets: inflated bytes plus a per-element charge may not pass this. */
+        private long heldLimit = Long.MAX_VALUE;
+        private String heldLimitText;
         /** Set by readElement: the element's VR is "US or SS" and came from the dictionary, not the file. */
         private boolean ambiguousVr;
 
@@ -243,6 +252,8 @@ public final class DicomReader {
                 // anything is read, and the stream itself stops at the limit (floods of small elements).
                 in = new DicomInput(new BoundedStream(new InflaterInputStream(in.rest(), inflater, 16 * 1024), limit,
                         inflatedSource, limitText), -1, inflatedSource, 64 * 1024, limit, limitText);
+                heldLimit = limit;
+                heldLimitText = limitText;
             }
             try {
                 DicomDataset data = readDataset(UNDEFINED, 0, CharacterSets.DEFAULT, true, -1);
@@ -446,6 +457,11 @@ public final class DicomReader {
                 throw new DicomFormatException(source, at, tag, "more than " + maxElements
                         + " data elements, items and fragments, rtsite's limit for one file (-D"
                         + MAX_ELEMENTS_PROPERTY + "=N raises it)");
+            }
+            if (heldLimit != Long.MAX_VALUE && at + counted * HELD_BYTES_PER_ELEMENT > heldLimit) {
+                throw new DicomFormatException(in.source(), at, tag, counted + " data elements, items and fragments in "
+                        + at + " inflated bytes would take more memory (" + HELD_BYTES_PER_ELEMENT
+                        + " bytes each plus their values) than " + heldLimitText);
             }
         }
 

@@ -54,8 +54,13 @@ class CodecEdgeCasesTest {
         assertTrue(ms < 2_000, ms + " ms: the declared length alone must refuse it");
         assertEquals(bomb + " (inflated)", e.source());
         assertEquals(Tag.PixelData, e.tag());
-        assertTrue(e.getMessage().contains("value length 1610612736 goes beyond rtsite's inflation limit of 268435456 bytes")
-                && e.getMessage().contains("-Drtsite.dicom.maxInflatedBytes"), e.getMessage());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("value length 1610612736 goes beyond rtsite's inflation"
+                + " limit of (\\d+) bytes for a deflated data set \\(the larger of 64 MiB and 64 × (\\d+) compressed bytes;"
+                + " -Drtsite.dicom.maxInflatedBytes=BYTES raises it\\)").matcher(e.getMessage());
+        assertTrue(m.find(), e.getMessage());
+        long compressed = Long.parseLong(m.group(2));
+        assertTrue(compressed > Files.size(bomb) - 2_000 && compressed < Files.size(bomb), compressed + " compressed bytes");
+        assertEquals(Math.max(64L << 20, 64 * compressed), Long.parseLong(m.group(1)));
         // the RT layer passes it on; a header-only read (what indexing does) is unaffected
         assertThrows(DicomFormatException.class, () -> RtDose.read(bomb));
         assertEquals("RTDOSE", DicomFile.readHeader(bomb).dataset().getString(Tag.Modality));
@@ -98,9 +103,14 @@ class CodecEdgeCasesTest {
         byte[] file = concat(deflatedHeader(), body.toByteArray());
         assertTrue(file.length < 200_000, file.length + " bytes");
         long t0 = System.nanoTime();
+        // within the 64 MiB inflation limit, but the items' heap is charged against it too
         DicomFormatException e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(file, "flood.dcm"));
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000);
         assertEquals(Tag.StructureSetROISequence, e.tag());
+        assertTrue(e.getMessage().startsWith("flood.dcm (inflated)") && e.getMessage().contains("would take more memory (64 bytes"
+                + " each plus their values) than rtsite's inflation limit of 67108864 bytes"), e.getMessage());
+        // without an inflation limit the element count still stops it
+        e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().maxInflatedBytes(1L << 40).read(file, "flood.dcm"));
         assertTrue(e.getMessage().contains("more than 4194304 data elements, items and fragments"), e.getMessage());
         assertThrows(DicomFormatException.class, () -> DicomReader.defaults().maxElements(1000).read(file, "flood.dcm"));
     }

@@ -94,7 +94,8 @@ class CodecEdgeCasesCliTest {
         for (String command : List.of("dump", "rt")) {
             Run r = cli(command, dose.toString());
             assertEquals(1, r.exit(), r.output());
-            assertTrue(r.output().contains(dose + " (inflated)") && r.output().contains("inflation limit of 268435456 bytes"),
+            assertTrue(r.output().contains(dose + " (inflated)") && r.output().contains("goes beyond rtsite's inflation limit of ")
+                    && r.output().contains("-Drtsite.dicom.maxInflatedBytes"),
                     r.output());
             assertFalse(r.output().contains("OutOfMemoryError"), r.output());
             assertTrue(r.millis() < 30_000, command + " took " + r.millis() + " ms");
@@ -115,6 +116,44 @@ class CodecEdgeCasesCliTest {
                 && failed.out().contains("inflation limit"), failed.out());
         CliRun ok = CliRun.of("report", "--db", db.toString(), "--status", "ok");
         assertTrue(ok.out().contains("PHANTOM-lung-sbrt"), ok.out());
+    }
+
+    /**
+     * A deflated flood of 3 million one-element items (54 MB inflated, 130 KB on disk): {@code dump} under a
+     * 160 MB heap stops with the limit, not with OutOfMemoryError (their heap is charged against it).
+     */
+    @Test
+    void itemFloodInADeflatedFileStopsWithinASmallHeap() throws Exception {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(body,
+                new java.util.zip.Deflater(9, true))) {
+            java.nio.ByteBuffer sq = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            sq.putShort((short) 0x3006).putShort((short) 0x0020).put((byte) 'S').put((byte) 'Q').putShort((short) 0).putInt(-1);
+            z.write(sq.array());
+            java.nio.ByteBuffer items = java.nio.ByteBuffer.allocate(18 * 10_000).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < 10_000; i++) {
+                items.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(10).putShort((short) 0x3006)
+                        .putShort((short) 0x0022).put((byte) 'I').put((byte) 'S').putShort((short) 2).put((byte) '1').put((byte) ' ');
+            }
+            for (int i = 0; i < 300; i++) {
+                z.write(items.array());
+            }
+        }
+        byte[] ts = "1.2.840.10008.1.2.1.99".getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer meta = java.nio.ByteBuffer.allocate(12 + 8 + ts.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        meta.putShort((short) 2).putShort((short) 0).put((byte) 'U').put((byte) 'L').putShort((short) 4).putInt(8 + ts.length);
+        meta.putShort((short) 2).putShort((short) 0x10).put((byte) 'U').put((byte) 'I').putShort((short) ts.length).put(ts);
+        Path flood = dir.resolve("flood.dcm");
+        try (java.io.OutputStream o = Files.newOutputStream(flood)) {
+            o.write(new byte[128]);
+            o.write("DICM".getBytes(StandardCharsets.US_ASCII));
+            o.write(meta.array());
+            o.write(body.toByteArray());
+        }
+        Run r = cli("dump", flood.toString());
+        assertEquals(1, r.exit(), r.output());
+        assertTrue(r.output().contains(flood + " (inflated)") && r.output().contains("would take more memory"), r.output());
+        assertFalse(r.output().contains("OutOfMemoryError"), r.output());
     }
 
     /** dcmtk's explicit VR big endian copy of a 32-bit dose (dcmconv +tb): {@code rt} shows the original's maximum. */

@@ -59,7 +59,8 @@ public final class DicomReader {
     static final String MAX_ELEMENTS_PROPERTY = "rtsite.dicom.maxElements";
 
     private static final DicomReader DEFAULT = new DicomReader(false, null, false,
-            Long.getLong(MAX_INFLATED_PROPERTY, -1L), Integer.getInteger(MAX_ELEMENTS_PROPERTY, DEFAULT_MAX_ELEMENTS));
+            Math.max(-1L, Long.getLong(MAX_INFLATED_PROPERTY, -1L)),
+            Math.max(1, Integer.getInteger(MAX_ELEMENTS_PROPERTY, DEFAULT_MAX_ELEMENTS)));
 
     private final boolean stopBeforePixelData;
     private final int[] onlyTags;
@@ -145,7 +146,7 @@ public final class DicomReader {
     }
 
     private String inflationLimitText(long limit, long compressed) {
-        String rule = maxInflated > 0 ? "set for this reader"
+        String rule = maxInflated > 0 ? "set by -D" + MAX_INFLATED_PROPERTY + " or DicomReader.maxInflatedBytes"
                 : "the larger of " + (MIN_INFLATION_LIMIT >> 20) + " MiB and " + INFLATION_RATIO + " × "
                         + (compressed < 0 ? "the compressed size (unknown for a stream)" : compressed + " compressed bytes");
         return "rtsite's inflation limit of " + limit + " bytes for a deflated data set (" + rule + "; -D"

@@ -78,7 +78,7 @@ class CodecEdgeCasesTest {
         DicomFormatException e = assertThrows(DicomFormatException.class,
                 () -> DicomReader.defaults().maxInflatedBytes(600).read(f));
         assertTrue(e.getMessage().startsWith(f + " (inflated)") && e.getMessage().contains("inflation limit of 600 bytes")
-                && e.getMessage().contains("set for this reader"), e.getMessage());
+                && e.getMessage().contains("set by -Drtsite.dicom.maxInflatedBytes or DicomReader.maxInflatedBytes"), e.getMessage());
     }
 
     /** Deflated implicit-in-UN flood: 5 million empty items in 40 MB that deflate to ~40 KB. */
@@ -274,9 +274,9 @@ class CodecEdgeCasesTest {
         assertEquals(1.254, d.volume().max(), 1e-6);
     }
 
-    /** 14.7: a CT slice whose ImagePositionPatient is NaN (dcmodify) is named, not reported as a missing slice. */
+    /** 14.7: a CT slice whose ImagePositionPatient is NaN (dcmodify) is named, not reported as a missing slice; a dose likewise. */
     @Test
-    void nanSlicePositionNamesTheSlice() throws IOException {
+    void nonFiniteGeometryNamesTheSliceOrDose() throws IOException {
         assumeTrue(ExternalTools.available("dcmodify"), "dcmtk not installed");
         Path dir = tmp.resolve("ct");
         org.rtsite.dicom.rt.RtWriter.writeCtSeries(new CtSeries("2.25.4", "2.25.5", "2.25.9", "P", "HFS",
@@ -294,6 +294,14 @@ class CodecEdgeCasesTest {
         assertEquals(bad.toString(), e.source());
         assertEquals(Tag.ImagePositionPatient, e.tag());
         assertTrue(e.getMessage().contains("ImagePositionPatient [0.0, 0.0, NaN] is not a finite number"), e.getMessage());
+
+        // a dose grid the same way (dcmodify on the dcmtk-made dose)
+        Path dose = tmp.resolve("rd.dcm");
+        Files.copy(TestFiles.resource("corpus/dose16.explicit-le.dcm"), dose);
+        assertEquals(0, ExternalTools.run("dcmodify", "-nb", "-m", "(0028,0030)=Infinity\\2.5", dose.toString()).exit());
+        DicomFormatException d = assertThrows(DicomFormatException.class, () -> RtDose.read(dose));
+        assertEquals(dose.toString(), d.source());
+        assertTrue(d.getMessage().contains("PixelSpacing [Infinity, 2.5] is not a finite number"), d.getMessage());
     }
 
     /** Preamble, DICM and a minimal meta group naming Deflated Explicit VR Little Endian. */

@@ -199,6 +199,62 @@ class NiftiDcm2niixCliTest {
         return plan.ct().grid();
     }
 
+    /**
+     * A PatientID of {@code ..} names the parent of the --nifti folder; a segmentation planted there
+     * (every voxel "brain") must never be read. The plan is found by its CT series UID instead.
+     */
+    @Test
+    void patientIdOfDotDotNeverReadsOutsideTheNiftiFolder() throws Exception {
+        assumeTrue(onPath("dcmodify") && onPath("dcmdump"), "dcmtk (scripts/setup.sh)");
+        Path root = dir.resolve("archive");
+        PhantomPlan plan = PhantomScene.PROSTATE.build();
+        PhantomArchive.Patient p = PhantomArchive.write(root.resolve("p"), PhantomScene.PROSTATE, plan);
+        List<Path> files = new ArrayList<>(List.of(p.planFile(), p.structureSetFile(), p.doseFile()));
+        try (Stream<Path> slices = Files.list(p.ctDir())) {
+            files.addAll(slices.toList());
+        }
+        for (Path f : files) {
+            run("dcmodify", "-nb", "-m", "(0010,0020)=..", f.toString());
+        }
+        String dump = run("dcmdump", "+P", "0020,000e", files.get(files.size() - 1).toString());
+        String series = dump.substring(dump.indexOf('[') + 1, dump.indexOf(']'));
+
+        Path seg = dir.resolve("outer").resolve("seg");
+        LabelMap total = plan.masks().labelMaps().stream().filter(m -> m.task().equals("total")).findFirst().orElseThrow();
+        int brain = total.names().entrySet().stream().filter(e -> e.getValue().equals("brain")).findFirst()
+                .orElseThrow().getKey();
+        byte[] everywhereBrain = new byte[total.labels().length];
+        java.util.Arrays.fill(everywhereBrain, (byte) brain);
+        Files.createDirectories(seg);
+        Nifti.writeLabelMap(dir.resolve("outer").resolve("total.nii.gz"),
+                new LabelMap("total", total.grid(), everywhereBrain, total.names()));
+        Files.createDirectories(seg.resolve(series));
+        Nifti.writeLabelMap(seg.resolve(series).resolve("total.nii.gz"), total);
+
+        Path db = dir.resolve("dotdot.db");
+        CliRun r = CliRun.of("classify", root.toString(), "--db", db.toString(), "--nifti", seg.toString(),
+                "-j", "1", "--backend", "cpu", "--no-progress");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        Map<String, SiteResult> results = results(db);
+        assertEquals(List.of(".."), List.copyOf(results.keySet()));
+        assertEquals(PhantomScene.PROSTATE.expectedLabels(), results.get("..").labels());
+        assertTrue(results.get("..").organs().stream().noneMatch(o -> o.canonical().equals("brain")),
+                results.get("..").organs().toString());
+
+        // without the series folder nothing else fits: the plan fails, and still reads nothing outside
+        Files.delete(seg.resolve(series).resolve("total.nii.gz"));
+        Files.delete(seg.resolve(series));
+        CliRun missing = CliRun.of("classify", "--db", dir.resolve("missing.db").toString(), root.toString(),
+                "--nifti", seg.toString(), "-j", "1", "--backend", "cpu", "--no-progress");
+        assertEquals(3, missing.exit(), missing.out() + missing.err());
+        String error;
+        try (ResultStore store = ResultStore.open(dir.resolve("missing.db"))) {
+            error = (String) store.query(null, "FAILED").get(0).get("error");
+        }
+        assertTrue(error.contains("no NIfTI segmentation folder") && error.contains(series) && !error.contains("[.."),
+                error);
+    }
+
     /** The result file of the plan {@code r} (the one whose labels and V85 volume it has). */
     private static Path firstJson(Path jsonDir, SiteResult r) throws IOException {
         try (Stream<Path> files = Files.list(jsonDir)) {

@@ -169,7 +169,8 @@ public final class NiftiMaskSource implements MaskSource {
                     + (unmatched.isEmpty() ? "" : " (unknown structure names " + unmatched + ")"));
         }
         List<String> noteLines = new ArrayList<>();
-        notes.forEach((note, files) -> noteLines.add("NIfTI " + String.join(", ", files) + " (in " + dir + ") " + note));
+        // file names relative to the plan's folder only: the folder is often named by PatientID, which the JSON otherwise never holds
+        notes.forEach((note, files) -> noteLines.add("NIfTI " + String.join(", ", files) + " " + note));
         return new Prepared(PlanInput.withMasks(ct, plan.dose(), new OrganMasks(ct, maps, masks)), unmatched, noteLines);
     }
 

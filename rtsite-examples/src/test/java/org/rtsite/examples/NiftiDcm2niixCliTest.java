@@ -200,6 +200,76 @@ class NiftiDcm2niixCliTest {
     }
 
     /**
+     * One file per structure, from a third party end to end: plastimatch rasterizes the RTSTRUCT and
+     * resamples each mask onto dcm2niix's NIfTI (so the files carry dcm2niix's voxel order and ITK's
+     * header). Same labels and organ voxels as the RTSTRUCT path, for a head-first and a feet-first series.
+     */
+    @Test
+    void plastimatchMasksOnDcm2niixGridsGiveTheRtstructResults() throws Exception {
+        assumeTrue(onPath("dcm2niix") && onPath("dcmodify") && onPath("plastimatch"),
+                "dcm2niix, dcmtk and plastimatch (scripts/setup.sh)");
+        Path root = dir.resolve("archive");
+        Path seg = dir.resolve("seg");
+        List<String> patients = new ArrayList<>();
+        for (Case c : cases().subList(0, 2)) {
+            PhantomArchive.Patient p = PhantomArchive.write(root.resolve(c.name()), c.scene(), c.scene().build(c.grid(), Vec3.ZERO));
+            patients.add(p.patientId());
+            if (!c.patientPosition().equals("HFS")) {
+                try (Stream<Path> slices = Files.list(p.ctDir())) {
+                    for (Path f : slices.toList()) {
+                        run("dcmodify", "-nb", "-i", "(0018,5100)=" + c.patientPosition(), f.toString());
+                    }
+                }
+            }
+            Path nii = dir.resolve("dcm2niix").resolve(c.name());
+            Files.createDirectories(nii);
+            run("dcm2niix", "-z", "y", "-f", "ct", "-o", nii.toString(), p.ctDir().toString());
+            Path itk = dir.resolve("plastimatch").resolve(c.name());
+            run("plastimatch", "convert", "--input", p.structureSetFile().toString(), "--referenced-ct",
+                    p.ctDir().toString(), "--output-prefix", itk.toString(), "--prefix-format", "nii.gz");
+            Path out = Files.createDirectories(seg.resolve(p.patientId()).resolve("segmentations"));
+            try (Stream<Path> masks = Files.list(itk)) {
+                for (Path m : masks.toList()) {
+                    run("plastimatch", "resample", "--input", m.toString(), "--fixed", nii.resolve("ct.nii.gz").toString(),
+                            "--output", out.resolve(m.getFileName()).toString(), "--interpolation", "nn");
+                }
+            }
+        }
+        Path rtstructDb = dir.resolve("rtstruct.db");
+        CliRun rs = CliRun.of("classify", root.toString(), "--db", rtstructDb.toString(), "-j", "2", "--backend", "cpu",
+                "--no-progress");
+        assertEquals(0, rs.exit(), rs.out() + rs.err());
+        Path niftiDb = dir.resolve("nifti.db");
+        CliRun nifti = CliRun.of("classify", root.toString(), "--db", niftiDb.toString(), "--nifti", seg.toString(),
+                "-j", "2", "--backend", "cpu", "--no-progress");
+        assertEquals(0, nifti.exit(), nifti.out() + nifti.err());
+        Map<String, SiteResult> viaRtstruct = results(rtstructDb);
+        Map<String, SiteResult> viaNifti = results(niftiDb);
+        for (String patient : patients) {
+            SiteResult expected = viaRtstruct.get(patient);
+            SiteResult got = viaNifti.get(patient);
+            assertEquals(expected.labels(), got.labels(), patient);
+            assertEquals(expected.rule(), got.rule(), patient);
+            Map<String, OrganMetrics> byCanonical = new HashMap<>();
+            expected.organs().forEach(o -> byCanonical.put(o.canonical(), o));
+            int compared = 0;
+            for (OrganMetrics o : got.organs()) {
+                OrganMetrics x = byCanonical.get(o.canonical());
+                if (x != null && x.voxels() > 0) {
+                    assertEquals(x.v85Voxels(), o.v85Voxels(), patient + " " + o.name());
+                    assertEquals(x.voxels(), o.voxels(), patient + " " + o.name());
+                    compared++;
+                }
+            }
+            assertTrue(compared >= 2, patient + ": " + compared + " organs compared");
+            assertEquals(1, got.maskNotes().size(), got.maskNotes().toString());
+            assertTrue(got.maskNotes().get(0).contains("segmentations/Bladder.nii.gz") || got.maskNotes().get(0).contains("segmentations/Liver.nii.gz"),
+                    got.maskNotes().get(0));
+            assertTrue(got.maskNotes().get(0).contains("j←-j"), got.maskNotes().get(0));
+        }
+    }
+
+    /**
      * A PatientID of {@code ..} names the parent of the --nifti folder; a segmentation planted there
      * (every voxel "brain") must never be read. The plan is found by its CT series UID instead.
      */

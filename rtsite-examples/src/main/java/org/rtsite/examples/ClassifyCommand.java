@@ -70,13 +70,19 @@ public final class ClassifyCommand implements Callable<Integer> {
 
         @Option(names = "--nifti", paramLabel = "DIR", description = "TotalSegmentator outputs: DIR/<PatientID or CT "
                 + "series UID or plan UID>/ holding total.nii.gz (and other task files) or one NAME.nii.gz per "
-                + "structure, on the CT grid")
+                + "structure, on the CT's voxels in any axis order (dcm2niix's is re-indexed exactly)")
         Path nifti;
 
         @Option(names = "--segmenter", paramLabel = "PACKAGE", split = ",",
                 description = "rtsite model package(s) (see 'rtsite convert-nnunet'): segment each plan's cropped CT")
         List<Path> segmenter;
     }
+
+    @Option(names = "--nifti-resample", paramLabel = "MODE", defaultValue = "none",
+            description = "With --nifti, a file whose voxels are not the CT's: none refuses the plan naming both grids, "
+                    + "nearest resamples it by nearest neighbour (noted in the result's maskNotes) "
+                    + "(default: ${DEFAULT-VALUE})")
+    String niftiResample;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for json/<plan UID>.json and results.csv "
             + "(default: next to --db, <db name>-results)")
@@ -120,13 +126,28 @@ public final class ClassifyCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        NiftiMaskSource.OffGrid offGrid;
+        switch (niftiResample) {
+            case "none" -> offGrid = NiftiMaskSource.OffGrid.REFUSE;
+            case "nearest" -> offGrid = NiftiMaskSource.OffGrid.NEAREST;
+            default -> {
+                err.println("rtsite classify: --nifti-resample must be none or nearest, got '" + niftiResample + "'");
+                err.flush();
+                return 2;
+            }
+        }
+        if (offGrid != NiftiMaskSource.OffGrid.REFUSE && masks.nifti == null) {
+            err.println("rtsite classify: --nifti-resample applies only to masks from --nifti");
+            err.flush();
+            return 2;
+        }
         DjlSegmenter djl = null;
         try {
             RegionDictionary dictionary = dictionaryFile == null ? RegionDictionary.defaults()
                     : RegionDictionary.defaults().extendedWith(RegionDictionary.load(dictionaryFile));
             MaskSource source;
             if (masks.nifti != null) {
-                source = new NiftiMaskSource(masks.nifti, dictionary);
+                source = new NiftiMaskSource(masks.nifti, dictionary, offGrid);
             } else if (masks.segmenter != null) {
                 djl = DjlSegmenter.open(masks.segmenter, 1);
                 source = new SegmenterMaskSource("segmenter", djl);

@@ -479,7 +479,8 @@ public final class ExpertProtocolClassifier {
         SiteResult site = new SiteResult(tree.schemaVersion(), labels, rule, trace, tree.dmaxGy(),
                 tree.doseGridDmaxGy(), tree.level85Gy(), tree.level50Gy(), tree.v85Cc(), tree.v50Cc(), tree.com85(),
                 tree.com85Geometric(), tree.com85DoseWeighted(), tree.crop(), tree.isodoseBox(), tree.isodoseBoxCc(),
-                tree.landmarks(), tree.organs(), tree.unmappedNames(), tree.backend(), tree.config(), tree.timingsMs());
+                tree.landmarks(), tree.organs(), tree.unmappedNames(), tree.backend(), tree.config(), tree.timingsMs(),
+                tree.maskNotes());
         return new ExpertResult(site, tree.labels(), penetrationMm, plane, section, penetrations, lengths, coverage,
                 zTop, zBottom, maxPoint);
     }

@@ -37,13 +37,15 @@ import org.rtsite.core.region.Region;
  * @param backend         the overlap backend's name
  * @param config          the thresholds and options used
  * @param timingsMs       stage → wall time in ms, in pipeline order
+ * @param maskNotes       how the organ masks were brought onto the CT grid when not as given, e.g. a NIfTI
+ *                        re-indexed from dcm2niix's voxel order or resampled by nearest neighbour; empty otherwise
  */
 public record SiteResult(int schemaVersion, List<Region> labels, Rule rule, List<TraceStep> trace,
                          double dmaxGy, double doseGridDmaxGy, double level85Gy, double level50Gy,
                          double v85Cc, double v50Cc, Vec3 com85, Vec3 com85Geometric, Vec3 com85DoseWeighted,
                          CropExtent crop, IndexBox isodoseBox, double isodoseBoxCc, Landmarks landmarks,
                          List<OrganMetrics> organs, List<String> unmappedNames, String backend,
-                         ClassifierConfig config, Map<String, Double> timingsMs) {
+                         ClassifierConfig config, Map<String, Double> timingsMs, List<String> maskNotes) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -53,6 +55,27 @@ public record SiteResult(int schemaVersion, List<Region> labels, Rule rule, List
         organs = List.copyOf(organs);
         unmappedNames = List.copyOf(unmappedNames);
         timingsMs = Collections.unmodifiableMap(new LinkedHashMap<>(timingsMs));
+        // results stored before maskNotes existed read as null
+        maskNotes = maskNotes == null ? List.of() : List.copyOf(maskNotes);
+    }
+
+    /** A result without mask notes (the masks were used as given). */
+    public SiteResult(int schemaVersion, List<Region> labels, Rule rule, List<TraceStep> trace,
+                      double dmaxGy, double doseGridDmaxGy, double level85Gy, double level50Gy,
+                      double v85Cc, double v50Cc, Vec3 com85, Vec3 com85Geometric, Vec3 com85DoseWeighted,
+                      CropExtent crop, IndexBox isodoseBox, double isodoseBoxCc, Landmarks landmarks,
+                      List<OrganMetrics> organs, List<String> unmappedNames, String backend,
+                      ClassifierConfig config, Map<String, Double> timingsMs) {
+        this(schemaVersion, labels, rule, trace, dmaxGy, doseGridDmaxGy, level85Gy, level50Gy, v85Cc, v50Cc, com85,
+                com85Geometric, com85DoseWeighted, crop, isodoseBox, isodoseBoxCc, landmarks, organs, unmappedNames,
+                backend, config, timingsMs, List.of());
+    }
+
+    /** This result with {@code notes} on how its masks were obtained (see {@link #maskNotes}). */
+    public SiteResult withMaskNotes(List<String> notes) {
+        return new SiteResult(schemaVersion, labels, rule, trace, dmaxGy, doseGridDmaxGy, level85Gy, level50Gy, v85Cc,
+                v50Cc, com85, com85Geometric, com85DoseWeighted, crop, isodoseBox, isodoseBoxCc, landmarks, organs,
+                unmappedNames, backend, config, timingsMs, notes);
     }
 
     /** The labels as the paper writes them, e.g. {@code [Thorax, Head and Neck]}. */

@@ -32,6 +32,24 @@ class SiteResultJsonTest {
     }
 
     @Test
+    void maskNotesRoundTripAndResultsWrittenBeforeThemReadAsEmpty() throws Exception {
+        SiteResult r = SiteClassifier.builder().backend("cpu").build()
+                .classify(PhantomScene.PROSTATE.build().withMasks());
+        assertEquals(java.util.List.of(), r.maskNotes());
+        SiteResult noted = r.withMaskNotes(java.util.List.of("NIfTI total.nii.gz re-indexed"));
+        SiteResult back = SiteResultJson.read(SiteResultJson.write(noted));
+        assertEquals(noted, back);
+        assertEquals(java.util.List.of("NIfTI total.nii.gz re-indexed"), back.maskNotes());
+
+        com.fasterxml.jackson.databind.node.ObjectNode old =
+                (com.fasterxml.jackson.databind.node.ObjectNode) SiteResultJson.newMapper().readTree(SiteResultJson.write(r));
+        old.remove("maskNotes");
+        SiteResult read = SiteResultJson.read(old.toString());
+        assertEquals(java.util.List.of(), read.maskNotes());
+        assertEquals(r, read);
+    }
+
+    @Test
     void rejectsOtherSchemaVersionsAndGarbage() {
         var e = assertThrows(InvalidInputException.class, () -> SiteResultJson.read("{\"schemaVersion\": 99}"));
         assertTrue(e.getMessage().contains("schemaVersion 99"), e.getMessage());

@@ -180,6 +180,9 @@ public final class ArchiveClassifier {
             masksMs = (t2 - t1) / 1e6;
             org.rtsite.core.volume.OrganMasks[] used = new org.rtsite.core.volume.OrganMasks[1];
             SiteResult r = classifier.classify(prepared.input(), m -> used[0] = m);
+            if (!prepared.notes().isEmpty()) {
+                r = r.withMaskNotes(prepared.notes());
+            }
             double classifyMs = (System.nanoTime() - t2) / 1e6;
             writeOutputs(b, plan, used[0], r);
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), r, unmatched, null,

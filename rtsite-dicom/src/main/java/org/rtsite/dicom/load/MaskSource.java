@@ -23,11 +23,19 @@ public interface MaskSource {
     /**
      * @param input     what the classifier gets
      * @param unmatched structure names of the source that the region dictionary does not know (reported, not used)
+     * @param notes     how masks were brought onto the CT grid when not as given (stored as the result's
+     *                  {@code maskNotes}), e.g. re-indexed or resampled NIfTI files
      */
-    record Prepared(PlanInput input, List<String> unmatched) {
+    record Prepared(PlanInput input, List<String> unmatched, List<String> notes) {
         public Prepared {
             Objects.requireNonNull(input, "input");
             unmatched = List.copyOf(unmatched);
+            notes = List.copyOf(notes);
+        }
+
+        /** Masks used as given: no notes. */
+        public Prepared(PlanInput input, List<String> unmatched) {
+            this(input, unmatched, List.of());
         }
     }
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Edits a patient folder (CT/, RS.dcm, RP.dcm, RD.dcm) the way real exports and de-identification
+tools leave archives, with pydicom only (an independent writer): used by ArchiveLinkageCliTest.
+
+    reexport.py ACTION DIR [NAME]
+
+drop-plan        delete RP.dcm (CT + RTSTRUCT + RTDOSE, the dose references a plan not in the archive)
+drop-plan-ref    delete RP.dcm and the dose's ReferencedRTPlanSequence (a dose engine's export)
+regen-rs-ref     give the plan's structure set reference a new UID that names nothing (re-anonymised)
+second-rs NAME   write another structure set (new SOP Instance UID, same patient and frame) as NAME
+reuse-series     write CT2/: a second reconstruction (field of view shifted 40 mm) with the same
+                 Series Instance UID and frame of reference, new SOP Instance UIDs
+dose-scaling NAME  copy RD.dcm as NAME, same SOP Instance UID, DoseGridScaling doubled
+dose-pixels NAME   copy RD.dcm as NAME, same SOP Instance UID and header, first frame's pixels zeroed
+dose-implicit NAME copy RD.dcm as NAME in implicit VR little endian (the same object: a copy)
+"""
+import os
+import sys
+
+import pydicom
+from pydicom.uid import ImplicitVRLittleEndian, generate_uid
+
+
+def main(action, folder, name=None):
+    rp = os.path.join(folder, "RP.dcm")
+    rs = os.path.join(folder, "RS.dcm")
+    rd = os.path.join(folder, "RD.dcm")
+    if action == "drop-plan":
+        os.remove(rp)
+    elif action == "drop-plan-ref":
+        os.remove(rp)
+        d = pydicom.dcmread(rd)
+        del d.ReferencedRTPlanSequence
+        d.save_as(rd)
+    elif action == "regen-rs-ref":
+        p = pydicom.dcmread(rp)
+        p.ReferencedStructureSetSequence[0].ReferencedSOPInstanceUID = generate_uid()
+        p.save_as(rp)
+    elif action == "second-rs":
+        s = pydicom.dcmread(rs)
+        s.SOPInstanceUID = generate_uid()
+        s.file_meta.MediaStorageSOPInstanceUID = s.SOPInstanceUID
+        s.StructureSetLabel = "second"
+        s.save_as(os.path.join(folder, name))
+    elif action == "reuse-series":
+        src = os.path.join(folder, "CT")
+        dst = os.path.join(folder, "CT2")
+        os.makedirs(dst)
+        for f in sorted(os.listdir(src)):
+            c = pydicom.dcmread(os.path.join(src, f))
+            c.SOPInstanceUID = generate_uid()
+            c.file_meta.MediaStorageSOPInstanceUID = c.SOPInstanceUID
+            ipp = [float(v) for v in c.ImagePositionPatient]
+            c.ImagePositionPatient = [ipp[0] + 40.0, ipp[1], ipp[2]]
+            c.save_as(os.path.join(dst, f))
+    elif action == "dose-scaling":
+        d = pydicom.dcmread(rd)
+        d.DoseGridScaling = float(d.DoseGridScaling) * 2
+        d.save_as(os.path.join(folder, name))
+    elif action == "dose-pixels":
+        d = pydicom.dcmread(rd)
+        a = d.pixel_array.copy()
+        a[0] = 0
+        d.PixelData = a.tobytes()
+        d.save_as(os.path.join(folder, name))
+    elif action == "dose-implicit":
+        d = pydicom.dcmread(rd)
+        d.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+        d.is_implicit_VR = True
+        d.is_little_endian = True
+        d.save_as(os.path.join(folder, name), write_like_original=False)
+    else:
+        raise SystemExit("unknown action " + action)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

@@ -171,6 +171,34 @@ class ArchiveLinkageCliTest {
     }
 
     @Test
+    void contourImageReferencesNamingNothingLinkTheOneSeriesWithSlicesAtTheContourPositions() throws Exception {
+        Path root = dir.resolve("archive");
+        PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);
+        PhantomArchive.Patient prostate = patient(root, PhantomScene.PROSTATE);
+        reexport("regen-contour-refs", lung.planFile().getParent());
+        reexport("regen-contour-refs", prostate.planFile().getParent());
+        reexport("second-series", prostate.planFile().getParent()); // CT3/: a second series at the same positions
+        Path db = dir.resolve("a.db");
+        CliRun r = CliRun.of("classify", root.toString(), "--db", db.toString(), "--out", dir.resolve("out").toString(),
+                "--no-progress", "-j", "2", "--backend", "cpu");
+        assertEquals(3, r.exit(), r.out() + r.err());
+        Map<String, Map<String, String>> rows = rows(db);
+        Map<String, String> l = rows.get(lung.planFile().toAbsolutePath().normalize().toString());
+        assertEquals("OK", l.get("status"), l.toString());
+        assertEquals("Thorax", l.get("primary_region"));
+        assertTrue(l.get("linkage").contains("fallback CT_SERIES by CONTOUR_POSITIONS: none of the structure set's")
+                && l.get("linkage").contains("has a slice at each of its"), l.get("linkage"));
+
+        Map<String, String> p = rows.get(prostate.planFile().toAbsolutePath().normalize().toString());
+        assertEquals("FAILED", p.get("status"));
+        Path folder = prostate.planFile().toAbsolutePath().normalize().getParent();
+        assertTrue(p.get("error").contains("no CT series linked") && p.get("error").contains(
+                "ambiguous image series fallback by contour positions: 2 candidates competed")
+                && p.get("error").contains(folder.resolve("CT").toString()) && p.get("error").contains(
+                folder.resolve("CT3").toString()), p.get("error"));
+    }
+
+    @Test
     void aSeriesUidReusedByAnotherReconstructionIsSplitAndTheContouredOneLinked() throws Exception {
         Path root = dir.resolve("archive");
         PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);

@@ -10,6 +10,10 @@ regen-rs-ref     give the plan's structure set reference a new UID that names no
 second-rs NAME   write another structure set (new SOP Instance UID, same patient and frame) as NAME
 reuse-series     write CT2/: a second reconstruction (field of view shifted 40 mm) with the same
                  Series Instance UID and frame of reference, new SOP Instance UIDs
+regen-contour-refs  give every contour image reference and the referenced series of RS.dcm new UIDs
+                 that name nothing (a re-export that regenerated the CT's UIDs inconsistently)
+second-series    write CT3/: another CT series (new Series Instance UID) on the same frame of
+                 reference with slices at the same positions, field of view shifted 40 mm
 dose-scaling NAME  copy RD.dcm as NAME, same SOP Instance UID, DoseGridScaling doubled
 dose-pixels NAME   copy RD.dcm as NAME, same SOP Instance UID and header, first frame's pixels zeroed
 dose-implicit NAME copy RD.dcm as NAME in implicit VR little endian (the same object: a copy)
@@ -48,6 +52,38 @@ def main(action, folder, name=None):
         os.makedirs(dst)
         for f in sorted(os.listdir(src)):
             c = pydicom.dcmread(os.path.join(src, f))
+            c.SOPInstanceUID = generate_uid()
+            c.file_meta.MediaStorageSOPInstanceUID = c.SOPInstanceUID
+            ipp = [float(v) for v in c.ImagePositionPatient]
+            c.ImagePositionPatient = [ipp[0] + 40.0, ipp[1], ipp[2]]
+            c.save_as(os.path.join(dst, f))
+    elif action == "regen-contour-refs":
+        s = pydicom.dcmread(rs)
+        new = {}
+
+        def renew(item):
+            old = item.ReferencedSOPInstanceUID
+            item.ReferencedSOPInstanceUID = new.setdefault(old, generate_uid())
+
+        for fr in s.ReferencedFrameOfReferenceSequence:
+            for study in fr.RTReferencedStudySequence:
+                for series in study.RTReferencedSeriesSequence:
+                    series.SeriesInstanceUID = generate_uid()
+                    for image in series.get("ContourImageSequence", []):
+                        renew(image)
+        for roi in s.ROIContourSequence:
+            for contour in roi.get("ContourSequence", []):
+                for image in contour.get("ContourImageSequence", []):
+                    renew(image)
+        s.save_as(rs)
+    elif action == "second-series":
+        src = os.path.join(folder, "CT")
+        dst = os.path.join(folder, "CT3")
+        os.makedirs(dst)
+        series_uid = generate_uid()
+        for f in sorted(os.listdir(src)):
+            c = pydicom.dcmread(os.path.join(src, f))
+            c.SeriesInstanceUID = series_uid
             c.SOPInstanceUID = generate_uid()
             c.file_meta.MediaStorageSOPInstanceUID = c.SOPInstanceUID
             ipp = [float(v) for v in c.ImagePositionPatient]

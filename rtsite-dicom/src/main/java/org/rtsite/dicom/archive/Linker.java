@@ -154,13 +154,19 @@ final class Linker {
         return i < 0 ? "" : path.substring(0, i);
     }
 
-    /** Unreadable files in the folder of {@code f}, named with their reader's message ("" when none). */
+    /**
+     * Unreadable files near {@code f} (its folder and the folders beside it: exports often put each
+     * modality in a subfolder of the patient's), named with their reader's message ("" when none).
+     */
     private String unreadableBeside(IndexedFile f) {
-        List<IndexedFile> bad = failedByFolder.getOrDefault(folder(f.path()), List.of());
+        String parent = folder(folder(f.path()));
+        List<IndexedFile> bad = failedByFolder.entrySet().stream()
+                .filter(e -> e.getKey().equals(folder(f.path())) || !parent.isEmpty() && folder(e.getKey()).equals(parent))
+                .flatMap(e -> e.getValue().stream()).sorted(Comparator.comparing(IndexedFile::path)).toList();
         if (bad.isEmpty()) {
             return "";
         }
-        return "; unreadable file(s) in its folder, possibly the missing object: " + bad.stream().limit(5)
+        return "; unreadable file(s) beside it, possibly the missing object: " + bad.stream().limit(5)
                 .map(b -> b.path() + " (" + b.reason() + ")").collect(Collectors.joining(", "))
                 + (bad.size() > 5 ? " and " + (bad.size() - 5) + " more" : "");
     }
@@ -499,6 +505,7 @@ final class Linker {
             Set<String> contour = new LinkedHashSet<>(rs.refs(RefKind.CONTOUR_IMAGE));
             List<String> refs = new ArrayList<>(new LinkedHashSet<>(rs.refs(RefKind.SERIES)));
             List<IndexedFile> chosen;
+            int reasonsBefore = ctx.reasons.size();
             if (refs.isEmpty()) {
                 chosen = seriesByContourImages(rs, contour, ctx);
                 if (chosen == null) {
@@ -506,6 +513,16 @@ final class Linker {
                 }
             } else {
                 chosen = seriesByReference(rs, refs, contour, ctx);
+            }
+            boolean byPositions = false;
+            if (!contour.isEmpty() && contour.stream().noneMatch(bySop::containsKey)) {
+                // re-exported or re-anonymised: the image references name nothing; the contours' positions still tell
+                List<IndexedFile> found = seriesByContourPositions(rs, chosen, contour.size(), ctx);
+                if (found != null) {
+                    ctx.reasons.subList(reasonsBefore, ctx.reasons.size()).clear(); // now in the fallback's detail
+                    chosen = found;
+                    byPositions = true;
+                }
             }
             int present = 0;
             if (!chosen.isEmpty()) {
@@ -518,7 +535,7 @@ final class Linker {
                 }
                 Set<String> have = chosen.stream().map(IndexedFile::sopInstance).collect(Collectors.toSet());
                 present = (int) contour.stream().filter(have::contains).count();
-                if (present < contour.size()) {
+                if (present < contour.size() && !byPositions) {
                     ctx.reasons.add((contour.size() - present) + " of " + contour.size()
                             + " contour image references are not in the linked series");
                 }
@@ -527,6 +544,115 @@ final class Linker {
             }
             return new SeriesLink(chosen, contour.size(), present, ctx);
         });
+    }
+
+    /** Slice positions must match contour positions this closely (mm): "exactly", up to DS rounding. */
+    private static final double POSITION_TOLERANCE_MM = 0.1;
+
+    /**
+     * The one CT series of the structure set's patient and frame of reference (or the series already
+     * linked by reference, to confirm it) with a slice at every contour's position, when no contour image
+     * reference names an instance. Reads the contours (once, through the probe). Null when none or several
+     * match (with the reason and, for several, an {@code AMBIGUOUS_FALLBACK} naming them).
+     */
+    private List<IndexedFile> seriesByContourPositions(IndexedFile rs, List<IndexedFile> chosen, int refs, Ctx ctx) {
+        String why = "none of the structure set's " + refs + " contour image references names an instance in the archive";
+        List<double[]> points;
+        try {
+            points = probe.contourPoints(rs);
+        } catch (RuntimeException e) {
+            ctx.reasons.add(why + ", and its contour positions cannot be compared: " + e.getMessage());
+            return null;
+        }
+        if (points.isEmpty()) {
+            return null;
+        }
+        List<List<IndexedFile>> cands = new ArrayList<>();
+        if (!chosen.isEmpty()) {
+            cands.add(chosen);
+        } else {
+            indexSeries();
+            for (String fr : frames(rs)) {
+                for (List<IndexedFile> g : seriesByFrame.getOrDefault(fr, List.of())) {
+                    if (samePatient(rs, g.get(0)) && isCt(g) && !cands.contains(g)) {
+                        cands.add(g);
+                    }
+                }
+            }
+        }
+        List<List<IndexedFile>> hit = cands.stream().filter(g -> slicesAt(g, points)).toList();
+        if (hit.size() == 1) {
+            List<IndexedFile> g = hit.get(0);
+            ctx.fallbacks.add(new Fallback("CT_SERIES", "CONTOUR_POSITIONS", why + "; series " + g.get(0).seriesUid()
+                    + " (" + g.get(0).path() + ", " + g.size() + " slices) has a slice at each of its " + points.size()
+                    + " contours' positions" + (chosen.isEmpty() ? "" : ", confirming the series reference")));
+            return ordered(g, ctx);
+        }
+        if (hit.size() > 1) {
+            String names = hit.stream().map(g -> g.get(0).seriesUid() + " (" + g.get(0).path() + ")")
+                    .collect(Collectors.joining(", "));
+            ctx.conflict(Conflict.Type.AMBIGUOUS_FALLBACK, why + "; " + hit.size() + " CT series on frame of reference "
+                    + frames(rs) + " have slices at every contour position, none chosen: " + names,
+                    hit.stream().map(g -> g.get(0).path()).toList());
+            ctx.reasons.add("ambiguous image series fallback by contour positions: " + hit.size()
+                    + " candidates competed: " + names);
+            return null;
+        }
+        ctx.reasons.add(why + ", and " + (chosen.isEmpty() ? "no CT series of patient " + rs.patientId()
+                + " on frame of reference " + frames(rs) : "the referenced series") + " has slices at all "
+                + points.size() + " contours' positions");
+        return null;
+    }
+
+    /** Whether the series has a slice at every point's position along its slice normal. */
+    private static boolean slicesAt(List<IndexedFile> series, List<double[]> points) {
+        double[] n = planeNormal(series.get(0).doseGrid());
+        if (n == null) {
+            return false;
+        }
+        double[] z = series.stream().map(IndexedFile::slicePosition).filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue).sorted().toArray();
+        if (z.length == 0) {
+            return false;
+        }
+        for (double[] p : points) {
+            double d = p[0] * n[0] + p[1] * n[1] + p[2] * n[2];
+            int i = java.util.Arrays.binarySearch(z, d);
+            if (i < 0) {
+                int ins = -i - 1;
+                double best = Double.MAX_VALUE;
+                if (ins < z.length) {
+                    best = z[ins] - d;
+                }
+                if (ins > 0) {
+                    best = Math.min(best, d - z[ins - 1]);
+                }
+                if (best > POSITION_TOLERANCE_MM) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Unit slice normal from an image plane key ({@link HeaderExtractor#imagePlane}), or null. */
+    static double[] planeNormal(String plane) {
+        if (plane == null || !plane.startsWith("plane ")) {
+            return null;
+        }
+        String[] c = plane.substring(6).split("\\|")[0].split(",");
+        if (c.length < 6) {
+            return null;
+        }
+        double[] o = new double[6];
+        for (int i = 0; i < 6; i++) {
+            o[i] = Long.parseLong(c[i]) / 1e4;
+        }
+        double nx = o[1] * o[5] - o[2] * o[4];
+        double ny = o[2] * o[3] - o[0] * o[5];
+        double nz = o[0] * o[4] - o[1] * o[3];
+        double len = Math.sqrt(nx * nx + ny * ny + nz * nz);
+        return len < 1e-6 ? null : new double[] {nx / len, ny / len, nz / len};
     }
 
     private List<IndexedFile> linkSeries(IndexedFile plan, IndexedFile rs, Ctx ctx) {

@@ -199,6 +199,28 @@ class ArchiveLinkageCliTest {
     }
 
     @Test
+    void truncatedStructureSetAndDoseAreNamedWithTheReadersCauseInTheStoredReason() throws Exception {
+        Path root = dir.resolve("archive");
+        PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);
+        for (Path f : List.of(lung.structureSetFile(), lung.doseFile())) { // a copy cut short
+            byte[] all = Files.readAllBytes(f);
+            Files.write(f, java.util.Arrays.copyOf(all, 600));
+        }
+        Path db = dir.resolve("a.db");
+        CliRun r = CliRun.of("classify", root.toString(), "--db", db.toString(), "--out", dir.resolve("out").toString(),
+                "--no-progress", "-j", "1", "--backend", "cpu");
+        assertEquals(3, r.exit(), r.out() + r.err());
+        String error = rows(db).get(lung.planFile().toAbsolutePath().normalize().toString()).get("error");
+        Path rs = lung.structureSetFile().toAbsolutePath().normalize();
+        Path rd = lung.doseFile().toAbsolutePath().normalize();
+        assertTrue(error.contains("no dose linked"), error);
+        assertTrue(error.contains("no RTDOSE references this plan's UID " + lung.planUid()), error);
+        assertTrue(error.contains("no structure set of patient PHANTOM-lung-sbrt is on the plan's frame of reference"), error);
+        // both cut files, each with what the reader found
+        assertTrue(error.contains(rd + " (" + rd + " at offset") && error.contains(rs + " (" + rs + " at offset"), error);
+    }
+
+    @Test
     void aSeriesUidReusedByAnotherReconstructionIsSplitAndTheContouredOneLinked() throws Exception {
         Path root = dir.resolve("archive");
         PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);
@@ -241,7 +263,8 @@ class ArchiveLinkageCliTest {
                 Path folder = lung.planFile().toAbsolutePath().normalize().getParent();
                 assertTrue(e.contains("no dose linked") && e.contains("is carried by 2 files with different content")
                         && e.contains(folder.resolve("RD.dcm").toString()) && e.contains(folder.resolve(other).toString()), e);
-                assertTrue(e.contains(action.equals("dose-pixels") ? "pixel data differ" : "DoseGridScaling"), e);
+                assertTrue(e.contains(action.equals("dose-pixels") ? "pixel data differ"
+                        : "DoseGridScaling or RescaleSlope/RescaleIntercept differ"), e);
                 assertTrue(row.get("linkage").contains("DUPLICATE_SOP_UID"), row.get("linkage"));
                 // paths and UIDs differ between the archives; what remains is the decision and its cause
                 errors.add(e.replace(root.toAbsolutePath().normalize().toString(), "ROOT").replaceAll("ROOT\\S*?\\.dcm", "F")

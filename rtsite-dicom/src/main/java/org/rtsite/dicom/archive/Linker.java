@@ -118,7 +118,7 @@ final class Linker {
         same.forEach(f -> byHeader.computeIfAbsent(f.contentKey(), k -> new ArrayList<>()).add(f));
         List<String> why = new ArrayList<>();
         if (byHeader.size() > 1) {
-            why.add("indexed attributes differ (positions, references, DoseGridScaling or RescaleSlope/Intercept, ...)");
+            why.add(differingAttributes(byHeader.values().stream().map(l -> l.get(0)).toList()));
         }
         for (Map.Entry<String, List<IndexedFile>> e : byHeader.entrySet()) {
             List<IndexedFile> group = e.getValue();
@@ -147,6 +147,34 @@ final class Linker {
             duplicateWhy.put(same.get(0).sopInstance(), String.join("; ", new LinkedHashSet<>(why)));
         }
         return keys;
+    }
+
+    /**
+     * Which indexed attributes differ between files of one SOP Instance UID; when every stored one agrees,
+     * the digest's remaining inputs (the values that scale stored pixels) are what differ.
+     */
+    private static String differingAttributes(List<IndexedFile> files) {
+        Map<String, java.util.function.Function<IndexedFile, Object>> fields = new LinkedHashMap<>();
+        fields.put("SOP Class", IndexedFile::sopClass);
+        fields.put("Modality", IndexedFile::modality);
+        fields.put("PatientID", IndexedFile::patientId);
+        fields.put("study", IndexedFile::studyUid);
+        fields.put("series", IndexedFile::seriesUid);
+        fields.put("frame of reference", IndexedFile::frameOfReference);
+        fields.put("InstanceNumber", IndexedFile::instanceNumber);
+        fields.put("slice position", IndexedFile::slicePosition);
+        fields.put("DoseSummationType", IndexedFile::doseSummationType);
+        fields.put("grid geometry", IndexedFile::doseGrid);
+        fields.put("fractions", IndexedFile::fractions);
+        fields.put("references", IndexedFile::refs);
+        List<String> differ = new ArrayList<>();
+        fields.forEach((name, get) -> {
+            if (files.stream().map(get).distinct().count() > 1) {
+                differ.add(name);
+            }
+        });
+        return differ.isEmpty() ? "DoseGridScaling or RescaleSlope/RescaleIntercept differ"
+                : String.join(", ", differ) + " differ";
     }
 
     private static String folder(String path) {

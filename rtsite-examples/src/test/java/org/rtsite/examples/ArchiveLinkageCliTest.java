@@ -221,6 +221,36 @@ class ArchiveLinkageCliTest {
     }
 
     @Test
+    void aCrossPatientStructureSetAndADuplicatedPlanUidAreNamedInTheStoredReasons() throws Exception {
+        Path root = dir.resolve("archive");
+        PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);
+        PhantomArchive.Patient prostate = patient(root, PhantomScene.PROSTATE);
+        reexport("other-patient-rs", lung.planFile().getParent());
+        reexport("dup-plan", prostate.planFile().getParent(), "RP_edited.dcm");
+        Path db = dir.resolve("a.db");
+        CliRun r = CliRun.of("classify", root.toString(), "--db", db.toString(), "--out", dir.resolve("out").toString(),
+                "--no-progress", "-j", "2", "--backend", "cpu");
+        assertEquals(3, r.exit(), r.out() + r.err());
+        Map<String, Map<String, String>> rows = rows(db);
+        String lungError = rows.get(lung.planFile().toAbsolutePath().normalize().toString()).get("error");
+        Path rs = lung.structureSetFile().toAbsolutePath().normalize();
+        assertTrue(lungError.contains("no structure set linked") && lungError.contains("referenced structure set refused: "
+                + rs + ": plan's structure set reference") && lungError.contains("resolves to another patient: PatientID "
+                + "'PHANTOM-lung-sbrt' vs 'SOMEONE-ELSE'"), lungError);
+
+        Path folder = prostate.planFile().toAbsolutePath().normalize().getParent();
+        for (String plan : List.of("RP.dcm", "RP_edited.dcm")) {
+            Map<String, String> row = rows.get(folder.resolve(plan).toString());
+            assertEquals("FAILED", row.get("status"), plan);
+            String e = row.get("error");
+            assertTrue(e.contains("no dose linked") && e.contains("plan SOP Instance UID " + prostate.planUid()
+                    + " is carried by 2 files with different content (fractions differ): " + folder.resolve("RP.dcm")
+                    + ", " + folder.resolve("RP_edited.dcm")) && e.contains("every RTDOSE referencing this plan was refused: "
+                    + folder.resolve("RD.dcm")), e);
+        }
+    }
+
+    @Test
     void aSeriesUidReusedByAnotherReconstructionIsSplitAndTheContouredOneLinked() throws Exception {
         Path root = dir.resolve("archive");
         PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);

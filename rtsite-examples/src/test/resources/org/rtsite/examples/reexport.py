@@ -14,6 +14,8 @@ regen-contour-refs  give every contour image reference and the referenced series
                  that name nothing (a re-export that regenerated the CT's UIDs inconsistently)
 second-series    write CT3/: another CT series (new Series Instance UID) on the same frame of
                  reference with slices at the same positions, field of view shifted 40 mm
+other-patient-rs RS.dcm becomes another patient's: PatientID, study and frame of reference changed
+dup-plan NAME    copy RP.dcm as NAME, same SOP Instance UID, NumberOfFractionsPlanned changed
 dose-scaling NAME  copy RD.dcm as NAME, same SOP Instance UID, DoseGridScaling doubled
 dose-pixels NAME   copy RD.dcm as NAME, same SOP Instance UID and header, first frame's pixels zeroed
 dose-implicit NAME copy RD.dcm as NAME in implicit VR little endian (the same object: a copy)
@@ -89,6 +91,19 @@ def main(action, folder, name=None):
             ipp = [float(v) for v in c.ImagePositionPatient]
             c.ImagePositionPatient = [ipp[0] + 40.0, ipp[1], ipp[2]]
             c.save_as(os.path.join(dst, f))
+    elif action == "other-patient-rs":
+        s = pydicom.dcmread(rs)
+        s.PatientID = "SOMEONE-ELSE"
+        s.StudyInstanceUID = generate_uid()
+        for fr in s.ReferencedFrameOfReferenceSequence:
+            fr.FrameOfReferenceUID = generate_uid()
+        for roi in s.StructureSetROISequence:
+            roi.ReferencedFrameOfReferenceUID = s.ReferencedFrameOfReferenceSequence[0].FrameOfReferenceUID
+        s.save_as(rs)
+    elif action == "dup-plan":
+        p = pydicom.dcmread(rp)
+        p.FractionGroupSequence[0].NumberOfFractionsPlanned = int(p.FractionGroupSequence[0].NumberOfFractionsPlanned) + 5
+        p.save_as(os.path.join(folder, name))
     elif action == "dose-scaling":
         d = pydicom.dcmread(rd)
         d.DoseGridScaling = float(d.DoseGridScaling) * 2

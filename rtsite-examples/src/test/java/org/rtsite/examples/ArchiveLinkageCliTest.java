@@ -131,6 +131,33 @@ class ArchiveLinkageCliTest {
     }
 
     @Test
+    void beamDosesOfAMissingPlanAreSummedIntoOneBundle() throws Exception {
+        Path root = dir.resolve("archive");
+        PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);
+        reexport("split-beams", lung.planFile().getParent()); // RD_b1.dcm + RD_b2.dcm, half the dose each
+        Path db = dir.resolve("a.db");
+        CliRun r = CliRun.of("classify", root.toString(), "--db", db.toString(), "--out", dir.resolve("out").toString(),
+                "--no-progress", "-j", "1", "--backend", "cpu");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("classify: 0 plans and 1 doses without plan"), r.out());
+        Path folder = lung.planFile().toAbsolutePath().normalize().getParent();
+        Map<String, Map<String, String>> rows = rows(db);
+        assertEquals(java.util.Set.of(folder.resolve("RD_b1.dcm").toString()), rows.keySet());
+        Map<String, String> row = rows.get(folder.resolve("RD_b1.dcm").toString());
+        assertEquals("OK", row.get("status"), row.toString());
+        assertEquals("Thorax", row.get("primary_region"));
+        // the sum of the two halves is the phantom's prescription peak
+        assertEquals(PhantomScene.PEAK_GY, Double.parseDouble(row.get("dose_grid_dmax_gy")), 0.5, row.toString());
+        CliRun index = CliRun.of("index", root.toString(), "--db", db.toString(), "--report",
+                dir.resolve("linkage").toString(), "--no-progress");
+        assertEquals(0, index.exit(), index.err());
+        JsonNode bundle = JSON.readTree(dir.resolve("linkage/linkage.json").toFile()).get("planlessDoses").get(0);
+        assertEquals("BEAM_SUM", bundle.get("dose").get("decision").asText());
+        assertEquals(2, bundle.get("dose").get("files").size());
+        assertTrue(bundle.get("dose").get("detail").asText().contains("whether a beam is missing cannot be checked"));
+    }
+
+    @Test
     void reanonymisedStructureSetUidLinksThroughTheRecordedFallbackAndTwoCandidatesLinkNothing() throws Exception {
         Path root = dir.resolve("archive");
         PhantomArchive.Patient lung = patient(root, PhantomScene.LUNG_SBRT);

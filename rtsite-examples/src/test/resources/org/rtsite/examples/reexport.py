@@ -16,6 +16,8 @@ second-series    write CT3/: another CT series (new Series Instance UID) on the 
                  reference with slices at the same positions, field of view shifted 40 mm
 other-patient-rs RS.dcm becomes another patient's: PatientID, study and frame of reference changed
 dup-plan NAME    copy RP.dcm as NAME, same SOP Instance UID, NumberOfFractionsPlanned changed
+split-beams      delete RP.dcm and replace RD.dcm by two BEAM doses (beams 1 and 2, half the dose each,
+                 new SOP Instance UIDs) that reference the deleted plan
 dose-scaling NAME  copy RD.dcm as NAME, same SOP Instance UID, DoseGridScaling doubled
 dose-pixels NAME   copy RD.dcm as NAME, same SOP Instance UID and header, first frame's pixels zeroed
 dose-implicit NAME copy RD.dcm as NAME in implicit VR little endian (the same object: a copy)
@@ -24,6 +26,8 @@ import os
 import sys
 
 import pydicom
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
 from pydicom.uid import ImplicitVRLittleEndian, generate_uid
 
 
@@ -104,6 +108,22 @@ def main(action, folder, name=None):
         p = pydicom.dcmread(rp)
         p.FractionGroupSequence[0].NumberOfFractionsPlanned = int(p.FractionGroupSequence[0].NumberOfFractionsPlanned) + 5
         p.save_as(os.path.join(folder, name))
+    elif action == "split-beams":
+        os.remove(rp)
+        for beam in (1, 2):
+            d = pydicom.dcmread(rd)
+            d.SOPInstanceUID = generate_uid()
+            d.file_meta.MediaStorageSOPInstanceUID = d.SOPInstanceUID
+            d.DoseSummationType = "BEAM"
+            d.DoseGridScaling = float(d.DoseGridScaling) / 2
+            ref_beam = Dataset()
+            ref_beam.ReferencedBeamNumber = beam
+            fg = Dataset()
+            fg.ReferencedFractionGroupNumber = 1
+            fg.ReferencedBeamSequence = Sequence([ref_beam])
+            d.ReferencedRTPlanSequence[0].ReferencedFractionGroupSequence = Sequence([fg])
+            d.save_as(os.path.join(folder, "RD_b%d.dcm" % beam))
+        os.remove(rd)
     elif action == "dose-scaling":
         d = pydicom.dcmread(rd)
         d.DoseGridScaling = float(d.DoseGridScaling) * 2

@@ -892,6 +892,8 @@ final class Linker {
                     ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, "dose referencing this plan: "
                         + duplicated(d.sopInstance(), sameDose) + "; none chosen",
                         sameDose.stream().map(IndexedFile::path).toList());
+                    // the plan's other doses may still be used (e.g. its BEAM doses), but never silently
+                    ctx.reasons.add("dose " + duplicated(d.sopInstance(), sameDose) + "; none of them is used");
                 }
                 refused.putIfAbsent(d.path(), duplicated(d.sopInstance(), sameDose));
                 continue;
@@ -947,8 +949,9 @@ final class Linker {
                 referencing.forEach(d -> byCause.computeIfAbsent(refused.getOrDefault(d.path(), "refused"),
                         k -> new ArrayList<>()).add(d.path()));
                 ctx.reasons.add("every RTDOSE referencing this plan was refused: " + byCause.entrySet().stream()
-                        .map(e -> e.getKey().startsWith("SOP Instance UID") ? e.getKey()
-                                : String.join(", ", e.getValue()) + " (" + e.getKey() + ")")
+                        .map(e -> String.join(", ", e.getValue()) + " (" + (e.getKey().startsWith("SOP Instance UID")
+                                ? "its SOP Instance UID is carried by files with different content, see above"
+                                : e.getKey()) + ")")
                         .collect(Collectors.joining("; ")));
             }
             return DoseChoice.none("no dose", List.of());

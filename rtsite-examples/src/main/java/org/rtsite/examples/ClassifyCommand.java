@@ -103,6 +103,12 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--retry-failed", description = "Classify plans that failed in an earlier run again")
     boolean retryFailed;
 
+    @Option(names = "--no-planless-doses", description = "Do not classify doses that no plan claims (an RTDOSE "
+            + "without RTPLAN, or whose referenced plan is not in the archive); by default each is classified with "
+            + "the structure set and CT of its patient and frame of reference, its row keyed by the RTDOSE file "
+            + "and the missing plan stated (column missing_plan)")
+    boolean noPlanlessDoses;
+
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
             description = "Overlap backend: auto, cpu, cuda (default: ${DEFAULT-VALUE})")
     String backend;
@@ -161,9 +167,18 @@ public final class ClassifyCommand implements Callable<Integer> {
                 if (archive.lastScan() != null) {
                     out.println("index: " + archive.lastScan());
                 }
-                plans = archive.plans().toList();
+                plans = new ArrayList<>(archive.plans().toList());
+                org.rtsite.dicom.archive.LinkageReport.Summary ls = archive.report().summary();
+                if (ls.plans() == 0 && ls.doses() > 0 || ls.planlessDoses() > 0) {
+                    out.println(IndexCommand.planlessLine(ls));
+                }
+                if (!noPlanlessDoses) {
+                    plans.addAll(archive.planlessDoses().toList());
+                }
             }
-            out.printf(Locale.ROOT, "classify: %d plans, masks from %s, %d worker(s), backend %s%n", plans.size(),
+            long planless = plans.stream().filter(PlanBundle::planless).count();
+            out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s, %d worker(s), backend %s%n",
+                    plans.size() - planless, planless == 0 ? "" : " and " + planless + " doses without plan",
                     source.name(), n, classifier.backend().name());
             out.flush();
             ArchiveClassifier runner = new ArchiveClassifier(classifier, source, DicomPlanLoader.defaults(), n,

@@ -25,6 +25,16 @@ import picocli.CommandLine.Spec;
                 "Re-running with the same --db reads only new or changed files."})
 public final class IndexCommand implements Callable<Integer> {
 
+    /** What the archive holds besides plans: said loudly when it has doses and images but no plan at all. */
+    static String planlessLine(LinkageReport.Summary s) {
+        if (s.plans() == 0 && s.doses() > 0) {
+            return "no RTPLAN: the archive holds " + s.doses() + " RTDOSE object(s) and " + s.imageSeries()
+                    + " image series but no RTPLAN; " + s.planlessDoses() + " dose bundle(s) will be classified"
+                    + " without a plan (rtsite classify; --no-planless-doses to skip them)";
+        }
+        return "doses without plan: " + s.planlessDoses() + " (classified on their own unless --no-planless-doses)";
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -76,6 +86,7 @@ public final class IndexCommand implements Callable<Integer> {
                 p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum));
             }
             byType.forEach((t, n) -> out.printf("  %-28s %d%n", t, n));
+            out.println(planlessLine(s));
             out.println("files: " + s.files() + " indexed, " + s.notDicom() + " not DICOM, " + s.unreadable()
                     + " unreadable, " + report.filesWithoutMetaHeader().size() + " without meta header");
             out.println("report: " + reportDir.resolve("linkage.json") + ", plans.csv, structure_sets.csv, orphans.csv");

@@ -35,7 +35,15 @@ class IndexCommandTest {
         for (String csv : List.of("plans.csv", "structure_sets.csv", "orphans.csv")) {
             assertTrue(Files.size(report.resolve(csv)) > 0, csv);
         }
-        assertEquals(truth.plans().size() + 1, Files.readAllLines(report.resolve("plans.csv")).size());
+        // one row per plan, then one per dose without plan (issue 13.2: the report lists them)
+        int planless = json.get("planlessDoses").size();
+        assertEquals(planless, json.get("summary").get("planlessDoses").asInt());
+        List<String> rows = Files.readAllLines(report.resolve("plans.csv"));
+        assertEquals(truth.plans().size() + planless + 1, rows.size());
+        assertTrue(rows.get(0).endsWith(",missing_plan"), rows.get(0));
+        assertEquals(planless, rows.stream().filter(l -> l.contains("not in the archive")
+                || l.contains("RTDOSE has no ReferencedRTPlanSequence")).count());
+        assertTrue(r.out().contains("doses without plan: " + planless), r.out());
 
         CliRun again = CliRun.of("index", root.toString(), "--db", db.toString(), "--report", report.toString(), "--no-progress");
         assertEquals(0, again.exit(), again.err());

@@ -124,6 +124,14 @@ public final class DicomArchive implements AutoCloseable {
         return report().plans().stream();
     }
 
+    /**
+     * One bundle per dose that no plan claims (archives of CT + RTSTRUCT + RTDOSE without RTPLAN, or
+     * whose plan is missing), keyed by its RTDOSE file, in path order. See docs/archive.md.
+     */
+    public Stream<PlanBundle> planlessDoses() {
+        return report().planlessDoses().stream();
+    }
+
     /** The linkage report: every plan and every orphan. */
     public LinkageReport report() {
         if (report == null) {
@@ -135,7 +143,8 @@ public final class DicomArchive implements AutoCloseable {
             Linker.Result r = new Linker(all).link();
             report = LinkageReport.of(all.size(), all.size() - notDicom - unreadable, notDicom, unreadable,
                     r.bundles(), r.structureSets(), r.archiveConflicts(), r.orphans(),
-                    all.stream().filter(f -> f.status() == FileStatus.DICOM && !f.hasMeta()).map(IndexedFile::path).toList());
+                    all.stream().filter(f -> f.status() == FileStatus.DICOM && !f.hasMeta()).map(IndexedFile::path).toList(),
+                    r.planlessDoses(), r.doses(), r.imageSeries());
             LOG.debug("linked {} plans of {} files: index read {} ms, linkage {} ms", report.summary().plans(), all.size(),
                     (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }

@@ -28,7 +28,7 @@ final class HeaderExtractor {
             Tag.SOPClassUID, Tag.SOPInstanceUID, Tag.Modality, Tag.PatientID, Tag.StudyInstanceUID,
             Tag.SeriesInstanceUID, Tag.InstanceNumber, Tag.ImagePositionPatient, Tag.ImageOrientationPatient,
             Tag.FrameOfReferenceUID, Tag.NumberOfFrames, Tag.Rows, Tag.Columns, Tag.PixelSpacing,
-            Tag.DoseSummationType, Tag.GridFrameOffsetVector, Tag.ReferencedFrameOfReferenceSequence,
+            Tag.RescaleIntercept, Tag.RescaleSlope, Tag.DoseGridScaling, Tag.DoseSummationType, Tag.GridFrameOffsetVector, Tag.ReferencedFrameOfReferenceSequence,
             Tag.FractionGroupSequence, Tag.ReferencedRTPlanSequence, Tag.ReferencedStructureSetSequence};
 
     private static final DicomReader READER = DicomReader.defaults().stopBeforePixelData().onlyTags(TAGS);
@@ -124,12 +124,14 @@ final class HeaderExtractor {
         } catch (DicomFormatException e) {
             position = null; // a malformed position only loses the slice order, not the file
         }
-        String grid = "RTDOSE".equals(modality) ? doseGrid(d) : null;
+        String grid = "RTDOSE".equals(modality) ? doseGrid(d) : imagePlane(d);
         IndexedFile f = new IndexedFile(p, size, mtime, FileStatus.DICOM, null, file.hasMeta(), sopClass, sop,
                 modality, d.getString(Tag.PatientID), d.getString(Tag.StudyInstanceUID),
                 d.getString(Tag.SeriesInstanceUID), frame, instance == Integer.MIN_VALUE ? null : instance,
                 position, d.getString(Tag.DoseSummationType), grid, fractions, null, refs);
-        return withKey(f);
+        // the values that turn stored pixels into HU or Gy: two files differing only there are not copies
+        return withKey(f, join(d, Tag.DoseGridScaling) + '|' + join(d, Tag.RescaleSlope) + '|'
+                + join(d, Tag.RescaleIntercept));
     }
 
     /** Top-level elements that arrived as UN (e.g. pydicom's RLE test dose) re-typed from the data dictionary. */
@@ -246,11 +248,41 @@ final class HeaderExtractor {
                 join(d, Tag.NumberOfFrames), join(d, Tag.GridFrameOffsetVector));
     }
 
+    /**
+     * Plane geometry of an image (orientation, rows, columns, pixel spacing, position within its plane),
+     * equal for every slice of one acquisition: files of one Series Instance UID with different planes are
+     * different acquisitions. Null for objects without ImagePositionPatient or ImageOrientationPatient.
+     */
+    static String imagePlane(DicomDataset d) {
+        double[] ipp;
+        double[] iop;
+        try {
+            ipp = d.getDoubles(Tag.ImagePositionPatient);
+            iop = d.getDoubles(Tag.ImageOrientationPatient);
+        } catch (DicomFormatException e) {
+            return null;
+        }
+        if (ipp.length < 3 || iop.length != 6) {
+            return null;
+        }
+        // the origin's coordinates along the row and column directions do not change from slice to slice
+        double u = ipp[0] * iop[0] + ipp[1] * iop[1] + ipp[2] * iop[2];
+        double v = ipp[0] * iop[3] + ipp[1] * iop[4] + ipp[2] * iop[5];
+        // rounded to integers (1e-4 for direction cosines, 0.1 mm for positions) so that -0 and jitter do not split
+        StringBuilder sb = new StringBuilder("plane ");
+        for (double c : iop) {
+            sb.append(Math.round(c * 1e4)).append(',');
+        }
+        sb.append('|').append(Math.round(u * 10)).append(',').append(Math.round(v * 10)).append('|');
+        sb.append(join(d, Tag.Rows)).append('|').append(join(d, Tag.Columns)).append('|').append(join(d, Tag.PixelSpacing));
+        return sb.toString();
+    }
+
     private static String join(DicomDataset d, int tag) {
         return String.join("\\", d.getStrings(tag));
     }
 
-    private static IndexedFile withKey(IndexedFile f) {
+    private static IndexedFile withKey(IndexedFile f, String scaling) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-1");
@@ -263,7 +295,7 @@ final class HeaderExtractor {
                 .append(f.frameOfReference()).append('\n').append(f.instanceNumber()).append('\n')
                 .append(f.slicePosition()).append('\n').append(f.doseSummationType()).append('\n')
                 .append(f.doseGrid()).append('\n').append(f.fractions()).append('\n')
-                .append(new java.util.TreeMap<>(f.refs()));
+                .append(new java.util.TreeMap<>(f.refs())).append('\n').append(scaling);
         byte[] digest = md.digest(sb.toString().getBytes(StandardCharsets.UTF_8));
         String key = HexFormat.of().formatHex(digest, 0, 12);
         return new IndexedFile(f.path(), f.size(), f.mtime(), f.status(), f.reason(), f.hasMeta(), f.sopClass(),

@@ -25,6 +25,12 @@ import org.rtsite.core.RtsiteException;
  */
 final class IndexDatabase implements AutoCloseable {
     static final int SCHEMA_VERSION = 1;
+    /**
+     * Version of what {@link HeaderExtractor} extracts (content_key digest, image plane key). An index
+     * written by another version keeps its rows, but every file is read again by the next scan, so that
+     * old and new keys are never compared.
+     */
+    static final String EXTRACTION_VERSION = "2";
 
     private final Path file;
     private final Connection conn;
@@ -64,9 +70,16 @@ final class IndexDatabase implements AutoCloseable {
             String version = meta("schema_version");
             if (version == null) {
                 setMeta("schema_version", Integer.toString(SCHEMA_VERSION));
+                setMeta("extraction_version", EXTRACTION_VERSION);
             } else if (!version.equals(Integer.toString(SCHEMA_VERSION))) {
                 throw new RtsiteException("index " + file + " has schema version " + version + ", this rtsite reads "
                         + SCHEMA_VERSION + "; delete it to rebuild");
+            }
+            if (!EXTRACTION_VERSION.equals(meta("extraction_version"))) {
+                try (Statement s = conn.createStatement()) {
+                    s.executeUpdate("UPDATE files SET mtime = -1"); // a stamp no file has: the next scan reads all
+                }
+                setMeta("extraction_version", EXTRACTION_VERSION);
             }
             try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) FROM files")) {
                 nextId = rs.next() ? rs.getLong(1) + 1 : 1;

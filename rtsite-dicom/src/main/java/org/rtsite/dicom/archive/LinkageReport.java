@@ -21,11 +21,15 @@ import java.util.stream.Collectors;
  *                         anywhere in the archive
  * @param orphans objects no plan uses, copies, and files that are not usable DICOM
  * @param filesWithoutMetaHeader DICOM files read without a File Meta group (transfer syntax guessed)
+ * @param planlessDoses doses no plan claims, each linked on its own (its RTDOSE files stay listed as orphans,
+ *                      since no plan uses them)
  */
 public record LinkageReport(Summary summary, List<PlanBundle> plans, List<StructureSetLink> structureSets,
-                            List<Conflict> archiveConflicts, List<Orphan> orphans, List<String> filesWithoutMetaHeader) {
+                            List<Conflict> archiveConflicts, List<Orphan> orphans, List<String> filesWithoutMetaHeader,
+                            List<PlanBundle> planlessDoses) {
 
     public LinkageReport {
+        planlessDoses = List.copyOf(planlessDoses);
         plans = List.copyOf(plans);
         structureSets = List.copyOf(structureSets);
         archiveConflicts = List.copyOf(archiveConflicts);
@@ -44,19 +48,24 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
      * @param fallbacks  bundles that used at least one fallback
      * @param conflicts  conflicts over all bundles
      * @param orphans    orphan entries
+     * @param doses      RTDOSE objects (copies counted once)
+     * @param imageSeries distinct image series
+     * @param planlessDoses bundles of doses no plan claims
      */
     public record Summary(long files, long dicom, long notDicom, long unreadable, int plans, int complete,
-                          int incomplete, int fallbacks, int conflicts, int orphans) {
+                          int incomplete, int fallbacks, int conflicts, int orphans, int doses, int imageSeries,
+                          int planlessDoses) {
     }
 
     static LinkageReport of(long files, long dicom, long notDicom, long unreadable, List<PlanBundle> plans,
                             List<StructureSetLink> structureSets, List<Conflict> archiveConflicts,
-                            List<Orphan> orphans, List<String> noMeta) {
+                            List<Orphan> orphans, List<String> noMeta, List<PlanBundle> planlessDoses, int doses,
+                            int imageSeries) {
         int complete = (int) plans.stream().filter(PlanBundle::complete).count();
         int fallbacks = (int) plans.stream().filter(p -> !p.fallbacks().isEmpty()).count();
         int conflicts = plans.stream().mapToInt(p -> p.conflicts().size()).sum();
         return new LinkageReport(new Summary(files, dicom, notDicom, unreadable, plans.size(), complete,
-                plans.size() - complete, fallbacks, conflicts, orphans.size()), plans, structureSets, archiveConflicts, orphans, noMeta);
+                plans.size() - complete, fallbacks, conflicts, orphans.size(), doses, imageSeries, planlessDoses.size()), plans, structureSets, archiveConflicts, orphans, noMeta, planlessDoses);
     }
 
     /** The report as JSON (Jackson), pretty-printed. */
@@ -73,15 +82,15 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
         }
     }
 
-    /** {@code plans.csv} (one row per plan), {@code structure_sets.csv} and {@code orphans.csv} (one row per orphan) in {@code dir}. */
+    /** {@code plans.csv} (one row per plan, then one per dose without plan, its missing_plan column set), {@code structure_sets.csv} and {@code orphans.csv} (one row per orphan) in {@code dir}. */
     public void writeCsv(Path dir) {
         try {
             Files.createDirectories(dir);
             try (Writer w = Files.newBufferedWriter(dir.resolve("plans.csv"), StandardCharsets.UTF_8)) {
                 row(w, "plan_file", "plan_uid", "ion", "patient_id", "status", "structure_set_file", "ct_series_uid",
                         "ct_files", "dose_decision", "dose_files", "dose_scale", "dose_common_grid", "unused_doses",
-                        "fallbacks", "conflicts", "reasons");
-                for (PlanBundle p : plans) {
+                        "fallbacks", "conflicts", "reasons", "missing_plan");
+                for (PlanBundle p : java.util.stream.Stream.concat(plans.stream(), planlessDoses.stream()).toList()) {
                     row(w, p.planFile(), p.planUid(), Boolean.toString(p.ion()), p.patientId(), p.status().name(),
                             p.structureSetFile(), p.ctSeriesUid(), Integer.toString(p.ctFiles().size()),
                             p.dose().decision().name(), String.join(";", p.dose().files()),
@@ -89,7 +98,7 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
                             String.join(";", p.dose().unused()),
                             p.fallbacks().stream().map(f -> f.link() + ":" + f.rule()).collect(Collectors.joining(";")),
                             p.conflicts().stream().map(c -> c.type().name()).collect(Collectors.joining(";")),
-                            String.join(";", p.reasons()));
+                            String.join(";", p.reasons()), p.missingPlan());
                 }
             }
             try (Writer w = Files.newBufferedWriter(dir.resolve("structure_sets.csv"), StandardCharsets.UTF_8)) {

@@ -39,11 +39,24 @@ final class Linker {
     private final Map<String, String> copies = new HashMap<>();
     private final Set<String> used = new HashSet<>();
     private final Map<String, String> refused = new HashMap<>();
+    /** SOP Instance UID carried by files with different content → how they differ. */
+    private final Map<String, String> duplicateWhy = new HashMap<>();
+    /** Unreadable files by folder: named in the reasons of plans whose objects may be among them. */
+    private final Map<String, List<IndexedFile>> failedByFolder = new HashMap<>();
+    private final FileProbe probe;
 
     Linker(Iterable<IndexedFile> files) {
+        this(files, FileProbe.FILES);
+    }
+
+    Linker(Iterable<IndexedFile> files, FileProbe probe) {
+        this.probe = Objects.requireNonNull(probe, "probe");
         for (IndexedFile f : files) {
             if (f.status() != FileStatus.DICOM) {
                 failed.add(f);
+                if (f.status() == FileStatus.UNREADABLE) {
+                    failedByFolder.computeIfAbsent(folder(f.path()), k -> new ArrayList<>()).add(f);
+                }
                 continue;
             }
             bySop.computeIfAbsent(f.sopInstance(), k -> new ArrayList<>()).add(f);
@@ -52,8 +65,9 @@ final class Linker {
         for (List<IndexedFile> same : bySop.values()) {
             same.sort(Comparator.comparing(IndexedFile::path));
             Map<String, IndexedFile> byContent = new LinkedHashMap<>();
+            Map<String, String> keys = contentKeys(same);
             for (IndexedFile f : same) {
-                IndexedFile kept = byContent.putIfAbsent(f.contentKey(), f);
+                IndexedFile kept = byContent.putIfAbsent(keys.get(f.path()), f);
                 if (kept != null) {
                     copies.put(f.path(), kept.path());
                 }
@@ -88,6 +102,109 @@ final class Linker {
         imagesBySeries.values().forEach(l -> l.sort(byPath));
     }
 
+    /**
+     * Content keys of the files of one SOP Instance UID. Files whose indexed attributes agree are
+     * compared on their decoded pixel values too (read now, only for them), so that "copies" with
+     * different pixels are conflicts; why they differ is kept for the conflict's detail. A file whose
+     * pixels cannot be read gets a key of its own: unverifiable is never a copy.
+     */
+    private Map<String, String> contentKeys(List<IndexedFile> same) {
+        Map<String, String> keys = new HashMap<>();
+        if (same.size() == 1) {
+            keys.put(same.get(0).path(), same.get(0).contentKey());
+            return keys;
+        }
+        Map<String, List<IndexedFile>> byHeader = new LinkedHashMap<>();
+        same.forEach(f -> byHeader.computeIfAbsent(f.contentKey(), k -> new ArrayList<>()).add(f));
+        List<String> why = new ArrayList<>();
+        if (byHeader.size() > 1) {
+            why.add(differingAttributes(byHeader.values().stream().map(l -> l.get(0)).toList()));
+        }
+        for (Map.Entry<String, List<IndexedFile>> e : byHeader.entrySet()) {
+            List<IndexedFile> group = e.getValue();
+            Kind k = kind(group.get(0));
+            if (group.size() == 1 || (k != Kind.DOSE && k != Kind.IMAGE)) {
+                group.forEach(f -> keys.put(f.path(), e.getKey()));
+                continue;
+            }
+            Set<String> digests = new TreeSet<>();
+            for (IndexedFile f : group) {
+                String d;
+                try {
+                    d = probe.pixelDigest(f);
+                } catch (RuntimeException ex) {
+                    d = "unverified " + f.path();
+                    why.add(ex.getMessage());
+                }
+                digests.add(d);
+                keys.put(f.path(), e.getKey() + "/" + d);
+            }
+            if (digests.size() > 1 && digests.stream().anyMatch(d -> !d.startsWith("unverified "))) {
+                why.add("pixel data differ");
+            }
+        }
+        if (new HashSet<>(keys.values()).size() > 1) {
+            duplicateWhy.put(same.get(0).sopInstance(), String.join("; ", new LinkedHashSet<>(why)));
+        }
+        return keys;
+    }
+
+    /**
+     * Which indexed attributes differ between files of one SOP Instance UID; when every stored one agrees,
+     * the digest's remaining inputs (the values that scale stored pixels) are what differ.
+     */
+    private static String differingAttributes(List<IndexedFile> files) {
+        Map<String, java.util.function.Function<IndexedFile, Object>> fields = new LinkedHashMap<>();
+        fields.put("SOP Class", IndexedFile::sopClass);
+        fields.put("Modality", IndexedFile::modality);
+        fields.put("PatientID", IndexedFile::patientId);
+        fields.put("study", IndexedFile::studyUid);
+        fields.put("series", IndexedFile::seriesUid);
+        fields.put("frame of reference", IndexedFile::frameOfReference);
+        fields.put("InstanceNumber", IndexedFile::instanceNumber);
+        fields.put("slice position", IndexedFile::slicePosition);
+        fields.put("DoseSummationType", IndexedFile::doseSummationType);
+        fields.put("grid geometry", IndexedFile::doseGrid);
+        fields.put("fractions", IndexedFile::fractions);
+        fields.put("references", IndexedFile::refs);
+        List<String> differ = new ArrayList<>();
+        fields.forEach((name, get) -> {
+            if (files.stream().map(get).distinct().count() > 1) {
+                differ.add(name);
+            }
+        });
+        return differ.isEmpty() ? "DoseGridScaling or RescaleSlope/RescaleIntercept differ"
+                : String.join(", ", differ) + " differ";
+    }
+
+    private static String folder(String path) {
+        int i = path.lastIndexOf('/');
+        return i < 0 ? "" : path.substring(0, i);
+    }
+
+    /**
+     * Unreadable files near {@code f} (its folder and the folders beside it: exports often put each
+     * modality in a subfolder of the patient's), named with their reader's message ("" when none).
+     */
+    private String unreadableBeside(IndexedFile f) {
+        String parent = folder(folder(f.path()));
+        List<IndexedFile> bad = failedByFolder.entrySet().stream()
+                .filter(e -> e.getKey().equals(folder(f.path())) || !parent.isEmpty() && folder(e.getKey()).equals(parent))
+                .flatMap(e -> e.getValue().stream()).sorted(Comparator.comparing(IndexedFile::path)).toList();
+        if (bad.isEmpty()) {
+            return "";
+        }
+        return "; unreadable file(s) beside it, possibly the missing object: " + bad.stream().limit(5)
+                .map(b -> b.path() + " (" + b.reason() + ")").collect(Collectors.joining(", "))
+                + (bad.size() > 5 ? " and " + (bad.size() - 5) + " more" : "");
+    }
+
+    private String duplicated(String uid, List<IndexedFile> files) {
+        return "SOP Instance UID " + uid + " is carried by " + files.size() + " files with different content ("
+                + duplicateWhy.getOrDefault(uid, "indexed attributes differ") + "): "
+                + files.stream().map(IndexedFile::path).collect(Collectors.joining(", "));
+    }
+
     /** Keyed on Modality (RT Ion Plans say RTPLAN too); the SOP Class decides only when Modality is missing. */
     static Kind kind(IndexedFile f) {
         String m = f.modality();
@@ -115,7 +232,7 @@ final class Linker {
 
     /** The result of linking every plan. */
     record Result(List<PlanBundle> bundles, List<StructureSetLink> structureSets, List<Conflict> archiveConflicts,
-                  List<Orphan> orphans) {
+                  List<Orphan> orphans, List<PlanBundle> planlessDoses, int doses, int imageSeries) {
     }
 
     Result link() {
@@ -127,9 +244,12 @@ final class Linker {
         for (IndexedFile p : plans) {
             bundles.add(linkPlan(p, plansBySop.get(p.sopInstance())));
         }
+        // doses no plan claims, linked after every plan so that they never take a plan's objects
+        List<PlanBundle> planless = planlessDoses();
         List<StructureSetLink> links = structureSetLinks();
         // series of unused structure sets are not "used" by a plan: orphans are computed from plan links only
-        return new Result(bundles, links, archiveConflicts(), orphans());
+        int series = imagesBySeries.values().stream().mapToInt(f -> distinctSeries(f).size()).sum();
+        return new Result(bundles, links, archiveConflicts(), orphans(), planless, doses.size(), series);
     }
 
     /** Collects the fallbacks, conflicts and reasons of one plan. */
@@ -151,7 +271,8 @@ final class Linker {
             ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, "plan SOP Instance UID " + plan.sopInstance() + " is carried by "
                     + sameUid.size() + " files with different content; doses referencing it cannot be attributed",
                     sameUid.stream().map(IndexedFile::path).toList());
-            ctx.reasons.add("plan UID " + plan.sopInstance() + " is duplicated with different content");
+            ctx.reasons.add("plan " + duplicated(plan.sopInstance(), sameUid)
+                    + "; doses referencing this UID cannot be attributed");
         }
         IndexedFile rs = linkStructureSet(plan, ctx);
         List<IndexedFile> series = linkSeries(plan, rs, ctx);
@@ -235,8 +356,13 @@ final class Linker {
         }
         Set<IndexedFile> found = new LinkedHashSet<>();
         List<String> dangling = new ArrayList<>();
+        List<String> refusedWhy = new ArrayList<>();
         for (String uid : real) {
+            int before = ctx.conflicts.size();
             IndexedFile f = resolve(uid, Kind.STRUCT, plan, "plan's structure set reference " + uid, ctx, dangling);
+            if (f == null && ctx.conflicts.size() > before) {
+                refusedWhy.add(ctx.conflicts.get(ctx.conflicts.size() - 1).detail());
+            }
             if (f != null) {
                 found.add(f);
             }
@@ -248,10 +374,17 @@ final class Linker {
             ctx.conflict(Conflict.Type.AMBIGUOUS_REFERENCE, "plan references " + found.size() + " structure sets",
                     found.stream().map(IndexedFile::path).toList());
             ctx.reasons.add("plan references several structure sets");
-        } else if (!dangling.isEmpty()) {
-            ctx.reasons.add("referenced structure set " + String.join(", ", dangling) + " not in archive");
+        } else if (!dangling.isEmpty() && refusedWhy.isEmpty()) {
+            // re-anonymised archives: the UID was regenerated, the structure set is there under another one
+            String why = "referenced structure set " + String.join(", ", dangling) + " is not in the archive";
+            IndexedFile rs = fallbackByFrame("STRUCTURE_SET", plan, structs, why, ctx);
+            if (rs == null && ctx.reasons.stream().noneMatch(r -> r.startsWith("ambiguous structure set"))) {
+                ctx.reasons.add(why + " and no structure set of patient " + plan.patientId()
+                        + " is on the plan's frame of reference " + frames(plan) + unreadableBeside(plan));
+            }
+            return rs;
         } else {
-            ctx.reasons.add("referenced structure set refused (see conflicts)");
+            ctx.reasons.add("referenced structure set refused: " + String.join("; ", refusedWhy));
         }
         return null;
     }
@@ -267,14 +400,14 @@ final class Linker {
             return null;
         }
         if (c.size() > 1) {
-            ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, what + ": " + c.size()
-                    + " files carry this UID with different content", c.stream().map(IndexedFile::path).toList());
-            c.forEach(f -> refused.putIfAbsent(f.path(), "duplicated SOP Instance UID with different content"));
+            ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, what + ": " + duplicated(uid, c)
+                    + "; none chosen", c.stream().map(IndexedFile::path).toList());
+            c.forEach(f -> refused.putIfAbsent(f.path(), duplicated(uid, c)));
             return null;
         }
         IndexedFile f = c.get(0);
         if (kind(f) != want) {
-            ctx.conflict(Conflict.Type.WRONG_MODALITY, what + " resolves to a " + f.modality() + " object",
+            ctx.conflict(Conflict.Type.WRONG_MODALITY, what + " resolves to a " + f.modality() + " object, " + f.path(),
                     List.of(from.path(), f.path()));
             return null;
         }
@@ -283,6 +416,8 @@ final class Linker {
             ctx.conflicts.add(guard);
             if (guard.type() == Conflict.Type.CROSS_PATIENT_REFERENCE) {
                 refused.putIfAbsent(f.path(), "referenced by " + from.path() + " of another patient");
+                ctx.conflicts.set(ctx.conflicts.size() - 1, new Conflict(guard.type(), f.path() + ": " + guard.detail(),
+                        guard.files()));
                 return null;
             }
         }
@@ -326,20 +461,55 @@ final class Linker {
         return null;
     }
 
+    /**
+     * Only the frame-of-reference rule of {@link #fallback}: one object of the same patient on the
+     * frame of reference of {@code from}; several are an {@code AMBIGUOUS_FALLBACK} naming them.
+     */
+    private IndexedFile fallbackByFrame(String link, IndexedFile from, List<IndexedFile> pool, String why, Ctx ctx) {
+        Set<String> fromFrames = frames(from);
+        List<IndexedFile> cands = new ArrayList<>();
+        for (IndexedFile c : pool) {
+            Set<String> fr = frames(c);
+            fr.retainAll(fromFrames);
+            if (samePatient(from, c) && !fr.isEmpty()) {
+                cands.add(c);
+            }
+        }
+        if (cands.size() == 1) {
+            IndexedFile f = cands.get(0);
+            ctx.fallbacks.add(new Fallback(link, "FRAME_OF_REFERENCE", why + "; matched " + f.path()
+                    + ", the only one of patient " + from.patientId() + " on frame of reference " + fromFrames));
+            return f;
+        }
+        if (cands.size() > 1) {
+            String names = cands.stream().map(IndexedFile::path).collect(Collectors.joining(", "));
+            ctx.conflict(Conflict.Type.AMBIGUOUS_FALLBACK, why + "; " + cands.size() + " candidates of patient "
+                    + from.patientId() + " on frame of reference " + fromFrames + ", none chosen: " + names,
+                    cands.stream().map(IndexedFile::path).toList());
+            ctx.reasons.add("ambiguous " + link.toLowerCase().replace('_', ' ') + " fallback by frame of reference ("
+                    + why + "): " + cands.size() + " candidates competed: " + names);
+        }
+        return null;
+    }
+
     // ---- image series ----
 
-    private record SeriesKey(String patient, String study, String frame) {
+    private record SeriesKey(String patient, String study, String frame, String plane) {
     }
 
     private final Map<String, List<List<IndexedFile>>> distinct = new HashMap<>();
 
-    /** Files of one series UID split into distinct series (patient, study, frame of reference); computed once per UID. */
+    /**
+     * Files of one series UID split into distinct series (patient, study, frame of reference, and plane:
+     * orientation, rows, columns, spacing and in-plane position, so that a UID reused by another
+     * acquisition is not merged into one volume); computed once per UID.
+     */
     private List<List<IndexedFile>> distinctSeries(List<IndexedFile> files) {
         String uid = files.get(0).seriesUid();
         return distinct.computeIfAbsent(uid, k -> {
             Map<SeriesKey, List<IndexedFile>> groups = new LinkedHashMap<>();
             for (IndexedFile f : files) {
-                groups.computeIfAbsent(new SeriesKey(f.patientId(), f.studyUid(), f.frameOfReference()),
+                groups.computeIfAbsent(new SeriesKey(f.patientId(), f.studyUid(), f.frameOfReference(), f.doseGrid()),
                         x -> new ArrayList<>()).add(f);
             }
             return List.copyOf(groups.values());
@@ -363,6 +533,7 @@ final class Linker {
             Set<String> contour = new LinkedHashSet<>(rs.refs(RefKind.CONTOUR_IMAGE));
             List<String> refs = new ArrayList<>(new LinkedHashSet<>(rs.refs(RefKind.SERIES)));
             List<IndexedFile> chosen;
+            int reasonsBefore = ctx.reasons.size();
             if (refs.isEmpty()) {
                 chosen = seriesByContourImages(rs, contour, ctx);
                 if (chosen == null) {
@@ -370,6 +541,16 @@ final class Linker {
                 }
             } else {
                 chosen = seriesByReference(rs, refs, contour, ctx);
+            }
+            boolean byPositions = false;
+            if (!contour.isEmpty() && contour.stream().noneMatch(bySop::containsKey)) {
+                // re-exported or re-anonymised: the image references name nothing; the contours' positions still tell
+                List<IndexedFile> found = seriesByContourPositions(rs, chosen, contour.size(), ctx);
+                if (found != null) {
+                    ctx.reasons.subList(reasonsBefore, ctx.reasons.size()).clear(); // now in the fallback's detail
+                    chosen = found;
+                    byPositions = true;
+                }
             }
             int present = 0;
             if (!chosen.isEmpty()) {
@@ -382,7 +563,7 @@ final class Linker {
                 }
                 Set<String> have = chosen.stream().map(IndexedFile::sopInstance).collect(Collectors.toSet());
                 present = (int) contour.stream().filter(have::contains).count();
-                if (present < contour.size()) {
+                if (present < contour.size() && !byPositions) {
                     ctx.reasons.add((contour.size() - present) + " of " + contour.size()
                             + " contour image references are not in the linked series");
                 }
@@ -391,6 +572,115 @@ final class Linker {
             }
             return new SeriesLink(chosen, contour.size(), present, ctx);
         });
+    }
+
+    /** Slice positions must match contour positions this closely (mm): "exactly", up to DS rounding. */
+    private static final double POSITION_TOLERANCE_MM = 0.1;
+
+    /**
+     * The one CT series of the structure set's patient and frame of reference (or the series already
+     * linked by reference, to confirm it) with a slice at every contour's position, when no contour image
+     * reference names an instance. Reads the contours (once, through the probe). Null when none or several
+     * match (with the reason and, for several, an {@code AMBIGUOUS_FALLBACK} naming them).
+     */
+    private List<IndexedFile> seriesByContourPositions(IndexedFile rs, List<IndexedFile> chosen, int refs, Ctx ctx) {
+        String why = "none of the structure set's " + refs + " contour image references names an instance in the archive";
+        List<double[]> points;
+        try {
+            points = probe.contourPoints(rs);
+        } catch (RuntimeException e) {
+            ctx.reasons.add(why + ", and its contour positions cannot be compared: " + e.getMessage());
+            return null;
+        }
+        if (points.isEmpty()) {
+            return null;
+        }
+        List<List<IndexedFile>> cands = new ArrayList<>();
+        if (!chosen.isEmpty()) {
+            cands.add(chosen);
+        } else {
+            indexSeries();
+            for (String fr : frames(rs)) {
+                for (List<IndexedFile> g : seriesByFrame.getOrDefault(fr, List.of())) {
+                    if (samePatient(rs, g.get(0)) && isCt(g) && !cands.contains(g)) {
+                        cands.add(g);
+                    }
+                }
+            }
+        }
+        List<List<IndexedFile>> hit = cands.stream().filter(g -> slicesAt(g, points)).toList();
+        if (hit.size() == 1) {
+            List<IndexedFile> g = hit.get(0);
+            ctx.fallbacks.add(new Fallback("CT_SERIES", "CONTOUR_POSITIONS", why + "; series " + g.get(0).seriesUid()
+                    + " (" + g.get(0).path() + ", " + g.size() + " slices) has a slice at each of its " + points.size()
+                    + " contours' positions" + (chosen.isEmpty() ? "" : ", confirming the series reference")));
+            return ordered(g, ctx);
+        }
+        if (hit.size() > 1) {
+            String names = hit.stream().map(g -> g.get(0).seriesUid() + " (" + g.get(0).path() + ")")
+                    .collect(Collectors.joining(", "));
+            ctx.conflict(Conflict.Type.AMBIGUOUS_FALLBACK, why + "; " + hit.size() + " CT series on frame of reference "
+                    + frames(rs) + " have slices at every contour position, none chosen: " + names,
+                    hit.stream().map(g -> g.get(0).path()).toList());
+            ctx.reasons.add("ambiguous image series fallback by contour positions: " + hit.size()
+                    + " candidates competed: " + names);
+            return null;
+        }
+        ctx.reasons.add(why + ", and " + (chosen.isEmpty() ? "no CT series of patient " + rs.patientId()
+                + " on frame of reference " + frames(rs) : "the referenced series") + " has slices at all "
+                + points.size() + " contours' positions");
+        return null;
+    }
+
+    /** Whether the series has a slice at every point's position along its slice normal. */
+    private static boolean slicesAt(List<IndexedFile> series, List<double[]> points) {
+        double[] n = planeNormal(series.get(0).doseGrid());
+        if (n == null) {
+            return false;
+        }
+        double[] z = series.stream().map(IndexedFile::slicePosition).filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue).sorted().toArray();
+        if (z.length == 0) {
+            return false;
+        }
+        for (double[] p : points) {
+            double d = p[0] * n[0] + p[1] * n[1] + p[2] * n[2];
+            int i = java.util.Arrays.binarySearch(z, d);
+            if (i < 0) {
+                int ins = -i - 1;
+                double best = Double.MAX_VALUE;
+                if (ins < z.length) {
+                    best = z[ins] - d;
+                }
+                if (ins > 0) {
+                    best = Math.min(best, d - z[ins - 1]);
+                }
+                if (best > POSITION_TOLERANCE_MM) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Unit slice normal from an image plane key ({@link HeaderExtractor#imagePlane}), or null. */
+    static double[] planeNormal(String plane) {
+        if (plane == null || !plane.startsWith("plane ")) {
+            return null;
+        }
+        String[] c = plane.substring(6).split("\\|")[0].split(",");
+        if (c.length < 6) {
+            return null;
+        }
+        double[] o = new double[6];
+        for (int i = 0; i < 6; i++) {
+            o[i] = Long.parseLong(c[i]) / 1e4;
+        }
+        double nx = o[1] * o[5] - o[2] * o[4];
+        double ny = o[2] * o[3] - o[0] * o[5];
+        double nz = o[0] * o[4] - o[1] * o[3];
+        double len = Math.sqrt(nx * nx + ny * ny + nz * nz);
+        return len < 1e-6 ? null : new double[] {nx / len, ny / len, nz / len};
     }
 
     private List<IndexedFile> linkSeries(IndexedFile plan, IndexedFile rs, Ctx ctx) {
@@ -576,7 +866,8 @@ final class Linker {
             ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, "image series " + series.get(0).seriesUid() + " holds "
                     + dup.size() + " SOP Instance UIDs twice with different content", series.stream()
                     .filter(f -> dup.contains(f.sopInstance())).map(IndexedFile::path).toList());
-            ctx.reasons.add("image series has duplicated SOP Instance UIDs");
+            ctx.reasons.add("image series " + series.get(0).seriesUid() + " has duplicated SOP Instance UIDs: "
+                    + dup.stream().sorted().map(u -> duplicated(u, bySop.get(u))).collect(Collectors.joining("; ")));
             return List.of();
         }
         List<IndexedFile> s = new ArrayList<>(series);
@@ -594,6 +885,19 @@ final class Linker {
         List<IndexedFile> accepted = new ArrayList<>();
         List<IndexedFile> referencing = dosesByPlanRef.getOrDefault(plan.sopInstance(), List.of());
         for (IndexedFile d : referencing) {
+            List<IndexedFile> sameDose = bySop.get(d.sopInstance());
+            if (sameDose.size() > 1) {
+                // which of them is the plan's dose must not depend on file order: none is
+                if (sameDose.get(0) == d) {
+                    ctx.conflict(Conflict.Type.DUPLICATE_SOP_UID, "dose referencing this plan: "
+                        + duplicated(d.sopInstance(), sameDose) + "; none chosen",
+                        sameDose.stream().map(IndexedFile::path).toList());
+                    // the plan's other doses may still be used (e.g. its BEAM doses), but never silently
+                    ctx.reasons.add("dose " + duplicated(d.sopInstance(), sameDose) + "; none of them is used");
+                }
+                refused.putIfAbsent(d.path(), duplicated(d.sopInstance(), sameDose));
+                continue;
+            }
             if (planDuplicated) {
                 refused.putIfAbsent(d.path(), "references plan UID " + plan.sopInstance()
                         + ", which several files carry with different content");
@@ -637,10 +941,137 @@ final class Linker {
             }
         }
         if (accepted.isEmpty()) {
-            ctx.reasons.add(referencing.isEmpty() ? "no dose references this plan" : "every dose referencing this plan was refused");
+            if (referencing.isEmpty()) {
+                ctx.reasons.add("no RTDOSE references this plan's UID " + plan.sopInstance() + unreadableBeside(plan));
+            } else {
+                // one line per distinct cause (a duplicated UID names all its files once)
+                Map<String, List<String>> byCause = new LinkedHashMap<>();
+                referencing.forEach(d -> byCause.computeIfAbsent(refused.getOrDefault(d.path(), "refused"),
+                        k -> new ArrayList<>()).add(d.path()));
+                ctx.reasons.add("every RTDOSE referencing this plan was refused: " + byCause.entrySet().stream()
+                        .map(e -> String.join(", ", e.getValue()) + " (" + (e.getKey().startsWith("SOP Instance UID")
+                                ? "its SOP Instance UID is carried by files with different content, see above"
+                                : e.getKey()) + ")")
+                        .collect(Collectors.joining("; ")));
+            }
             return DoseChoice.none("no dose", List.of());
         }
         return chooseDose(plan, accepted, ctx);
+    }
+
+    // ---- doses without a plan ----
+
+    /**
+     * Doses no plan claims (none references them, none of the patient is on their frame of reference,
+     * no link refused them): each linked like a plan to the structure set of its patient and frame of
+     * reference (one candidate only) and that structure set's image series, else the image series on its
+     * frame of reference. BEAM doses of one patient, frame of reference and referenced (missing) plan are
+     * summed as one bundle, as a plan's would be; the missing plan's beam list is unknown, so the sum
+     * cannot be checked for a missing beam (said in the detail). A FRACTION dose cannot be scaled without
+     * the plan's number of fractions: its bundle is incomplete.
+     */
+    private final Set<String> planless = new HashSet<>();
+
+    private List<PlanBundle> planlessDoses() {
+        Map<String, List<IndexedFile>> groups = new LinkedHashMap<>();
+        for (IndexedFile d : doses) {
+            if (used.contains(d.path()) || refused.containsKey(d.path()) || bySop.get(d.sopInstance()).size() > 1) {
+                continue;
+            }
+            boolean referencesPresentPlan = d.refs(RefKind.PLAN).stream().anyMatch(bySop::containsKey);
+            boolean planOnFrame = d.refs(RefKind.PLAN).isEmpty() && d.frameOfReference() != null
+                    && plansByFrame.getOrDefault(d.frameOfReference(), List.of()).stream().anyMatch(p -> samePatient(p, d));
+            if (referencesPresentPlan || planOnFrame) {
+                continue; // a plan's business (linked, refused or ambiguous there)
+            }
+            String key = "BEAM".equals(d.doseSummationType())
+                    ? "BEAM\n" + d.patientId() + "\n" + d.frameOfReference() + "\n" + new TreeSet<>(d.refs(RefKind.PLAN))
+                    : d.path();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
+        }
+        List<PlanBundle> out = new ArrayList<>();
+        for (List<IndexedFile> g : groups.values()) {
+            out.add(linkPlanless(g));
+            g.forEach(d -> planless.add(d.path()));
+        }
+        return out;
+    }
+
+    private PlanBundle linkPlanless(List<IndexedFile> group) {
+        IndexedFile dose = group.get(0);
+        Ctx ctx = new Ctx();
+        Set<String> planRefs = new TreeSet<>(dose.refs(RefKind.PLAN));
+        String missing = planRefs.isEmpty() ? "RTDOSE has no ReferencedRTPlanSequence and no plan of patient "
+                + dose.patientId() + " is on its frame of reference " + dose.frameOfReference()
+                : "RTDOSE references plan " + String.join(", ", planRefs) + ", not in the archive";
+        IndexedFile rs = null;
+        List<String> rsRefs = dose.refs(RefKind.STRUCTURE_SET).stream().filter(u -> !isPlaceholder(u)).distinct().toList();
+        List<String> dangling = new ArrayList<>();
+        if (rsRefs.size() == 1) {
+            rs = resolve(rsRefs.get(0), Kind.STRUCT, dose, "dose's structure set reference " + rsRefs.get(0), ctx, dangling);
+        }
+        if (rs == null) {
+            rs = fallbackByFrame("STRUCTURE_SET", dose, structs, "dose without plan", ctx);
+        }
+        List<IndexedFile> series;
+        if (rs != null) {
+            SeriesLink link = seriesLink(rs);
+            ctx.fallbacks.addAll(link.ctx().fallbacks);
+            ctx.conflicts.addAll(link.ctx().conflicts);
+            ctx.reasons.addAll(link.ctx().reasons);
+            series = link.files();
+        } else {
+            if (ctx.reasons.isEmpty()) {
+                ctx.reasons.add("no structure set of patient " + dose.patientId() + " on the dose's frame of reference "
+                        + dose.frameOfReference() + unreadableBeside(dose));
+            }
+            series = seriesFallback(dose, "dose without plan or structure set", ctx);
+            if (series.isEmpty() && ctx.reasons.stream().noneMatch(r -> r.contains("image series"))) {
+                ctx.reasons.add("no image series of patient " + dose.patientId() + " on the dose's frame of reference "
+                        + dose.frameOfReference());
+            }
+        }
+        DoseChoice choice = planlessDoseChoice(group, ctx);
+        PlanBundle.Status status = ctx.reasons.isEmpty() ? PlanBundle.Status.COMPLETE : PlanBundle.Status.INCOMPLETE;
+        return new PlanBundle(dose.path(), null, false, dose.patientId(), rs == null ? null : rs.path(),
+                series.isEmpty() ? null : series.get(0).seriesUid(), series.stream().map(IndexedFile::path).toList(),
+                choice, ctx.fallbacks, ctx.conflicts, status, ctx.reasons, missing);
+    }
+
+    private DoseChoice planlessDoseChoice(List<IndexedFile> group, Ctx ctx) {
+        IndexedFile d = group.get(0);
+        String type = d.doseSummationType() == null ? "(none)" : d.doseSummationType();
+        List<String> all = group.stream().map(IndexedFile::path).toList();
+        switch (type) {
+            case "PLAN":
+                return new DoseChoice(DoseChoice.Decision.PLAN, all, 1, true, List.of(),
+                        "one dose of summation type PLAN, without its plan");
+            case "BEAM": {
+                Map<String, IndexedFile> byBeam = new LinkedHashMap<>();
+                for (IndexedFile b : group) {
+                    for (String n : b.refs(RefKind.DOSE_BEAM)) {
+                        IndexedFile prev = byBeam.putIfAbsent(n, b);
+                        if (prev != null && prev != b) {
+                            ctx.conflict(Conflict.Type.DOSE_CONFLICT, "beam " + n + " is covered by two BEAM doses",
+                                    List.of(prev.path(), b.path()));
+                            ctx.reasons.add("beam " + n + " covered twice by " + prev.path() + " and " + b.path());
+                            return DoseChoice.none("a beam is covered by two BEAM doses", all);
+                        }
+                    }
+                }
+                boolean common = group.stream().map(IndexedFile::doseGrid).distinct().count() == 1;
+                return new DoseChoice(DoseChoice.Decision.BEAM_SUM, all, 1, common, List.of(), "sum of " + group.size()
+                        + " BEAM dose(s)" + (byBeam.isEmpty() ? "" : " for beams " + byBeam.keySet())
+                        + " without their plan: whether a beam is missing cannot be checked"
+                        + (common ? "" : "; on different grids (resample onto a common grid)"));
+            }
+            case "FRACTION":
+                ctx.reasons.add("FRACTION dose " + d.path() + " without its plan: the number of fractions is unknown");
+                return DoseChoice.none("FRACTION dose without a number of fractions", all);
+            default:
+                ctx.reasons.add("dose " + d.path() + " of summation type " + type + " is not used");
+                return DoseChoice.none("dose summation type " + type + " is not used", all);
+        }
     }
 
     private DoseChoice chooseDose(IndexedFile plan, List<IndexedFile> accepted, Ctx ctx) {
@@ -740,14 +1171,14 @@ final class Linker {
     private List<Conflict> archiveConflicts() {
         List<Conflict> out = new ArrayList<>();
         bySop.entrySet().stream().filter(e -> e.getValue().size() > 1).sorted(Map.Entry.comparingByKey())
-                .forEach(e -> out.add(new Conflict(Conflict.Type.DUPLICATE_SOP_UID, "SOP Instance UID " + e.getKey()
-                        + " is carried by " + e.getValue().size() + " files with different content",
+                .forEach(e -> out.add(new Conflict(Conflict.Type.DUPLICATE_SOP_UID, duplicated(e.getKey(), e.getValue()),
                         e.getValue().stream().map(IndexedFile::path).toList())));
         imagesBySeries.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             List<List<IndexedFile>> groups = distinctSeries(e.getValue());
             if (groups.size() > 1) {
                 out.add(new Conflict(Conflict.Type.DUPLICATE_SERIES_UID, "Series Instance UID " + e.getKey()
-                        + " is shared by " + groups.size() + " distinct series (patient, study or frame of reference differ)",
+                        + " is shared by " + groups.size() + " distinct series (patient, study, frame of reference or"
+                        + " image plane differ)",
                         groups.stream().map(g -> g.get(0).path()).toList()));
             }
         });
@@ -773,6 +1204,9 @@ final class Linker {
                     List<String> refs = d.refs(RefKind.PLAN);
                     reason = refs.isEmpty() ? "no ReferencedRTPlanSequence and no single plan on its frame of reference"
                             : "references plan " + String.join(", ", new LinkedHashSet<>(refs)) + ", not in archive";
+                }
+                if (planless.contains(d.path())) {
+                    reason += "; linked as a dose without plan (planlessDoses)";
                 }
                 out.add(orphan(d, reason));
             }

@@ -186,14 +186,14 @@ public final class ArchiveClassifier {
             double classifyMs = (System.nanoTime() - t2) / 1e6;
             writeOutputs(b, plan, used[0], r);
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), r, unmatched, null,
-                    loadMs, masksMs, classifyMs);
+                    loadMs, masksMs, classifyMs, b.missingPlan(), b.linkageNotes());
         } catch (RuntimeException | OutOfMemoryError e) {
             String why = e instanceof RtsiteException || e instanceof IllegalArgumentException
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
             LOG.warn("plan {} failed: {}", b.planFile(), why);
             LOG.debug("plan {} failure", b.planFile(), e);
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), null, unmatched,
-                    why == null ? e.getClass().getName() : why, loadMs, masksMs, 0);
+                    why == null ? e.getClass().getName() : why, loadMs, masksMs, 0, b.missingPlan(), b.linkageNotes());
         }
     }
 

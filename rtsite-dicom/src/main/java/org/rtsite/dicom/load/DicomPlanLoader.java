@@ -38,15 +38,15 @@ public final class DicomPlanLoader {
      */
     public LoadedPlan load(PlanBundle bundle) {
         if (bundle.ctSeriesUid() == null || bundle.ctFiles().isEmpty()) {
-            throw new InvalidInputException("plan " + bundle.planFile() + ": no CT series linked"
-                    + reasons(bundle));
+            throw new InvalidInputException(what(bundle) + ": no CT series linked" + reasons(bundle));
         }
         if (bundle.dose() == null || bundle.dose().decision() == DoseChoice.Decision.NONE
                 || bundle.dose().files().isEmpty()) {
-            throw new InvalidInputException("plan " + bundle.planFile() + ": no dose linked"
-                    + (bundle.dose() == null ? "" : " (" + bundle.dose().detail() + ")"));
+            throw new InvalidInputException(what(bundle) + ": no dose linked"
+                    + (bundle.dose() == null ? "" : " (" + bundle.dose().detail() + ")") + reasons(bundle));
         }
-        RtPlan plan = RtPlan.read(Path.of(bundle.planFile()));
+        // a dose without plan has no RTPLAN to read: its bundle's key is the RTDOSE
+        RtPlan plan = bundle.planless() ? null : RtPlan.read(Path.of(bundle.planFile()));
         DoseVolume dose = readDose(bundle);
         RtStructureSet ss = bundle.structureSetFile() == null ? null
                 : RtStructureSet.read(Path.of(bundle.structureSetFile()));
@@ -54,8 +54,13 @@ public final class DicomPlanLoader {
         return new LoadedPlan(bundle, plan, ct, dose, bundle.dose().decision() + ": " + bundle.dose().detail(), ss);
     }
 
-    private static String reasons(PlanBundle b) {
-        return b.reasons().isEmpty() ? "" : " (" + String.join("; ", b.reasons()) + ")";
+    /** Every reason the linker recorded, so that a stored failure names each missing link and its cause. */
+    static String reasons(PlanBundle b) {
+        return b.reasons().isEmpty() ? "" : "; the linkage found: " + String.join("; ", b.reasons());
+    }
+
+    static String what(PlanBundle b) {
+        return b.planless() ? "dose " + b.planFile() + " (no RTPLAN: " + b.missingPlan() + ")" : "plan " + b.planFile();
     }
 
     /** The chosen dose in Gy; BEAM doses on other grids are resampled onto the first one's grid before summing. */

@@ -34,8 +34,8 @@ public final class RtStructMaskSource implements MaskSource {
     public Prepared prepare(LoadedPlan plan) {
         RtStructureSet ss = plan.structureSet();
         if (ss == null) {
-            throw new InvalidInputException("plan " + plan.bundle().planFile() + ": no structure set linked, "
-                    + "so the rtstruct mask source has no contours");
+            throw new InvalidInputException(DicomPlanLoader.what(plan.bundle()) + ": no structure set linked, "
+                    + "so the rtstruct mask source has no contours" + DicomPlanLoader.reasons(plan.bundle()));
         }
         ImageGrid grid = plan.ct().volume().grid();
         List<BinaryMask> masks = new ArrayList<>();

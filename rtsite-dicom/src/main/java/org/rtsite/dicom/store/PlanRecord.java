@@ -17,9 +17,18 @@ import org.rtsite.core.result.SiteResult;
  * @param loadMs     DICOM reading time
  * @param masksMs    mask preparation time (rasterization, NIfTI reading)
  * @param classifyMs classifier time
+ * @param missingPlan for a dose without plan (planFile is then the RTDOSE), why no plan claims it; else null
+ * @param linkage    the linkage's fallbacks and conflicts (and missing plan) in one line, for audit; or null
  */
 public record PlanRecord(String planFile, String planUid, String patientId, String maskSource, SiteResult result,
-                         List<String> unmatched, String error, double loadMs, double masksMs, double classifyMs) {
+                         List<String> unmatched, String error, double loadMs, double masksMs, double classifyMs,
+                         String missingPlan, String linkage) {
+
+    /** A record without linkage notes. */
+    public PlanRecord(String planFile, String planUid, String patientId, String maskSource, SiteResult result,
+                      List<String> unmatched, String error, double loadMs, double masksMs, double classifyMs) {
+        this(planFile, planUid, patientId, maskSource, result, unmatched, error, loadMs, masksMs, classifyMs, null, null);
+    }
 
     public PlanRecord {
         Objects.requireNonNull(planFile, "planFile");

@@ -63,6 +63,8 @@ public final class ResultStore implements AutoCloseable {
                         + " source TEXT, canonical TEXT, region TEXT, role TEXT, voxels INTEGER, v85_voxels INTEGER,"
                         + " v50_voxels INTEGER, score85 REAL, score50 REAL, dice85 REAL, dice50 REAL)");
                 s.execute("CREATE INDEX IF NOT EXISTS plan_organ_plan ON plan_organ(plan_file)");
+                addColumnIfMissing(s, "missing_plan");
+                addColumnIfMissing(s, "linkage");
             }
             c.setAutoCommit(false);
             c.commit();
@@ -70,6 +72,18 @@ public final class ResultStore implements AutoCloseable {
         } catch (SQLException e) {
             throw new RtsiteException("cannot open the result store " + database + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Columns added after the first release: stores written before get them, NULL in old rows. */
+    private static void addColumnIfMissing(Statement s, String column) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(plan_result)")) {
+            while (rs.next()) {
+                if (column.equals(rs.getString("name"))) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE plan_result ADD COLUMN " + column + " TEXT");
     }
 
     public Path file() {
@@ -101,8 +115,11 @@ public final class ResultStore implements AutoCloseable {
                 d2.setString(1, r.planFile());
                 d2.executeUpdate();
             }
-            try (PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO plan_result VALUES"
-                    + "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            // columns named: stores of earlier versions have had columns added at the end
+            try (PreparedStatement p = conn.prepareStatement("INSERT OR REPLACE INTO plan_result(plan_file, plan_uid,"
+                    + " patient_id, status, mask_source, primary_region, labels, rule, dmax_gy, dose_grid_dmax_gy,"
+                    + " v85_cc, v50_cc, com85_x, com85_y, com85_z, organs, unmatched, error, load_ms, masks_ms,"
+                    + " classify_ms, finished, result_json) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 SiteResult s = r.result();
                 int i = 1;
                 p.setString(i++, r.planFile());
@@ -132,6 +149,13 @@ public final class ResultStore implements AutoCloseable {
                 setDouble(p, i++, r.classifyMs());
                 p.setString(i++, Instant.now().toString());
                 p.setString(i, resultJson);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = conn.prepareStatement(
+                    "UPDATE plan_result SET missing_plan = ?, linkage = ? WHERE plan_file = ?")) {
+                p.setString(1, r.missingPlan());
+                p.setString(2, r.linkage());
+                p.setString(3, r.planFile());
                 p.executeUpdate();
             }
             if (r.ok()) {
@@ -189,7 +213,7 @@ public final class ResultStore implements AutoCloseable {
     public static final List<String> REPORT_COLUMNS = List.of("plan_file", "plan_uid", "patient_id", "status",
             "mask_source", "primary_region", "labels", "rule", "dmax_gy", "dose_grid_dmax_gy", "v85_cc", "v50_cc",
             "com85_x", "com85_y", "com85_z", "organs", "unmatched", "error", "load_ms", "masks_ms", "classify_ms",
-            "finished");
+            "finished", "missing_plan", "linkage");
 
     /**
      * Plan rows, optionally only those whose primary region is {@code primary} and/or whose status is

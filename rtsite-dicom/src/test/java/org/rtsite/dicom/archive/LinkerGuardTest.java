@@ -1,6 +1,7 @@
 package org.rtsite.dicom.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +75,9 @@ class LinkerGuardTest {
         PlanBundle p = relink();
         assertEquals(List.of(Conflict.Type.DUPLICATE_SOP_UID), types(p));
         assertNull(p.structureSetFile());
-        assertTrue(p.reasons().contains("referenced structure set refused (see conflicts)"), p.reasons()::toString);
+        // the reason names both files and the cause (issue 14.7)
+        assertTrue(p.reasons().stream().anyMatch(r -> r.startsWith("referenced structure set refused: ")
+                && r.contains("carried by 2 files with different content") && r.contains("rs-edited")), p.reasons()::toString);
     }
 
     @Test
@@ -83,6 +86,31 @@ class LinkerGuardTest {
         PlanBundle p = relink();
         assertTrue(p.conflicts().isEmpty());
         assertTrue(p.complete());
+    }
+
+    @Test
+    void aDoseCopyWhosePixelsCannotBeComparedIsNotACopy() throws Exception {
+        Path planDose = Path.of(doses("PLAN").get(0).path());
+        Path copy = root.resolve("copy-of-dose");
+        Files.copy(planDose, copy);
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(tmp.resolve("i.db")), root)) {
+            PlanBundle p = a.report().plans().stream().filter(b -> b.planFile().equals(plan)).findFirst().orElseThrow();
+            assertTrue(p.complete(), p::toString); // same header, same pixels: a copy
+        }
+        // changed after indexing, linked without a scan: unverifiable, so never taken for a copy
+        Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        try (DicomArchive a = DicomArchive.open(tmp.resolve("i.db"))) {
+            PlanBundle p = a.report().plans().stream().filter(b -> b.planFile().equals(plan)).findFirst().orElseThrow();
+            assertEquals(List.of(Conflict.Type.DUPLICATE_SOP_UID), types(p));
+            assertTrue(p.conflicts().get(0).detail().contains(copy + " changed since it was indexed; index the archive again"),
+                    p.conflicts().get(0)::detail);
+            // neither file of the UID is used, whatever the path order; the plan's BEAM doses still are, and the
+            // plan says why it is incomplete
+            assertEquals(DoseChoice.Decision.BEAM_SUM, p.dose().decision());
+            assertFalse(p.complete());
+            assertTrue(p.reasons().stream().anyMatch(r -> r.startsWith("dose SOP Instance UID ")
+                    && r.endsWith("; none of them is used")), p.reasons()::toString);
+        }
     }
 
     @Test

@@ -39,6 +39,19 @@ record CliProcess(int exit, String out, String err) {
         return false;
     }
 
+    /** Whether /usr/bin/python3 (where scripts/setup.sh installs it) imports pydicom. */
+    static boolean pydicomAvailable() {
+        try {
+            tool("/usr/bin/python3", "-c", "import pydicom");
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Runs an external program; fails the test when it fails. */
     static String tool(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

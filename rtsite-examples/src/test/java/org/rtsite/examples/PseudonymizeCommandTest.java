@@ -113,6 +113,28 @@ class PseudonymizeCommandTest {
             assertTrue(plain.out().contains(SECRET), "without the switch the curator sees the identifiers: " + plain.out());
         }
 
+        // index: the linkage report names every file, patient and conflict; with the switch none of them
+        Path report = dir.resolve("linkage");
+        CliRun index = CliRun.of("index", root.toString(), "--db", dir.resolve("index.db").toString(), "--report",
+                report.toString(), "--pseudonymize", "--pseudonym-key", key.toString(), "--no-progress");
+        assertEquals(0, index.exit(), index.out() + index.err());
+        assertFalse((index.out() + index.err()).contains(SECRET), index.out() + index.err());
+        List<Path> reportFiles = files(report);
+        assertEquals(4, reportFiles.size(), reportFiles.toString());
+        for (Path f : reportFiles) {
+            assertFalse(Files.readString(f).contains(SECRET), f + ": " + Files.readString(f));
+        }
+        String plans = Files.readString(report.resolve("plans.csv"));
+        assertTrue(plans.contains(p.file(root.resolve(SECRET + " B lung").resolve("RP.dcm").toString()))
+                && plans.contains(p.patient(SECRET + "B")), plans);
+        com.fasterxml.jackson.databind.JsonNode linkage = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(report.resolve("linkage.json").toFile());
+        assertEquals(2, linkage.get("plans").size(), "still a JSON report: " + linkage);
+        CliRun plainIndex = CliRun.of("index", root.toString(), "--db", dir.resolve("index.db").toString(), "--report",
+                dir.resolve("linkage-plain").toString(), "--no-progress");
+        assertTrue(Files.readString(dir.resolve("linkage-plain").resolve("plans.csv")).contains(SECRET),
+                plainIndex.out());
+
         // the QA picture's header draws this caption
         try (DicomArchive archive = DicomArchive.open(db)) {
             ArchiveClassifier runner = new ArchiveClassifier(SiteClassifier.builder().backend("cpu").build(),

@@ -130,6 +130,128 @@ public final class Pseudonymizer {
     }
 
     /**
+     * A transform of single values for bulk reports (the linkage report names every file of an archive):
+     * a value that is one of {@code paths} or a folder above one becomes its {@code F-} pseudonym, a
+     * PatientID its {@code P-} pseudonym; any other text is scrubbed like {@link #scrub}, in time linear in
+     * its length whatever the number of known paths and IDs (hash look-ups at delimiters, no pattern per path).
+     */
+    public java.util.function.UnaryOperator<String> values(Collection<String> paths, Collection<String> patientIds) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (String p : paths) {
+            if (p == null || p.isEmpty()) {
+                continue;
+            }
+            known.add(p);
+            for (Path f = Path.of(p).getParent(); f != null && f.getNameCount() >= 2 && known.add(f.toString());
+                 f = f.getParent()) {
+                // each folder once: the loop stops at the first folder already known
+            }
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        int maxWords = 1;
+        for (String id : patientIds) {
+            if (id != null && !id.isBlank()) {
+                ids.add(id);
+                maxWords = Math.max(maxWords, Math.min(8, id.strip().split("\\s+").length));
+            }
+        }
+        int words = maxWords;
+        return v -> {
+            if (v == null) {
+                return null;
+            }
+            if (known.contains(v)) {
+                return file(v);
+            }
+            if (ids.contains(v)) {
+                return patient(v);
+            }
+            return scrubIds(scrubPaths(v, known), ids, words);
+        };
+    }
+
+    private static boolean delimiter(char c) {
+        return Character.isWhitespace(c) || ":;,'\"()[]{}<>=".indexOf(c) >= 0;
+    }
+
+    /** Known paths (longest match at each '/' that starts a path), then the generic pattern. */
+    private String scrubPaths(String v, java.util.Set<String> known) {
+        StringBuilder out = new StringBuilder(v.length());
+        Matcher generic = ABSOLUTE_PATH.matcher(v).useTransparentBounds(true).useAnchoringBounds(false);
+        int i = 0;
+        while (i < v.length()) {
+            char c = v.charAt(i);
+            boolean starts = c == '/' && (i == 0 || !(Character.isLetterOrDigit(v.charAt(i - 1))
+                    || "_.~-".indexOf(v.charAt(i - 1)) >= 0));
+            if (!starts) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int end = -1;
+            int limit = Math.min(v.length(), i + 4096);
+            for (int j = limit; j > i + 1; j--) {
+                if ((j == v.length() || delimiter(v.charAt(j)) || v.charAt(j) == '/') && known.contains(v.substring(i, j))) {
+                    end = j;
+                    break;
+                }
+            }
+            if (end < 0) {
+                generic.region(i, v.length());
+                end = generic.lookingAt() ? generic.end() : i + 1;
+            }
+            if (end == i + 1) {
+                out.append(c);
+            } else {
+                out.append(file(v.substring(i, end)));
+            }
+            i = end;
+        }
+        return out.toString();
+    }
+
+    /** PatientIDs standing as one to {@code words} whole tokens (so never inside a UID or a longer word). */
+    private String scrubIds(String v, java.util.Set<String> ids, int words) {
+        if (ids.isEmpty()) {
+            return v;
+        }
+        List<int[]> tokens = new ArrayList<>();
+        for (int i = 0; i < v.length(); ) {
+            if (delimiter(v.charAt(i))) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < v.length() && !delimiter(v.charAt(j))) {
+                j++;
+            }
+            tokens.add(new int[] {i, j});
+            i = j;
+        }
+        StringBuilder out = new StringBuilder(v.length());
+        int copied = 0;
+        for (int t = 0; t < tokens.size(); ) {
+            int matched = 0;
+            for (int w = Math.min(words, tokens.size() - t); w >= 1; w--) {
+                if (ids.contains(v.substring(tokens.get(t)[0], tokens.get(t + w - 1)[1]))) {
+                    matched = w;
+                    break;
+                }
+            }
+            if (matched == 0) {
+                t++;
+                continue;
+            }
+            int from = tokens.get(t)[0];
+            int to = tokens.get(t + matched - 1)[1];
+            out.append(v, copied, from).append(patient(v.substring(from, to)));
+            copied = to;
+            t += matched;
+        }
+        return out.append(v, copied, v.length()).toString();
+    }
+
+    /**
      * A report row (as {@link ResultStore#query} gives it) with {@code plan_file} and {@code patient_id}
      * replaced by pseudonyms and both scrubbed out of {@code error} and {@code unmatched}.
      */

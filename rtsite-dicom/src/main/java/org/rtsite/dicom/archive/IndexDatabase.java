@@ -108,10 +108,10 @@ final class IndexDatabase implements AutoCloseable {
     Map<String, Stamp> stamps() {
         Map<String, Stamp> m = new HashMap<>();
         try (Statement s = conn.createStatement();
-             ResultSet rs = s.executeQuery("SELECT path, size, mtime, status FROM files")) {
+             ResultSet rs = s.executeQuery("SELECT path, size, mtime, status = '" + FileStatus.UNREADABLE.name()
+                     + "' FROM files")) {
             while (rs.next()) {
-                m.put(rs.getString(1), new Stamp(rs.getLong(2), rs.getLong(3),
-                        FileStatus.UNREADABLE.name().equals(rs.getString(4))));
+                m.put(rs.getString(1), new Stamp(rs.getLong(2), rs.getLong(3), rs.getInt(4) == 1));
             }
             conn.commit();
         } catch (SQLException e) {

@@ -68,4 +68,22 @@ class PseudonymizerTest {
         assertFalse(r.get("error").toString().contains("SMITH"), r.get("error").toString());
         assertEquals(List.copyOf(row.keySet()), List.copyOf(r.keySet()));
     }
+
+    @Test
+    void bulkValuesMatchKnownPathsFoldersAndMultiWordIds() {
+        Pseudonymizer p = Pseudonymizer.withKey(KEY);
+        var v = p.values(List.of("/data/DOE JOHN/CT/ct1.dcm", "/data/DOE JOHN/RP.dcm", "/data/ROE/RD.dcm"),
+                List.of("DOE JOHN", "77"));
+        assertEquals(p.file("/data/DOE JOHN/RP.dcm"), v.apply("/data/DOE JOHN/RP.dcm"));
+        assertEquals(p.file("/data/DOE JOHN"), v.apply("/data/DOE JOHN"), "a folder is a known value");
+        assertEquals(p.patient("DOE JOHN"), v.apply("DOE JOHN"));
+        assertEquals(p.file("/data/DOE JOHN/CT/ct1.dcm") + ";" + p.file("/data/ROE/RD.dcm"),
+                v.apply("/data/DOE JOHN/CT/ct1.dcm;/data/ROE/RD.dcm"), "lists joined by ';'");
+        String text = v.apply("PatientID 'DOE JOHN' vs '77' (plan 1.2.77.3, 770 slices), /data/DOE JOHN/CT/ct2.dcm missing,"
+                + " see /mnt/other/x.dcm");
+        assertEquals("PatientID '" + p.patient("DOE JOHN") + "' vs '" + p.patient("77") + "' (plan 1.2.77.3, 770 slices), "
+                + p.file("/data/DOE JOHN/CT") + "/ct2.dcm missing, see " + p.file("/mnt/other/x.dcm"), text,
+                "the deepest known folder of an unknown sibling file");
+        assertEquals(null, v.apply(null));
+    }
 }

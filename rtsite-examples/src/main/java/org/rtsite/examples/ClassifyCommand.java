@@ -48,8 +48,8 @@ import picocli.CommandLine.Spec;
                 + "by this run or an earlier one (see 'rtsite report --status failed', re-try with --retry-failed); "
                 + "1 the run itself failed; 2 bad options (--out inside an archive root, no --db, ...).",
                 "",
-                "--out must not lie inside an archive ROOT (nor a ROOT inside --out): rtsite's outputs are never "
-                + "taken as input. Isodose RTSTRUCTs rtsite wrote are also recognised when indexed and kept out of "
+                "--out must not lie inside an archive root (given, or scanned earlier into --db), nor a root inside "
+                + "--out: rtsite's outputs are never taken as input. Isodose RTSTRUCTs rtsite wrote are also recognised when indexed and kept out of "
                 + "linkage (orphans 'written by rtsite').",
                 "",
                 "With --pseudonymize, PatientIDs and file paths are replaced by keyed pseudonyms (P-..., F-...) in "
@@ -140,7 +140,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        String overlap = overlap(outDir, roots);
+        List<Path> scanned = new ArrayList<>(roots);
+        scanned.addAll(indexedRoots(db));
+        String overlap = overlap(outDir, scanned);
         if (overlap != null) {
             err.println("rtsite classify: " + overlap);
             err.flush();
@@ -255,6 +257,40 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /**
+     * The roots earlier scans of {@code db} walked (the index's {@code scans} table): a run without ROOT
+     * arguments must not write into them either, since the next 'index' or 'classify ROOT' walks them again.
+     * Empty when the database does not exist or holds no index yet.
+     */
+    static List<Path> indexedRoots(Path db) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isRegularFile(db)) {
+            return out;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=30000");
+            try (java.sql.ResultSet tables = s.executeQuery(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scans'")) {
+                if (!tables.next()) {
+                    return out;
+                }
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT DISTINCT roots FROM scans WHERE roots IS NOT NULL")) {
+                while (rs.next()) {
+                    for (String r : rs.getString(1).split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
+                        if (!r.isEmpty()) {
+                            out.add(Path.of(r));
+                        }
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            // not an index (yet): opening it as one reports the real problem with its own message
+        }
+        return out;
     }
 
     /** The real path of the deepest existing ancestor, with the rest appended (--out often does not exist yet). */

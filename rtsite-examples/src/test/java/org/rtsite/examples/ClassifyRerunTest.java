@@ -113,6 +113,14 @@ class ClassifyRerunTest {
                 link.resolve("out").toString());
         assertEquals(2, linked.exit(), linked.out() + linked.err());
         assertFalse(Files.exists(db), "nothing was indexed");
+
+        // without ROOT arguments, the roots the database's earlier scans walked count
+        CliRun index = CliRun.of("index", root.toString(), "--db", db.toString(), "--report",
+                dir.resolve("report").toString(), "--no-progress");
+        assertEquals(0, index.exit(), index.out() + index.err());
+        CliRun reuse = CliRun.of("classify", "--db", db.toString(), "--out", root.resolve("results").toString());
+        assertEquals(2, reuse.exit(), reuse.out() + reuse.err());
+        assertTrue(reuse.err().contains("lies inside the archive root " + root.toAbsolutePath().normalize()), reuse.err());
     }
 
     /**

@@ -225,7 +225,8 @@ public final class ArchiveClassifier {
                             ct.studyInstanceUid(), ct.seriesInstanceUid(), ct.frameOfReferenceUid(), ct.grid(),
                             ct.sopInstanceUids());
                 }
-                org.rtsite.dicom.output.IsodoseStructureSet.write(ct, plan.dose(), org.rtsite.dicom.output.IsodoseLevel.of(r), isodoseDir.resolve(id + ".dcm"));
+                org.rtsite.dicom.output.IsodoseStructureSet.write(ct, plan.dose(),
+                        org.rtsite.dicom.output.IsodoseLevel.of(r), isodoseDir.resolve(id + ".dcm"));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the isodose RTSTRUCT in " + isodoseDir, e);
             }

@@ -20,6 +20,7 @@ import org.rtsite.dicom.load.NiftiMaskSource;
 import org.rtsite.dicom.load.RtStructMaskSource;
 import org.rtsite.dicom.load.SegmenterMaskSource;
 import org.rtsite.dicom.store.PlanRecord;
+import org.rtsite.dicom.store.Pseudonymizer;
 import org.rtsite.dicom.store.ResultStore;
 import org.rtsite.inference.DjlSegmenter;
 import picocli.CommandLine.ArgGroup;
@@ -43,8 +44,17 @@ import picocli.CommandLine.Spec;
                 "  rtsite classify /data/archive --db archive.db --out results",
                 "  rtsite classify --db archive.db --nifti /data/totalseg --out results",
                 "",
-                "Exit status: 0 all plans classified, 3 some plans failed (see the summary), 1 the run itself "
-                + "failed, 2 bad options."},
+                "Exit status: 0 every plan of the archive is stored OK; 3 some plan of the archive is stored FAILED, "
+                + "by this run or an earlier one (see 'rtsite report --status failed', re-try with --retry-failed); "
+                + "1 the run itself failed; 2 bad options (--out inside an archive root, no --db, ...).",
+                "",
+                "--out must not lie inside an archive root (given, or scanned earlier into --db), nor a root inside "
+                + "--out: rtsite's outputs are never taken as input. Isodose RTSTRUCTs rtsite wrote are also recognised when indexed and kept out of "
+                + "linkage (orphans 'written by rtsite').",
+                "",
+                "With --pseudonymize, PatientIDs and file paths are replaced by keyed pseudonyms (P-..., F-...) in "
+                + "everything written to --out and printed; the --db keeps the archive's index as it is "
+                + "(see docs/outputs.md)."},
         footer = {"", "Query the results afterwards with 'rtsite report --db FILE', or with SQL, e.g.",
                 "  sqlite3 archive.db \"SELECT plan_file, labels FROM plan_result WHERE primary_region='Thorax'\""})
 public final class ClassifyCommand implements Callable<Integer> {
@@ -120,6 +130,16 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the progress bar")
     boolean noProgress;
 
+    @Option(names = "--pseudonymize", description = "Keep patient identifiers out of every output and console line: "
+            + "PatientID becomes P-<HMAC-SHA256>, file paths F-<HMAC-SHA256> (results.csv, JSON, isodose RTSTRUCT, "
+            + "QA picture, messages); library log lines stay off")
+    boolean pseudonymize;
+
+    @Option(names = "--pseudonym-key", paramLabel = "FILE", description = "Secret key of the pseudonyms (at least "
+            + "16 bytes; default: the environment variable " + Pseudonymizer.KEY_ENV + "); the same key gives the "
+            + "same pseudonyms in every run")
+    Path pseudonymKey;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -146,6 +166,24 @@ public final class ClassifyCommand implements Callable<Integer> {
             err.println("rtsite classify: --nifti-resample applies only to masks from --nifti");
             err.flush();
             return 2;
+        }
+        List<Path> scanned = new ArrayList<>(roots);
+        scanned.addAll(indexedRoots(db));
+        String overlap = overlap(outDir, scanned);
+        if (overlap != null) {
+            err.println("rtsite classify: " + overlap);
+            err.flush();
+            return 2;
+        }
+        Pseudonymizer pseudonyms = null;
+        if (pseudonymize || pseudonymKey != null) {
+            try {
+                pseudonyms = Pseudonymizer.fromKeyFileOrEnv(pseudonymKey, System.getenv());
+            } catch (RtsiteException e) {
+                err.println("rtsite classify: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
         }
         DjlSegmenter djl = null;
         try {
@@ -189,32 +227,122 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (isodose || qa) {
                 runner = runner.withOutputs(isodose ? outDir.resolve("isodose") : null, qa ? outDir.resolve("qa") : null);
             }
+            if (pseudonyms != null) {
+                runner = runner.pseudonymizing(pseudonyms);
+            }
+            int storedFailed;
             ArchiveClassifier.Summary s;
             try (ResultStore store = ResultStore.open(db)) {
                 ProgressBar bar = new ProgressBar(err, !noProgress);
                 s = runner.run(plans, store, bar::update);
                 bar.finish();
                 Files.createDirectories(outDir);
-                store.exportCsv(outDir.resolve("results.csv"), null, null);
+                if (pseudonyms == null) {
+                    store.exportCsv(outDir.resolve("results.csv"), null, null);
+                } else {
+                    try (java.io.Writer w = Files.newBufferedWriter(outDir.resolve("results.csv"))) {
+                        ResultStore.writeCsv(store.query(null, null).stream().map(pseudonyms::row).toList(), w);
+                    }
+                }
+                // plans of this archive stored FAILED, by this run or an earlier one that this run skipped
+                java.util.Set<String> archivePlans = new java.util.HashSet<>();
+                plans.forEach(p -> archivePlans.add(p.planFile()));
+                storedFailed = (int) store.query(null, "FAILED").stream()
+                        .filter(row -> archivePlans.contains((String) row.get("plan_file"))).count();
             }
             out.printf(Locale.ROOT, "done: %d plans, %d classified, %d failed, %d already in the database (%.1f s)%n",
                     s.plans(), s.ok(), s.failed(), s.skipped(), s.seconds());
             out.println("results: " + db + " (tables plan_result, plan_label, plan_organ), "
                     + outDir.resolve("results.csv") + ", " + outDir.resolve("json")
                     + (isodose ? ", " + outDir.resolve("isodose") : "") + (qa ? ", " + outDir.resolve("qa") : ""));
-            if (s.failed() > 0) {
-                out.println("failed plans: rtsite report --db " + db + " --status failed");
+            if (storedFailed > 0) {
+                out.printf(Locale.ROOT, "failed plans: %d stored as failed (%d by earlier runs): rtsite report --db %s "
+                        + "--status failed; classify them again with --retry-failed%n", storedFailed,
+                        storedFailed - s.failed(), db);
             }
             out.flush();
-            return s.failed() > 0 ? 3 : 0;
+            return storedFailed > 0 ? 3 : 0;
         } catch (RtsiteException | IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
-            err.println("rtsite classify: " + e.getMessage());
+            err.println("rtsite classify: " + (pseudonyms == null ? e.getMessage()
+                    : pseudonyms.scrub(e.getMessage(), List.of(), List.of())));
             err.flush();
             return 1;
         } finally {
             if (djl != null) {
                 djl.close();
             }
+        }
+    }
+
+    /**
+     * Why {@code outDir} may not be used with these roots, or null: outputs inside a scanned root would be
+     * indexed as input on the next scan (isodose RTSTRUCTs then compete with the plans' own structure sets),
+     * and a root inside the outputs would mix the two the same way. Compared as real paths where they exist.
+     */
+    static String overlap(Path outDir, List<Path> roots) {
+        Path o = real(outDir);
+        for (Path root : roots) {
+            Path r = real(root);
+            if (o.startsWith(r)) {
+                return "--out " + outDir + " lies inside the archive root " + root + ": rtsite's outputs would be "
+                        + "indexed as input on the next scan; choose an output folder outside the archive";
+            }
+            if (r.startsWith(o)) {
+                return "the archive root " + root + " lies inside --out " + outDir + ": rtsite's outputs would be "
+                        + "indexed as input; choose an output folder outside the archive";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The roots earlier scans of {@code db} walked (the index's {@code scans} table): a run without ROOT
+     * arguments must not write into them either, since the next 'index' or 'classify ROOT' walks them again.
+     * Empty when the database does not exist or holds no index yet.
+     */
+    static List<Path> indexedRoots(Path db) {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isRegularFile(db)) {
+            return out;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout=30000");
+            try (java.sql.ResultSet tables = s.executeQuery(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'scans'")) {
+                if (!tables.next()) {
+                    return out;
+                }
+            }
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT DISTINCT roots FROM scans WHERE roots IS NOT NULL")) {
+                while (rs.next()) {
+                    for (String r : rs.getString(1).split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
+                        if (!r.isEmpty()) {
+                            out.add(Path.of(r));
+                        }
+                    }
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            // not an index (yet): opening it as one reports the real problem with its own message
+        }
+        return out;
+    }
+
+    /** The real path of the deepest existing ancestor, with the rest appended (--out often does not exist yet). */
+    private static Path real(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(abs));
+        } catch (java.io.IOException e) {
+            return abs;
         }
     }
 

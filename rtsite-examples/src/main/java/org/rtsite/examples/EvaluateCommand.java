@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code rtsite evaluate}: accuracy of predicted region labels against expert labels (the paper's Table 2). */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Compares predicted region labels with expert labels: Exact, Top-2 and Top-1 accuracy with "
-                + "Wald and Wilson 95 % intervals, per-class TP/FP/TN/FN, sensitivity, precision, F1, confusion matrix, "
+                + "Wald and Wilson 95 %% intervals, per-class TP/FP/TN/FN, sensitivity, precision, F1, confusion matrix, "
                 + "mismatched plans. Writes CSV files and a self-contained HTML report.",
                 "CSV columns: plan_id, regions (most important first, separated by ';'), optional rule."})
 public final class EvaluateCommand implements Callable<Integer> {

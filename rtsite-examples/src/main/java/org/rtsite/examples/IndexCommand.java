@@ -1,7 +1,21 @@
 package org.rtsite.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -11,6 +25,7 @@ import org.rtsite.dicom.archive.Conflict;
 import org.rtsite.dicom.archive.DicomArchive;
 import org.rtsite.dicom.archive.LinkageReport;
 import org.rtsite.dicom.archive.PlanBundle;
+import org.rtsite.dicom.store.Pseudonymizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,6 +68,112 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not print the progress line")
     boolean noProgress;
 
+    @Option(names = "--pseudonymize", description = "Write the linkage report with every indexed path (and folder) "
+            + "as F-<HMAC-SHA256> and every PatientID as P-<HMAC-SHA256>; the database keeps them (docs/outputs.md)")
+    boolean pseudonymize;
+
+    @Option(names = "--pseudonym-key", paramLabel = "FILE",
+            description = "Secret key of the pseudonyms (default: the environment variable " + Pseudonymizer.KEY_ENV + ")")
+    Path pseudonymKey;
+
+    /**
+     * Rewrites the report's files value by value: the JSON as a tree, the CSVs cell by cell. Working on
+     * the written files, not on the report's records, keeps every field the report has or gains covered.
+     * Only files modified since {@code written} are touched.
+     */
+    static void pseudonymizeReport(Path dir, java.time.Instant written, UnaryOperator<String> values) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (Files.getLastModifiedTime(f).toInstant().isBefore(written)) {
+                    continue; // not written by this run (a file of the user's, or of an older report)
+                }
+                if (name.equals("linkage.json")) {
+                    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                    JsonNode tree = mapper.readTree(f.toFile());
+                    mapper.writeValue(f.toFile(), json(tree, values));
+                } else if (name.endsWith(".csv")) {
+                    List<List<String>> rows = Csv.read(Files.readString(f, StandardCharsets.UTF_8));
+                    StringBuilder out = new StringBuilder();
+                    for (List<String> row : rows) {
+                        out.append(row.stream().map(c -> Csv.quote(values.apply(c))).collect(Collectors.joining(",")))
+                                .append('\n');
+                    }
+                    Files.writeString(f, out, StandardCharsets.UTF_8);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot pseudonymize the linkage report in " + dir, e);
+        }
+    }
+
+    private static JsonNode json(JsonNode n, UnaryOperator<String> values) {
+        if (n.isTextual()) {
+            return TextNode.valueOf(values.apply(n.textValue()));
+        }
+        if (n.isArray()) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            n.forEach(e -> a.add(json(e, values)));
+            return a;
+        }
+        if (n.isObject()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            n.fields().forEachRemaining(e -> o.set(values.apply(e.getKey()), json(e.getValue(), values)));
+            return o;
+        }
+        return n;
+    }
+
+    /** RFC 4180, as LinkageReport writes it. */
+    static final class Csv {
+        private Csv() {
+        }
+
+        static List<List<String>> read(String text) {
+            List<List<String>> rows = new ArrayList<>();
+            List<String> row = new ArrayList<>();
+            StringBuilder cell = new StringBuilder();
+            boolean quoted = false;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (quoted) {
+                    if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                        cell.append('"');
+                        i++;
+                    } else if (c == '"') {
+                        quoted = false;
+                    } else {
+                        cell.append(c);
+                    }
+                } else if (c == '"') {
+                    quoted = true;
+                } else if (c == ',') {
+                    row.add(cell.toString());
+                    cell.setLength(0);
+                } else if (c == '\n') {
+                    row.add(cell.toString());
+                    cell.setLength(0);
+                    rows.add(row);
+                    row = new ArrayList<>();
+                } else if (c != '\r') {
+                    cell.append(c);
+                }
+            }
+            if (cell.length() > 0 || !row.isEmpty()) {
+                row.add(cell.toString());
+                rows.add(row);
+            }
+            return rows;
+        }
+
+        static String quote(String s) {
+            if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+                return s;
+            }
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -60,6 +181,16 @@ public final class IndexCommand implements Callable<Integer> {
         ArchiveOptions options = ArchiveOptions.of(db);
         if (threads != null) {
             options = options.withThreads(threads);
+        }
+        Pseudonymizer pseudonyms = null;
+        if (pseudonymize || pseudonymKey != null) {
+            try {
+                pseudonyms = Pseudonymizer.fromKeyFileOrEnv(pseudonymKey, System.getenv());
+            } catch (RtsiteException e) {
+                err.println("rtsite index: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
         }
         long t0 = System.nanoTime();
         try (DicomArchive archive = DicomArchive.index(options, noProgress ? (s, r, c) -> { } : (seen, read, committed) -> {
@@ -75,8 +206,15 @@ public final class IndexCommand implements Callable<Integer> {
             long l0 = System.nanoTime();
             LinkageReport report = archive.report();
             double linkSeconds = (System.nanoTime() - l0) / 1e9;
+            // file times may be kept in whole seconds
+            java.time.Instant written = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             report.writeJson(reportDir.resolve("linkage.json"));
             report.writeCsv(reportDir);
+            if (pseudonyms != null) {
+                pseudonymizeReport(reportDir, written, pseudonyms.values(
+                        archive.files().stream().map(org.rtsite.dicom.archive.IndexedFile::path).toList(),
+                        archive.files().stream().map(org.rtsite.dicom.archive.IndexedFile::patientId).toList()));
+            }
             LinkageReport.Summary s = report.summary();
             out.printf("linkage: %d plans, %d complete, %d incomplete, %d with fallbacks, %d conflicts, %d orphans"
                     + " (%.2f s)%n", s.plans(), s.complete(), s.incomplete(), s.fallbacks(), s.conflicts(), s.orphans(),
@@ -93,7 +231,8 @@ public final class IndexCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (RtsiteException | IllegalArgumentException | java.io.UncheckedIOException e) {
-            err.println("rtsite index: " + e.getMessage());
+            err.println("rtsite index: " + (pseudonyms == null ? e.getMessage()
+                    : pseudonyms.scrub(e.getMessage(), List.of(), List.of())));
             err.flush();
             return 1;
         }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.region.Region;
+import org.rtsite.dicom.store.Pseudonymizer;
 import org.rtsite.dicom.store.ResultStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +49,14 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output")
     Path output;
 
+    @Option(names = "--pseudonymize", description = "plan_file and patient_id as keyed pseudonyms (F-..., P-...), "
+            + "both scrubbed from error texts; the same key as 'classify --pseudonymize' gives the same pseudonyms")
+    boolean pseudonymize;
+
+    @Option(names = "--pseudonym-key", paramLabel = "FILE",
+            description = "Secret key of the pseudonyms (default: the environment variable " + Pseudonymizer.KEY_ENV + ")")
+    Path pseudonymKey;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -70,6 +79,16 @@ public final class ReportCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
+        Pseudonymizer pseudonyms = null;
+        if (pseudonymize || pseudonymKey != null) {
+            try {
+                pseudonyms = Pseudonymizer.fromKeyFileOrEnv(pseudonymKey, System.getenv());
+            } catch (RtsiteException e) {
+                err.println("rtsite report: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+        }
         if (!Files.isRegularFile(db)) {
             err.println("rtsite report: database " + db + " does not exist");
             err.flush();
@@ -77,6 +96,9 @@ public final class ReportCommand implements Callable<Integer> {
         }
         try (ResultStore store = ResultStore.open(db)) {
             List<Map<String, Object>> rows = store.query(primary, status);
+            if (pseudonyms != null) {
+                rows = rows.stream().map(pseudonyms::row).toList();
+            }
             Writer w = output == null ? spec.commandLine().getOut() : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
             try {
                 if (format.equals("csv")) {

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One scan: the calling thread walks the roots and hands new or changed files to reader threads;
  * one writer thread commits their rows in batches. Unchanged files (same size and mtime as
- * indexed) are not opened.
+ * indexed) are not opened, except those indexed as UNREADABLE: an I/O error, a permission or an NFS
+ * hiccup leaves size and mtime as they were, so such files are read again on every scan. NOT_DICOM
+ * files are not: their content is what made them so, and it did not change.
  */
 final class ArchiveScanner {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveScanner.class);
@@ -145,7 +147,7 @@ final class ArchiveScanner {
 
             private FileVisitResult decide(Path file, long size, long mtime) {
                 IndexDatabase.Stamp old = knownRef[0].remove(file.toString());
-                if (old != null && old.size() == size && old.mtime() == mtime) {
+                if (old != null && !old.unreadable() && old.size() == size && old.mtime() == mtime) {
                     unchanged.incrementAndGet();
                     return FileVisitResult.CONTINUE;
                 }

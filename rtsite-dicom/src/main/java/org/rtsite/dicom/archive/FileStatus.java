@@ -7,5 +7,7 @@ public enum FileStatus {
     /** Not DICOM (no DICM prefix and no plausible first element), or DICOM without a SOP Instance UID. */
     NOT_DICOM,
     /** Looked like DICOM but could not be read: I/O error or malformed data. */
-    UNREADABLE
+    UNREADABLE,
+    /** An isodose RTSTRUCT that rtsite wrote (an output): indexed, never linked to a plan. */
+    RTSITE_OUTPUT
 }

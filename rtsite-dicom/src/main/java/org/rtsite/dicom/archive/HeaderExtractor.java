@@ -19,6 +19,7 @@ import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
 import org.rtsite.dicom.DicomReader;
 import org.rtsite.dicom.Tag;
+import org.rtsite.dicom.output.IsodoseStructureSet;
 
 /** Reads the tag subset linkage needs from one file, in one header-only read. */
 final class HeaderExtractor {
@@ -29,7 +30,8 @@ final class HeaderExtractor {
             Tag.SeriesInstanceUID, Tag.InstanceNumber, Tag.ImagePositionPatient, Tag.ImageOrientationPatient,
             Tag.FrameOfReferenceUID, Tag.NumberOfFrames, Tag.Rows, Tag.Columns, Tag.PixelSpacing,
             Tag.RescaleIntercept, Tag.RescaleSlope, Tag.DoseGridScaling, Tag.DoseSummationType, Tag.GridFrameOffsetVector, Tag.ReferencedFrameOfReferenceSequence,
-            Tag.FractionGroupSequence, Tag.ReferencedRTPlanSequence, Tag.ReferencedStructureSetSequence};
+            Tag.FractionGroupSequence, Tag.ReferencedRTPlanSequence, Tag.ReferencedStructureSetSequence,
+            Tag.Manufacturer, Tag.SeriesDescription};
 
     private static final DicomReader READER = DicomReader.defaults().stopBeforePixelData().onlyTags(TAGS);
     /** Second read, only for structure sets whose header lists no contour images (see {@link #contourLevelImages}). */
@@ -80,6 +82,11 @@ final class HeaderExtractor {
             sopClass = file.meta().getString(Tag.MediaStorageSOPClassUID);
         }
         String modality = d.getString(Tag.Modality);
+        if (IsodoseStructureSet.writtenByRtsite(modality, d.getString(Tag.Manufacturer),
+                d.getString(Tag.SeriesDescription))) {
+            return failed(p, size, mtime, FileStatus.RTSITE_OUTPUT, "written by rtsite (isodose RTSTRUCT "
+                    + sop + "): an output, never linked as input");
+        }
         Map<RefKind, List<String>> refs = new EnumMap<>(RefKind.class);
         for (DicomDataset item : seq(d, Tag.ReferencedStructureSetSequence)) {
             add(refs, RefKind.STRUCTURE_SET, item.getString(Tag.ReferencedSOPInstanceUID));

@@ -113,17 +113,18 @@ final class IndexDatabase implements AutoCloseable {
         }
     }
 
-    /** Size and mtime of a file as indexed. */
-    record Stamp(long size, long mtime) {
+    /** Size and mtime of a file as indexed, and whether it was unreadable then (such files are read again). */
+    record Stamp(long size, long mtime, boolean unreadable) {
     }
 
     /** Every indexed path with its stamp, for deciding what a re-scan must read. */
     Map<String, Stamp> stamps() {
         Map<String, Stamp> m = new HashMap<>();
         try (Statement s = conn.createStatement();
-             ResultSet rs = s.executeQuery("SELECT path, size, mtime FROM files")) {
+             ResultSet rs = s.executeQuery("SELECT path, size, mtime, status = '" + FileStatus.UNREADABLE.name()
+                     + "' FROM files")) {
             while (rs.next()) {
-                m.put(rs.getString(1), new Stamp(rs.getLong(2), rs.getLong(3)));
+                m.put(rs.getString(1), new Stamp(rs.getLong(2), rs.getLong(3), rs.getInt(4) == 1));
             }
             conn.commit();
         } catch (SQLException e) {

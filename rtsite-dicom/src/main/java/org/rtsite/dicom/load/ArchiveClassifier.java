@@ -47,6 +47,7 @@ public final class ArchiveClassifier {
     private final boolean retryFailed;
     private final Path isodoseDir;
     private final Path qaDir;
+    private final org.rtsite.dicom.store.Pseudonymizer pseudonyms;
 
     /**
      * @param workers     plans classified at once (each holds one plan's volumes)
@@ -54,11 +55,12 @@ public final class ArchiveClassifier {
      */
     public ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
                              Path jsonDir) {
-        this(classifier, masks, loader, workers, jsonDir, false, null, null);
+        this(classifier, masks, loader, workers, jsonDir, false, null, null, null);
     }
 
     private ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
-                              Path jsonDir, boolean retryFailed, Path isodoseDir, Path qaDir) {
+                              Path jsonDir, boolean retryFailed, Path isodoseDir, Path qaDir,
+                              org.rtsite.dicom.store.Pseudonymizer pseudonyms) {
         this.classifier = Objects.requireNonNull(classifier, "classifier");
         this.masks = Objects.requireNonNull(masks, "masks");
         this.loader = Objects.requireNonNull(loader, "loader");
@@ -70,11 +72,12 @@ public final class ArchiveClassifier {
         this.retryFailed = retryFailed;
         this.isodoseDir = isodoseDir;
         this.qaDir = qaDir;
+        this.pseudonyms = pseudonyms;
     }
 
     /** A copy that classifies failed plans of an earlier run again (finished plans are still skipped). */
     public ArchiveClassifier retryingFailed() {
-        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, true, isodoseDir, qaDir);
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, true, isodoseDir, qaDir, pseudonyms);
     }
 
     /**
@@ -83,7 +86,19 @@ public final class ArchiveClassifier {
      * folder may be null. A plan whose outputs cannot be written is recorded as failed, with the reason.
      */
     public ArchiveClassifier withOutputs(Path isodoseDir, Path qaDir) {
-        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir);
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
+                pseudonyms);
+    }
+
+    /**
+     * A copy whose own outputs hold pseudonyms instead of patient identifiers: the isodose RTSTRUCT's
+     * PatientID, the QA picture's caption and the log lines (plan file paths). The store still receives
+     * the real PlanRecord (the database is the archive's index and holds its paths anyway); callers
+     * pseudonymize what they export from it (see {@link org.rtsite.dicom.store.Pseudonymizer#row}).
+     */
+    public ArchiveClassifier pseudonymizing(org.rtsite.dicom.store.Pseudonymizer pseudonyms) {
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
+                Objects.requireNonNull(pseudonyms, "pseudonyms"));
     }
 
     /** Called after each plan is written, from worker threads. */
@@ -190,8 +205,13 @@ public final class ArchiveClassifier {
         } catch (RuntimeException | OutOfMemoryError e) {
             String why = e instanceof RtsiteException || e instanceof IllegalArgumentException
                     ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.warn("plan {} failed: {}", b.planFile(), why);
-            LOG.debug("plan {} failure", b.planFile(), e);
+            if (pseudonyms == null) {
+                LOG.warn("plan {} failed: {}", b.planFile(), why);
+                LOG.debug("plan {} failure", b.planFile(), e);
+            } else {
+                LOG.warn("plan {} failed: {}", pseudonyms.file(b.planFile()), pseudonyms.scrub(why, paths(b),
+                        b.patientId() == null ? List.of() : List.of(b.patientId())));
+            }
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), null, unmatched,
                     why == null ? e.getClass().getName() : why, loadMs, masksMs, 0, b.missingPlan(), b.linkageNotes());
         }
@@ -202,16 +222,37 @@ public final class ArchiveClassifier {
         if (isodoseDir != null) {
             try {
                 Files.createDirectories(isodoseDir);
-                org.rtsite.dicom.output.IsodoseStructureSet.write(org.rtsite.dicom.output.CtSeriesIdentity.of(plan.ct()),
-                        plan.dose(), org.rtsite.dicom.output.IsodoseLevel.of(r), isodoseDir.resolve(id + ".dcm"));
+                org.rtsite.dicom.output.CtSeriesIdentity ct = org.rtsite.dicom.output.CtSeriesIdentity.of(plan.ct());
+                if (pseudonyms != null) {
+                    ct = new org.rtsite.dicom.output.CtSeriesIdentity(pseudonyms.patient(ct.patientId()),
+                            ct.studyInstanceUid(), ct.seriesInstanceUid(), ct.frameOfReferenceUid(), ct.grid(),
+                            ct.sopInstanceUids());
+                }
+                org.rtsite.dicom.output.IsodoseStructureSet.write(ct, plan.dose(),
+                        org.rtsite.dicom.output.IsodoseLevel.of(r), isodoseDir.resolve(id + ".dcm"));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the isodose RTSTRUCT in " + isodoseDir, e);
             }
         }
         if (qaDir != null && used != null) {
-            org.rtsite.core.qa.QaPicture.with(classifier.dictionary()).write(b.patientId() + " " + id,
+            org.rtsite.core.qa.QaPicture.with(classifier.dictionary()).write(qaCaption(b),
                     plan.ct().volume(), plan.dose(), used, r, qaDir.resolve(id + ".png"));
         }
+    }
+
+    /** The plan name the QA picture draws in its header: PatientID (or its pseudonym) and the output file name. */
+    public String qaCaption(PlanBundle b) {
+        return (pseudonyms == null ? b.patientId() : pseudonyms.patient(b.patientId())) + " " + fileName(b);
+    }
+
+    private static List<String> paths(PlanBundle b) {
+        List<String> p = new ArrayList<>(b.ctFiles());
+        p.add(b.planFile());
+        p.add(b.structureSetFile());
+        if (b.dose() != null) {
+            p.addAll(b.dose().files());
+        }
+        return p;
     }
 
     private static String fileName(PlanBundle b) {

@@ -42,6 +42,20 @@ public final class IsodoseStructureSet {
     static final String RT_STRUCTURE_SET = "1.2.840.10008.5.1.4.1.1.481.3";
     static final String CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2";
     static final String STUDY_ROOT = "1.2.840.10008.3.1.2.3.1";
+    /** Manufacturer (0008,0070) of every RTSTRUCT rtsite writes. */
+    public static final String MANUFACTURER_NAME = "rtsite";
+    /** SeriesDescription (0008,103E) of rtsite's isodose RTSTRUCTs. */
+    public static final String SERIES_DESCRIPTION_TEXT = "rtsite isodose levels";
+
+    /**
+     * Whether a file's header marks it as an isodose RTSTRUCT written by rtsite: such a file is an output,
+     * and indexing it as input would give its CT's plans a second structure set (see docs/archive.md).
+     */
+    public static boolean writtenByRtsite(String modality, String manufacturer, String seriesDescription) {
+        return "RTSTRUCT".equals(modality) && MANUFACTURER_NAME.equals(manufacturer)
+                && SERIES_DESCRIPTION_TEXT.equals(seriesDescription);
+    }
+
     /** The ROIs' RTROIInterpretedType: a structure derived from the dose, not anatomy. */
     public static final String INTERPRETED_TYPE = "CONTROL";
 
@@ -159,8 +173,8 @@ public final class IsodoseStructureSet {
                 .putString(SOP_CLASS_UID, VR.UI, RT_STRUCTURE_SET)
                 .putString(SOP_INSTANCE_UID, VR.UI, rs.sopInstanceUid())
                 .putString(MODALITY, VR.CS, "RTSTRUCT")
-                .putString(MANUFACTURER, VR.LO, "rtsite")
-                .putString(SERIES_DESCRIPTION, VR.LO, "rtsite isodose levels")
+                .putString(MANUFACTURER, VR.LO, MANUFACTURER_NAME)
+                .putString(SERIES_DESCRIPTION, VR.LO, SERIES_DESCRIPTION_TEXT)
                 .putString(STUDY_INSTANCE_UID, VR.UI, ct.studyInstanceUid())
                 .putString(SERIES_INSTANCE_UID, VR.UI, RtWriter.newUid())
                 .putInts(SERIES_NUMBER, VR.IS, 9001)

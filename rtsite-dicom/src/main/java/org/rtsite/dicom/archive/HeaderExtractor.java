@@ -256,6 +256,12 @@ final class HeaderExtractor {
     }
 
     /**
+     * The plane key of an image whose position or orientation holds NaN or infinity: it cannot say which
+     * acquisition the slice belongs to, so the linker keeps it with its series and loading names the fault.
+     */
+    static final String UNKNOWN_PLANE = "plane unknown";
+
+    /**
      * Plane geometry of an image (orientation, rows, columns, pixel spacing, position within its plane),
      * equal for every slice of one acquisition: files of one Series Instance UID with different planes are
      * different acquisitions. Null for objects without ImagePositionPatient or ImageOrientationPatient.
@@ -271,6 +277,16 @@ final class HeaderExtractor {
         }
         if (ipp.length < 3 || iop.length != 6) {
             return null;
+        }
+        for (double c : ipp) {
+            if (!Double.isFinite(c)) {
+                return UNKNOWN_PLANE;
+            }
+        }
+        for (double c : iop) {
+            if (!Double.isFinite(c)) {
+                return UNKNOWN_PLANE;
+            }
         }
         // the origin's coordinates along the row and column directions do not change from slice to slice
         double u = ipp[0] * iop[0] + ipp[1] * iop[1] + ipp[2] * iop[2];

@@ -508,9 +508,29 @@ final class Linker {
         String uid = files.get(0).seriesUid();
         return distinct.computeIfAbsent(uid, k -> {
             Map<SeriesKey, List<IndexedFile>> groups = new LinkedHashMap<>();
+            List<IndexedFile> unknownPlane = new ArrayList<>();
             for (IndexedFile f : files) {
+                if (HeaderExtractor.UNKNOWN_PLANE.equals(f.doseGrid())) {
+                    unknownPlane.add(f);
+                    continue;
+                }
                 groups.computeIfAbsent(new SeriesKey(f.patientId(), f.studyUid(), f.frameOfReference(), f.doseGrid()),
                         x -> new ArrayList<>()).add(f);
+            }
+            // a slice with a NaN position stays in the one acquisition it otherwise matches, so that loading
+            // the series names the slice and its fault instead of the linker reporting a second acquisition
+            for (IndexedFile f : unknownPlane) {
+                List<List<IndexedFile>> same = groups.entrySet().stream()
+                        .filter(e -> Objects.equals(e.getKey().patient(), f.patientId())
+                                && Objects.equals(e.getKey().study(), f.studyUid())
+                                && Objects.equals(e.getKey().frame(), f.frameOfReference()))
+                        .map(Map.Entry::getValue).toList();
+                if (same.size() == 1) {
+                    same.get(0).add(f);
+                } else {
+                    groups.computeIfAbsent(new SeriesKey(f.patientId(), f.studyUid(), f.frameOfReference(),
+                            HeaderExtractor.UNKNOWN_PLANE), x -> new ArrayList<>()).add(f);
+                }
             }
             return List.copyOf(groups.values());
         });

@@ -17,6 +17,7 @@ import org.rtsite.dicom.load.ArchiveClassifier;
 import org.rtsite.dicom.load.DicomPlanLoader;
 import org.rtsite.dicom.load.MaskSource;
 import org.rtsite.dicom.load.NiftiMaskSource;
+import org.rtsite.dicom.load.OutputNames;
 import org.rtsite.dicom.load.RtStructMaskSource;
 import org.rtsite.dicom.load.SegmenterMaskSource;
 import org.rtsite.dicom.store.PlanRecord;
@@ -145,6 +146,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "classify: %d plans, masks from %s, %d worker(s), backend %s%n", plans.size(),
                     source.name(), n, classifier.backend().name());
             out.flush();
+            warnInvalidUids(plans, err);
             ArchiveClassifier runner = new ArchiveClassifier(classifier, source, DicomPlanLoader.defaults(), n,
                     outDir.resolve("json"));
             if (retryFailed) {
@@ -156,7 +158,18 @@ public final class ClassifyCommand implements Callable<Integer> {
             ArchiveClassifier.Summary s;
             try (ResultStore store = ResultStore.open(db)) {
                 ProgressBar bar = new ProgressBar(err, !noProgress);
-                s = runner.run(plans, store, bar::update);
+                s = runner.run(plans, store, new ArchiveClassifier.Progress() {
+                    @Override
+                    public void planDone(int done, int total, int failed, PlanRecord last) {
+                        bar.update(done, total, failed, last);
+                    }
+
+                    @Override
+                    public void waiting(String message) {
+                        err.println("rtsite classify: " + message);
+                        err.flush();
+                    }
+                });
                 bar.finish();
                 Files.createDirectories(outDir);
                 store.exportCsv(outDir.resolve("results.csv"), null, null);
@@ -180,6 +193,31 @@ public final class ClassifyCommand implements Callable<Integer> {
                 djl.close();
             }
         }
+    }
+
+    /** Plans whose UID breaks the DICOM grammar still run; the user learns which and how their files are named. */
+    private static void warnInvalidUids(List<PlanBundle> plans, PrintWriter err) {
+        int shown = 0;
+        int invalid = 0;
+        for (PlanBundle p : plans) {
+            String problem = OutputNames.uidProblem(p.planUid());
+            if (problem != null) {
+                invalid++;
+                if (shown < 20) {
+                    shown++;
+                    String uid = p.planUid() == null ? "" : p.planUid().length() > 80
+                            ? p.planUid().substring(0, 80) + "..." : p.planUid();
+                    err.println("rtsite classify: warning: plan " + p.planFile() + ": SOPInstanceUID is not a valid DICOM UID, "
+                            + problem
+                            + (uid.isEmpty() ? "" : " '" + uid.replaceAll("\\p{Cntrl}", "?") + "'")
+                            + "; its output files are named " + OutputNames.of(p.planUid(), p.planFile()));
+                }
+            }
+        }
+        if (invalid > shown) {
+            err.println("rtsite classify: warning: " + (invalid - shown) + " more plan(s) with an invalid UID");
+        }
+        err.flush();
     }
 
     /** One stderr line redrawn in place: bar, count, rate, ETA, failures, last plan. */

@@ -75,7 +75,7 @@ public final class ReportCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        try (ResultStore store = ResultStore.open(db)) {
+        try (ResultStore store = ResultStore.openReadOnly(db)) {
             List<Map<String, Object>> rows = store.query(primary, status);
             Writer w = output == null ? spec.commandLine().getOut() : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
             try {

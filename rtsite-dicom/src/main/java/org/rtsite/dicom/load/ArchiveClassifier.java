@@ -43,6 +43,8 @@ import org.rtsite.dicom.store.ResultStore;
  */
 public final class ArchiveClassifier {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveClassifier.class);
+    private static final String TMP_PREFIX = ".rtsite-";
+    private static final String TMP_SUFFIX = ".tmp";
     private final SiteClassifier classifier;
     private final MaskSource masks;
     private final DicomPlanLoader loader;
@@ -140,6 +142,7 @@ public final class ArchiveClassifier {
             if (d != null) {
                 try {
                     Files.createDirectories(d);
+                    removeLeftovers(d);
                 } catch (IOException e) {
                     throw new RunFaultException("cannot create the output folder " + d + ": "
                             + RunFaultException.reason(e), e);
@@ -210,6 +213,18 @@ public final class ArchiveClassifier {
         }
         return new Summary(plans.size(), skipped, todo.size() - failed.get(), failed.get(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Deletes temporary files a killed run left in an output folder. Safe while this run holds the
+     * database's lock: no other run of this database writes there now.
+     */
+    private static void removeLeftovers(Path dir) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> tmp = Files.newDirectoryStream(dir, TMP_PREFIX + "*" + TMP_SUFFIX)) {
+            for (Path f : tmp) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** Whether a finished plan lacks one of the output files this classifier writes. */
@@ -297,7 +312,7 @@ public final class ArchiveClassifier {
         Path target = dir.resolve(name);
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".rtsite-", ".tmp");
+            tmp = Files.createTempFile(dir, TMP_PREFIX, TMP_SUFFIX);
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;

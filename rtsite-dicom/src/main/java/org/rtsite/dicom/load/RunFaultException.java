@@ -46,6 +46,22 @@ public final class RunFaultException extends RtsiteException {
      * too long", "Permission denied"), which {@code IOException}'s own message may bury or lack.
      */
     public static String reason(IOException e) {
+        String own = ownReason(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // ImageIO and other wrappers say "I/O error writing PNG file!" and keep the OS's words in a cause
+        if (root != e && root instanceof IOException io) {
+            String inner = ownReason(io);
+            if (!own.contains(inner)) {
+                return own + ": " + inner;
+            }
+        }
+        return own;
+    }
+
+    private static String ownReason(IOException e) {
         if (e instanceof FileSystemException f) {
             String why = f.getReason();
             if (why == null) {

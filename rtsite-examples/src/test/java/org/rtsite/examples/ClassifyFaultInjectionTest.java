@@ -73,7 +73,7 @@ class ClassifyFaultInjectionTest {
         Random random = new Random(seed);
         Path db = dir.resolve("killed.db");
         Path out = dir.resolve("killed-out");
-        for (int kill = 0; kill < 3; kill++) {
+        for (int kill = 0; kill < 2; kill++) {
             Process p = new ProcessBuilder(java("classify", root.toString(), "--db", db.toString(), "--out", out.toString(),
                     "-j", "2", "--backend", "cpu", "--no-progress", "--isodose-rtstruct", "--qa-png"))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("killed-" + kill + ".log").toFile()).start();

@@ -43,7 +43,7 @@ import org.rtsite.dicom.store.ResultStore;
  */
 class ArchiveClassifierFaultTest {
     static final List<PhantomScene> SCENES = List.of(PhantomScene.LUNG_SBRT, PhantomScene.PROSTATE,
-            PhantomScene.OROPHARYNX, PhantomScene.LIVER_SBRT, PhantomScene.WHOLE_BRAIN, PhantomScene.PELVIC_NODES);
+            PhantomScene.WHOLE_BRAIN, PhantomScene.LIVER_SBRT, PhantomScene.PELVIC_NODES);
     static final SiteClassifier CLASSIFIER = SiteClassifier.builder().backend("cpu").build();
 
     @TempDir

@@ -263,13 +263,25 @@ public final class ArchiveClassifier {
             if (RunFaultException.isRunFault(e)) {
                 throw runFault(b, e);
             }
-            String why = e instanceof RtsiteException || e instanceof IllegalArgumentException
-                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            String why = ioReason(e instanceof RtsiteException || e instanceof IllegalArgumentException
+                    || e instanceof UncheckedIOException ? e.getMessage() : e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
             LOG.warn("plan {} failed: {}", b.planFile(), why);
             LOG.debug("plan {} failure", b.planFile(), e);
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), null, unmatched,
                     why == null ? e.getClass().getName() : why, loadMs, masksMs, 0);
         }
+    }
+
+    /** {@code why} with the OS's words for the first I/O error behind it ("Permission denied"...), when it lacks them. */
+    private static String ioReason(String why, Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                String os = RunFaultException.reason(io);
+                return why == null ? os : why.contains(os) ? why : why + ": " + os;
+            }
+        }
+        return why;
     }
 
     private static RunFaultException runFault(PlanBundle b, Throwable e) {

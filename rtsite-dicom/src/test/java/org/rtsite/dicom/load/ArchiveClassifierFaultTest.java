@@ -190,6 +190,35 @@ class ArchiveClassifierFaultTest {
         assertEquals(0, count(db, "SELECT count(*) FROM plan_result"));
     }
 
+    /**
+     * The other side of the line: a plan's own input failing to read (a CT slice turned into a folder after
+     * indexing) is the plan's failure, stored, with the OS's words in the reason; the run goes on.
+     */
+    @Test
+    void aPlansOwnUnreadableSliceIsItsFailureWithTheOsReason() throws Exception {
+        List<PhantomArchive.Patient> ps = PhantomArchive.write(dir.resolve("own"), List.of(PhantomScene.PROSTATE,
+                PhantomScene.WHOLE_BRAIN));
+        Path db = dir.resolve("own.db");
+        try (DicomArchive archive = DicomArchive.index(ArchiveOptions.of(db), dir.resolve("own"));
+             ResultStore store = ResultStore.open(db)) {
+            List<PlanBundle> own = archive.plans().toList();
+            Path slice = Path.of(own.stream().filter(b -> b.planFile().equals(ps.get(0).planFile().toAbsolutePath()
+                    .normalize().toString())).findFirst().orElseThrow().ctFiles().get(3));
+            Files.delete(slice);
+            Files.createDirectory(slice);
+            ArchiveClassifier.Summary s = runner(2, null).run(own, store, ArchiveClassifier.Progress.NONE);
+            assertEquals(1, s.ok());
+            assertEquals(1, s.failed());
+        }
+        String error = null;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT error FROM plan_result WHERE status = 'FAILED'")) {
+            assertTrue(rs.next());
+            error = rs.getString(1);
+        }
+        assertTrue(error.contains("Is a directory"), error);
+    }
+
     /** Hostile and colliding plan UIDs get bounded, safe, distinct names; valid UIDs keep theirs. */
     @Test
     void outputNamesAreSafeBoundedAndDistinct() {

@@ -158,19 +158,22 @@ public final class ClassifyCommand implements Callable<Integer> {
             ArchiveClassifier.Summary s;
             try (ResultStore store = ResultStore.open(db)) {
                 ProgressBar bar = new ProgressBar(err, !noProgress);
-                s = runner.run(plans, store, new ArchiveClassifier.Progress() {
-                    @Override
-                    public void planDone(int done, int total, int failed, PlanRecord last) {
-                        bar.update(done, total, failed, last);
-                    }
+                try {
+                    s = runner.run(plans, store, new ArchiveClassifier.Progress() {
+                        @Override
+                        public void planDone(int done, int total, int failed, PlanRecord last) {
+                            bar.update(done, total, failed, last);
+                        }
 
-                    @Override
-                    public void waiting(String message) {
-                        err.println("rtsite classify: " + message);
-                        err.flush();
-                    }
-                });
-                bar.finish();
+                        @Override
+                        public void waiting(String message) {
+                            err.println("rtsite classify: " + message);
+                            err.flush();
+                        }
+                    });
+                } finally {
+                    bar.finish(); // a run fault's message then starts on its own line
+                }
                 Files.createDirectories(outDir);
                 store.exportCsv(outDir.resolve("results.csv"), null, null);
             }

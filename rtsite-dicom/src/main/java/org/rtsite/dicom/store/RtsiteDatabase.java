@@ -25,7 +25,8 @@ public final class RtsiteDatabase {
 
     /**
      * Throws when {@code c} (opened on {@code file}) holds tables of another application: an empty
-     * database, one with rtsite's {@code meta.schema_version} or with only rtsite's tables passes.
+     * database, one with rtsite's {@code meta.schema_version}, a {@code plan_result} table or only
+     * rtsite's tables passes.
      */
     public static void requireOwn(Connection c, Path file) throws SQLException {
         List<String> tables = new ArrayList<>();
@@ -36,7 +37,9 @@ public final class RtsiteDatabase {
                 tables.add(rs.getString(1));
             }
         }
-        if (tables.isEmpty() || OWN_TABLES.containsAll(tables) || hasSchemaVersion(c, tables)) {
+        // plan_result marks a results store without an index (tables added by later versions come with it)
+        if (tables.isEmpty() || OWN_TABLES.containsAll(tables) || tables.contains("plan_result")
+                || hasSchemaVersion(c, tables)) {
             return;
         }
         throw new RtsiteException(file + " is an SQLite database of another application (tables: "

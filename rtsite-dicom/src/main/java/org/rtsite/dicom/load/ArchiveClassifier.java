@@ -324,7 +324,9 @@ public final class ArchiveClassifier {
         Path target = dir.resolve(name);
         Path tmp = null;
         try {
-            Files.createDirectories(dir); // classify(PlanBundle) may be called without run()
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir); // classify(PlanBundle) may be called without run()
+            }
             tmp = Files.createTempFile(dir, TMP_PREFIX, TMP_SUFFIX);
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -17,6 +17,7 @@ import org.rtsite.dicom.load.ArchiveClassifier;
 import org.rtsite.dicom.load.DicomPlanLoader;
 import org.rtsite.dicom.load.MaskSource;
 import org.rtsite.dicom.load.NiftiMaskSource;
+import org.rtsite.dicom.load.OutputNames;
 import org.rtsite.dicom.load.RtStructMaskSource;
 import org.rtsite.dicom.load.SegmenterMaskSource;
 import org.rtsite.dicom.store.PlanRecord;
@@ -219,6 +220,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     plans.size() - planless, planless == 0 ? "" : " and " + planless + " doses without plan",
                     source.name(), n, classifier.backend().name());
             out.flush();
+            warnInvalidUids(plans, pseudonyms, err);
             ArchiveClassifier runner = new ArchiveClassifier(classifier, source, DicomPlanLoader.defaults(), n,
                     outDir.resolve("json"));
             if (retryFailed) {
@@ -234,8 +236,22 @@ public final class ClassifyCommand implements Callable<Integer> {
             ArchiveClassifier.Summary s;
             try (ResultStore store = ResultStore.open(db)) {
                 ProgressBar bar = new ProgressBar(err, !noProgress);
-                s = runner.run(plans, store, bar::update);
-                bar.finish();
+                try {
+                    s = runner.run(plans, store, new ArchiveClassifier.Progress() {
+                        @Override
+                        public void planDone(int done, int total, int failed, PlanRecord last) {
+                            bar.update(done, total, failed, last);
+                        }
+
+                        @Override
+                        public void waiting(String message) {
+                            err.println("rtsite classify: " + message);
+                            err.flush();
+                        }
+                    });
+                } finally {
+                    bar.finish(); // a run fault's message then starts on its own line
+                }
                 Files.createDirectories(outDir);
                 if (pseudonyms == null) {
                     store.exportCsv(outDir.resolve("results.csv"), null, null);
@@ -344,6 +360,32 @@ public final class ClassifyCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             return abs;
         }
+    }
+
+    /** Plans whose UID breaks the DICOM grammar still run; the user learns which and how their files are named. */
+    private static void warnInvalidUids(List<PlanBundle> plans, Pseudonymizer pseudonyms, PrintWriter err) {
+        int shown = 0;
+        int invalid = 0;
+        for (PlanBundle p : plans) {
+            String problem = OutputNames.uidProblem(p.planUid());
+            if (problem != null) {
+                invalid++;
+                if (shown < 20) {
+                    shown++;
+                    String uid = p.planUid() == null ? "" : p.planUid().length() > 80
+                            ? p.planUid().substring(0, 80) + "..." : p.planUid();
+                    String file = pseudonyms == null ? p.planFile() : pseudonyms.file(p.planFile());
+                    err.println("rtsite classify: warning: plan " + file + ": SOPInstanceUID is not a valid DICOM UID, "
+                            + problem
+                            + (uid.isEmpty() ? "" : " '" + uid.replaceAll("\\p{Cntrl}", "?") + "'")
+                            + "; its output files are named " + OutputNames.of(p.planUid(), p.planFile()));
+                }
+            }
+        }
+        if (invalid > shown) {
+            err.println("rtsite classify: warning: " + (invalid - shown) + " more plan(s) with an invalid UID");
+        }
+        err.flush();
     }
 
     /** One stderr line redrawn in place: bar, count, rate, ETA, failures, last plan. */

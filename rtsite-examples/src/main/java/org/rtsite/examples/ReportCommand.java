@@ -94,7 +94,7 @@ public final class ReportCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        try (ResultStore store = ResultStore.open(db)) {
+        try (ResultStore store = ResultStore.openReadOnly(db)) {
             List<Map<String, Object>> rows = store.query(primary, status);
             if (pseudonyms != null) {
                 rows = rows.stream().map(pseudonyms::row).toList();

@@ -44,6 +44,13 @@ final class IndexDatabase implements AutoCloseable {
                 java.nio.file.Files.createDirectories(parent);
             }
             conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try {
+                // before the first write (even the journal mode): a foreign file is left as it was
+                org.rtsite.dicom.store.RtsiteDatabase.requireOwn(conn, file);
+            } catch (RtsiteException | SQLException e) {
+                conn.close();
+                throw e;
+            }
             try (Statement s = conn.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");

@@ -5,14 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.SiteClassifier;
@@ -25,8 +27,10 @@ import org.rtsite.dicom.store.ResultStore;
 /**
  * Classifies many linked plans: each worker loads one plan, prepares its masks, classifies it and
  * writes the outcome to the {@link ResultStore} (and a JSON file per plan) before taking the next.
- * A failing plan is recorded with its error and the run goes on. Plans already in the store are
- * skipped, so a killed run resumes where it stopped.
+ * A failing plan is recorded with its error and the run goes on. A fault of the run itself (store,
+ * output folder, interruption, out of memory: {@link RunFaultException}) stops it instead, and the
+ * plans it interrupted stay unrecorded. Plans already in the store are skipped, so a killed run
+ * resumes where it stopped.
  *
  * <pre>{@code
  * try (DicomArchive archive = DicomArchive.index(ArchiveOptions.of(db), root);
@@ -39,6 +43,8 @@ import org.rtsite.dicom.store.ResultStore;
  */
 public final class ArchiveClassifier {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveClassifier.class);
+    private static final String TMP_PREFIX = ".rtsite-";
+    private static final String TMP_SUFFIX = ".tmp";
     private final SiteClassifier classifier;
     private final MaskSource masks;
     private final DicomPlanLoader loader;
@@ -82,8 +88,9 @@ public final class ArchiveClassifier {
 
     /**
      * A copy that also writes, per classified plan, the V85/V50 isodose RTSTRUCT on the plan's CT
-     * ({@code isodoseDir/<plan UID>.dcm}) and the QA picture ({@code qaDir/<plan UID>.png}); either
-     * folder may be null. A plan whose outputs cannot be written is recorded as failed, with the reason.
+     * ({@code isodoseDir/<name>.dcm}) and the QA picture ({@code qaDir/<name>.png}, names by
+     * {@link OutputNames}); either folder may be null. A plan whose outputs cannot be made (bad input)
+     * is recorded as failed with the reason; a folder that cannot be written stops the run.
      */
     public ArchiveClassifier withOutputs(Path isodoseDir, Path qaDir) {
         return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
@@ -107,6 +114,10 @@ public final class ArchiveClassifier {
         Progress NONE = (done, total, failed, last) -> { };
 
         void planDone(int done, int total, int failed, PlanRecord last);
+
+        /** Called once, before blocking, when another run holds the store's classify lock. */
+        default void waiting(String message) {
+        }
     }
 
     /**
@@ -119,55 +130,86 @@ public final class ArchiveClassifier {
     public record Summary(int plans, int skipped, int ok, int failed, double seconds) {
     }
 
-    /** Classifies every plan not yet in {@code store}; returns when all are written. */
+    /**
+     * Classifies every plan not yet in {@code store} (and, again, every finished plan whose requested
+     * output files are missing); returns when all are written. Runs on one store take turns: a second
+     * run waits for the first (a lock file beside the database) and then skips what it finished.
+     *
+     * @throws RtsiteException when the run itself fails (the store or the output folder cannot be
+     *                         written, interruption, out of memory): plans finished before stay stored,
+     *                         the others stay unrecorded for the next run, none is stored as failed for it
+     */
     public Summary run(List<PlanBundle> plans, ResultStore store, Progress progress) {
         long t0 = System.nanoTime();
+        try (RunLock lock = RunLock.acquire(store.file(), progress)) {
+            return runLocked(plans, store, progress, t0);
+        }
+    }
+
+    private Summary runLocked(List<PlanBundle> plans, ResultStore store, Progress progress, long t0) {
         Set<String> done = store.finishedPlans(!retryFailed);
-        List<PlanBundle> todo = plans.stream().filter(p -> !done.contains(p.planFile())).toList();
+        Set<String> ok = retryFailed ? done : store.finishedPlans(false);
+        List<PlanBundle> todo = plans.stream()
+                .filter(p -> !done.contains(p.planFile()) || ok.contains(p.planFile()) && outputsMissing(p))
+                .toList();
         int skipped = plans.size() - todo.size();
-        if (jsonDir != null) {
-            try {
-                Files.createDirectories(jsonDir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + jsonDir, e);
+        for (Path d : new Path[] {jsonDir, isodoseDir, qaDir}) {
+            if (d != null) {
+                try {
+                    Files.createDirectories(d);
+                    removeLeftovers(d);
+                } catch (IOException e) {
+                    throw new RunFaultException("cannot create the output folder " + d + ": "
+                            + RunFaultException.reason(e), e);
+                }
             }
         }
         AtomicInteger finished = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        AtomicBoolean stopping = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "rtsite-classify");
             t.setDaemon(true);
             return t;
         });
+        Throwable fault = null;
         try {
-            List<Future<?>> futures = new ArrayList<>();
+            CompletionService<Void> cs = new ExecutorCompletionService<>(pool);
             for (PlanBundle b : todo) {
-                futures.add(pool.submit(() -> {
+                cs.submit(() -> {
+                    if (stopping.get()) {
+                        return null;
+                    }
                     PlanRecord rec = classify(b);
+                    if (!rec.ok() && (stopping.get() || Thread.currentThread().isInterrupted())) {
+                        // the run is stopping: this failure may be the stop's doing, so the plan stays unrecorded
+                        return null;
+                    }
                     String json = rec.ok() ? SiteResultJson.write(rec.result()) : null;
                     if (json != null && jsonDir != null) {
-                        writeJson(rec, json);
+                        writeAtomically(jsonDir, OutputNames.of(rec.planUid(), rec.planFile()) + ".json",
+                                f -> Files.writeString(f, json, StandardCharsets.UTF_8));
                     }
                     store.write(rec, json);
                     if (!rec.ok()) {
                         failed.incrementAndGet();
                     }
                     progress.planDone(finished.incrementAndGet(), todo.size(), failed.get(), rec);
-                }));
+                    return null;
+                });
             }
-            for (Future<?> f : futures) {
+            for (int i = 0; i < todo.size() && fault == null; i++) {
                 try {
-                    f.get();
+                    cs.take().get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    // only the store can fail here (plans are isolated): stop, nothing written is lost
-                    throw e.getCause() instanceof RuntimeException re ? re
-                            : new RtsiteException("classification worker failed: " + e.getCause(), e.getCause());
+                    fault = e.getCause();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RtsiteException("classification interrupted", e);
+            fault = e;
         } finally {
+            stopping.set(true);
             pool.shutdownNow();
             try {
                 pool.awaitTermination(1, TimeUnit.MINUTES);
@@ -175,11 +217,44 @@ public final class ArchiveClassifier {
                 Thread.currentThread().interrupt();
             }
         }
+        if (fault != null) {
+            String stored = finished.get() + " plan(s) stored by this run, the other "
+                    + (todo.size() - finished.get()) + " left for the next run";
+            if (fault instanceof InterruptedException) {
+                throw new RunFaultException("classification interrupted; " + stored, fault);
+            }
+            throw new RunFaultException("classification stopped: " + (fault.getMessage() != null ? fault.getMessage()
+                    : fault.getClass().getName()) + "; " + stored, fault);
+        }
         return new Summary(plans.size(), skipped, todo.size() - failed.get(), failed.get(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Loads, masks and classifies one plan; never throws for bad input (the error is in the record). */
+    /**
+     * Deletes temporary files a killed run left in an output folder. Safe while this run holds the
+     * database's lock: no other run of this database writes there now.
+     */
+    private static void removeLeftovers(Path dir) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> tmp = Files.newDirectoryStream(dir, TMP_PREFIX + "*" + TMP_SUFFIX)) {
+            for (Path f : tmp) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** Whether a finished plan lacks one of the output files this classifier writes. */
+    private boolean outputsMissing(PlanBundle b) {
+        String name = OutputNames.of(b.planUid(), b.planFile());
+        return jsonDir != null && !Files.exists(jsonDir.resolve(name + ".json"))
+                || isodoseDir != null && !Files.exists(isodoseDir.resolve(name + ".dcm"))
+                || qaDir != null && !Files.exists(qaDir.resolve(name + ".png"));
+    }
+
+    /**
+     * Loads, masks and classifies one plan; never throws for bad input (the error is in the record).
+     *
+     * @throws RunFaultException when the run, not the plan, failed (see {@link RunFaultException})
+     */
     public PlanRecord classify(PlanBundle b) {
         long t0 = System.nanoTime();
         double loadMs = 0;
@@ -203,8 +278,12 @@ public final class ArchiveClassifier {
             return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), r, unmatched, null,
                     loadMs, masksMs, classifyMs, b.missingPlan(), b.linkageNotes());
         } catch (RuntimeException | OutOfMemoryError e) {
-            String why = e instanceof RtsiteException || e instanceof IllegalArgumentException
-                    ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (RunFaultException.isRunFault(e)) {
+                throw runFault(b, e);
+            }
+            String why = ioReason(e instanceof RtsiteException || e instanceof IllegalArgumentException
+                    || e instanceof UncheckedIOException ? e.getMessage() : e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
             if (pseudonyms == null) {
                 LOG.warn("plan {} failed: {}", b.planFile(), why);
                 LOG.debug("plan {} failure", b.planFile(), e);
@@ -217,32 +296,55 @@ public final class ArchiveClassifier {
         }
     }
 
-    private void writeOutputs(PlanBundle b, LoadedPlan plan, org.rtsite.core.volume.OrganMasks used, SiteResult r) {
-        String id = fileName(b);
-        if (isodoseDir != null) {
-            try {
-                Files.createDirectories(isodoseDir);
-                org.rtsite.dicom.output.CtSeriesIdentity ct = org.rtsite.dicom.output.CtSeriesIdentity.of(plan.ct());
-                if (pseudonyms != null) {
-                    ct = new org.rtsite.dicom.output.CtSeriesIdentity(pseudonyms.patient(ct.patientId()),
-                            ct.studyInstanceUid(), ct.seriesInstanceUid(), ct.frameOfReferenceUid(), ct.grid(),
-                            ct.sopInstanceUids());
-                }
-                org.rtsite.dicom.output.IsodoseStructureSet.write(ct, plan.dose(),
-                        org.rtsite.dicom.output.IsodoseLevel.of(r), isodoseDir.resolve(id + ".dcm"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the isodose RTSTRUCT in " + isodoseDir, e);
+    /** {@code why} with the OS's words for the first I/O error behind it ("Permission denied"...), when it lacks them. */
+    private static String ioReason(String why, Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                String os = RunFaultException.reason(io);
+                return why == null ? os : why.contains(os) ? why : why + ": " + os;
             }
         }
+        return why;
+    }
+
+    private RunFaultException runFault(PlanBundle b, Throwable e) {
+        if (e instanceof RunFaultException r) {
+            return r;
+        }
+        String plan = pseudonyms == null ? b.planFile() : pseudonyms.file(b.planFile());
+        if (e instanceof OutOfMemoryError) {
+            return new RunFaultException("out of memory (heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB) while classifying " + plan + ": run again with fewer workers or a larger heap"
+                    + " (-Xmx, RTSITE_JAVA_OPTS)", e);
+        }
+        String why = pseudonyms == null ? e.getMessage()
+                : pseudonyms.scrub(e.getMessage(), paths(b), b.patientId() == null ? List.of() : List.of(b.patientId()));
+        return new RunFaultException("interrupted while classifying " + plan + ": " + why, e);
+    }
+
+    private void writeOutputs(PlanBundle b, LoadedPlan plan, org.rtsite.core.volume.OrganMasks used, SiteResult r) {
+        String id = OutputNames.of(b.planUid(), b.planFile());
+        if (isodoseDir != null) {
+            org.rtsite.dicom.output.CtSeriesIdentity ct = org.rtsite.dicom.output.CtSeriesIdentity.of(plan.ct());
+            if (pseudonyms != null) {
+                ct = new org.rtsite.dicom.output.CtSeriesIdentity(pseudonyms.patient(ct.patientId()),
+                        ct.studyInstanceUid(), ct.seriesInstanceUid(), ct.frameOfReferenceUid(), ct.grid(),
+                        ct.sopInstanceUids());
+            }
+            org.rtsite.dicom.output.CtSeriesIdentity identity = ct;
+            writeAtomically(isodoseDir, id + ".dcm", f -> org.rtsite.dicom.output.IsodoseStructureSet.write(
+                    identity, plan.dose(), org.rtsite.dicom.output.IsodoseLevel.of(r), f));
+        }
         if (qaDir != null && used != null) {
-            org.rtsite.core.qa.QaPicture.with(classifier.dictionary()).write(qaCaption(b),
-                    plan.ct().volume(), plan.dose(), used, r, qaDir.resolve(id + ".png"));
+            writeAtomically(qaDir, id + ".png", f -> org.rtsite.core.qa.QaPicture.with(classifier.dictionary())
+                    .write(qaCaption(b), plan.ct().volume(), plan.dose(), used, r, f));
         }
     }
 
     /** The plan name the QA picture draws in its header: PatientID (or its pseudonym) and the output file name. */
     public String qaCaption(PlanBundle b) {
-        return (pseudonyms == null ? b.patientId() : pseudonyms.patient(b.patientId())) + " " + fileName(b);
+        return (pseudonyms == null ? b.patientId() : pseudonyms.patient(b.patientId())) + " "
+                + OutputNames.of(b.planUid(), b.planFile());
     }
 
     private static List<String> paths(PlanBundle b) {
@@ -255,22 +357,39 @@ public final class ArchiveClassifier {
         return p;
     }
 
-    private static String fileName(PlanBundle b) {
-        return (b.planUid() == null ? Integer.toHexString(b.planFile().hashCode()) : b.planUid())
-                .replaceAll("[^A-Za-z0-9._-]", "_");
+    /** Writes one output file. */
+    @FunctionalInterface
+    private interface OutputWriter {
+        void write(Path file) throws IOException;
     }
 
-    private void writeJson(PlanRecord rec, String json) {
-        String name = (rec.planUid() == null ? Integer.toHexString(rec.planFile().hashCode()) : rec.planUid())
-                .replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
-        Path f = jsonDir.resolve(name);
+    /**
+     * Writes {@code dir/name} through a temporary file of its own in {@code dir} (two workers never share
+     * one), moved into place at the end, deleted on any failure: a reader never sees half a file and a
+     * full disk leaves no empty file behind. An I/O failure is the output folder's, hence a run fault.
+     */
+    private static void writeAtomically(Path dir, String name, OutputWriter writer) {
+        Path target = dir.resolve(name);
+        Path tmp = null;
         try {
-            Path tmp = jsonDir.resolve(name + ".tmp");
-            Files.writeString(tmp, json, StandardCharsets.UTF_8);
-            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + f, e);
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir); // classify(PlanBundle) may be called without run()
+            }
+            tmp = Files.createTempFile(dir, TMP_PREFIX, TMP_SUFFIX);
+            writer.write(tmp);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException | UncheckedIOException e) {
+            IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            throw new RunFaultException("cannot write " + target + ": " + RunFaultException.reason(io), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    LOG.warn("cannot delete {}: {}", tmp, RunFaultException.reason(e));
+                }
+            }
         }
     }
 }

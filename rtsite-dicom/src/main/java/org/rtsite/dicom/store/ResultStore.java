@@ -28,8 +28,12 @@ import org.rtsite.core.result.SiteResult;
 /**
  * Classification results in an SQLite database (normally the archive index's own file): one row per
  * plan in {@code plan_result}, its ranked labels in {@code plan_label}, per-organ metrics in
- * {@code plan_organ}. Each plan is written in one transaction (WAL journal), so a killed run keeps
- * every plan already written and never half of one. Thread-safe (writes are serialised).
+ * {@code plan_organ}. Each plan is written in one explicit transaction (WAL journal), so a killed run
+ * keeps every plan already written and never half of one. The connection runs in autocommit mode and
+ * every write opens its own {@code BEGIN IMMEDIATE}: after SQLITE_FULL or an I/O error SQLite may
+ * roll the transaction back by itself, and a driver-managed transaction would then let the next
+ * statements commit one by one (a plan with its label row but no organ rows). Thread-safe (writes are
+ * serialised).
  *
  * <pre>{@code SELECT plan_file FROM plan_result WHERE primary_region = 'Thorax';}</pre>
  */
@@ -46,6 +50,12 @@ public final class ResultStore implements AutoCloseable {
     public static ResultStore open(Path database) {
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
+            try {
+                RtsiteDatabase.requireOwn(c, database);
+            } catch (RtsiteException | SQLException e) {
+                c.close();
+                throw e;
+            }
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout=30000");
                 s.execute("PRAGMA journal_mode=WAL");
@@ -66,8 +76,6 @@ public final class ResultStore implements AutoCloseable {
                 addColumnIfMissing(s, "missing_plan");
                 addColumnIfMissing(s, "linkage");
             }
-            c.setAutoCommit(false);
-            c.commit();
             return new ResultStore(database, c);
         } catch (SQLException e) {
             throw new RtsiteException("cannot open the result store " + database + ": " + e.getMessage(), e);
@@ -86,8 +94,78 @@ public final class ResultStore implements AutoCloseable {
         s.execute("ALTER TABLE plan_result ADD COLUMN " + column + " TEXT");
     }
 
+    /**
+     * Opens an existing store for reading only, creating nothing: works on a read-only file system or
+     * a file without write permission. SQLite needs the WAL's shared-memory file beside the database;
+     * where it cannot be created (read-only folder after a clean close, so no WAL is pending) the
+     * file is opened as immutable.
+     */
+    public static ResultStore openReadOnly(Path database) {
+        String path = database.toAbsolutePath().toString();
+        String uri = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23");
+        SQLException first;
+        try {
+            return readOnly(database, "jdbc:sqlite:file:" + uri + "?mode=ro");
+        } catch (SQLException e) {
+            first = e;
+        }
+        Path wal = Path.of(path + "-wal");
+        try {
+            if (!Files.exists(wal) || Files.size(wal) == 0) {
+                return readOnly(database, "jdbc:sqlite:file:" + uri + "?immutable=1");
+            }
+        } catch (SQLException | IOException e) {
+            first.addSuppressed(e);
+        }
+        throw new RtsiteException("cannot open the result store " + database + " for reading: " + first.getMessage(),
+                first);
+    }
+
+    private static ResultStore readOnly(Path database, String url) throws SQLException {
+        org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+        config.setReadOnly(true);
+        config.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+        Connection c = config.createConnection(url);
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'plan_result'")) {
+            if (!rs.next() || rs.getInt(1) == 0) {
+                c.close();
+                throw new RtsiteException(database + " holds no classification results (no plan_result table);"
+                        + " run 'rtsite classify --db " + database + "' first");
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return new ResultStore(database, c);
+    }
+
     public Path file() {
         return file;
+    }
+
+    /**
+     * Lets the database file grow by at most {@code bytes} more through this connection (SQLite's
+     * {@code max_page_count}); writes beyond fail with SQLITE_FULL exactly as on a full disk. A quota
+     * for a shared disk, and how the fault tests fill the store deterministically.
+     */
+    public synchronized void limitGrowth(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("growth limit must be >= 0 bytes, got " + bytes);
+        }
+        try (Statement s = conn.createStatement()) {
+            long pageSize;
+            long pages;
+            try (ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+                pageSize = rs.next() ? rs.getLong(1) : 4096;
+            }
+            try (ResultSet rs = s.executeQuery("PRAGMA page_count")) {
+                pages = rs.next() ? rs.getLong(1) : 0;
+            }
+            s.execute("PRAGMA max_page_count = " + (pages + bytes / pageSize));
+        } catch (SQLException e) {
+            throw fail("limit its size", e);
+        }
     }
 
     /** Plan files with a row (finished, OK or failed). */
@@ -98,7 +176,6 @@ public final class ResultStore implements AutoCloseable {
             while (rs.next()) {
                 done.add(rs.getString(1));
             }
-            conn.commit();
         } catch (SQLException e) {
             throw fail("read finished plans", e);
         }
@@ -108,6 +185,8 @@ public final class ResultStore implements AutoCloseable {
     /** Writes (replacing) one plan's row, labels and organs in one transaction. */
     public synchronized void write(PlanRecord r, String resultJson) {
         try {
+            // fails when a transaction is still open: nothing of this plan may run outside its own
+            execute("BEGIN IMMEDIATE");
             try (PreparedStatement d1 = conn.prepareStatement("DELETE FROM plan_label WHERE plan_file = ?");
                  PreparedStatement d2 = conn.prepareStatement("DELETE FROM plan_organ WHERE plan_file = ?")) {
                 d1.setString(1, r.planFile());
@@ -190,14 +269,27 @@ public final class ResultStore implements AutoCloseable {
                     p.executeBatch();
                 }
             }
-            conn.commit();
+            execute("COMMIT");
         } catch (SQLException e) {
-            try {
-                conn.rollback();
-            } catch (SQLException ignored) {
-                // the original failure is what matters
-            }
+            rollback(e);
             throw fail("write the result of " + r.planFile(), e);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** Ends whatever is left of a failed write; SQLite may already have rolled it back itself. */
+    private void rollback(SQLException cause) {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("no transaction is active")) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
@@ -246,7 +338,6 @@ public final class ResultStore implements AutoCloseable {
                     rows.add(row);
                 }
             }
-            conn.commit();
         } catch (SQLException e) {
             throw fail("query plan results", e);
         }
@@ -258,9 +349,7 @@ public final class ResultStore implements AutoCloseable {
         try (PreparedStatement p = conn.prepareStatement("SELECT result_json FROM plan_result WHERE plan_file = ?")) {
             p.setString(1, planFile);
             try (ResultSet rs = p.executeQuery()) {
-                String s = rs.next() ? rs.getString(1) : null;
-                conn.commit();
-                return s;
+                return rs.next() ? rs.getString(1) : null;
             }
         } catch (SQLException e) {
             throw fail("read the result of " + planFile, e);

@@ -76,7 +76,7 @@ class ClassifyRerunTest {
 
         CliRun first = CliRun.of("classify", root.toString(), "--db", db.toString(), "--backend", "cpu", "--no-progress");
         assertEquals(3, first.exit(), first.out() + first.err());
-        assertEquals("UNREADABLE", status(db, p.doseFile()));
+        assertEquals("UNREADABLE", status(db, p.doseFile()), first.out() + first.err());
         assertEquals("NOT_DICOM", status(db, notes));
 
         Files.write(p.doseFile(), dose);

@@ -10,19 +10,19 @@ import java.util.concurrent.Callable;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.region.RegionDictionary;
-import org.rtsite.dicom.archive.ArchiveOptions;
-import org.rtsite.dicom.archive.DicomArchive;
-import org.rtsite.dicom.archive.PlanBundle;
-import org.rtsite.dicom.load.ArchiveClassifier;
-import org.rtsite.dicom.load.DicomPlanLoader;
-import org.rtsite.dicom.load.MaskSource;
-import org.rtsite.dicom.load.NiftiMaskSource;
-import org.rtsite.dicom.load.OutputNames;
-import org.rtsite.dicom.load.RtStructMaskSource;
-import org.rtsite.dicom.load.SegmenterMaskSource;
-import org.rtsite.dicom.store.PlanRecord;
-import org.rtsite.dicom.store.Pseudonymizer;
-import org.rtsite.dicom.store.ResultStore;
+import org.rtsite.archive.ArchiveOptions;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.PlanBundle;
+import org.rtsite.pipeline.ArchiveClassifier;
+import org.rtsite.pipeline.DicomPlanLoader;
+import org.rtsite.pipeline.MaskSource;
+import org.rtsite.pipeline.NiftiMaskSource;
+import org.rtsite.pipeline.OutputNames;
+import org.rtsite.pipeline.RtStructMaskSource;
+import org.rtsite.pipeline.SegmenterMaskSource;
+import org.rtsite.pipeline.store.PlanRecord;
+import org.rtsite.pipeline.store.Pseudonymizer;
+import org.rtsite.pipeline.store.ResultStore;
 import org.rtsite.inference.DjlSegmenter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -207,7 +207,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     out.println("index: " + archive.lastScan());
                 }
                 plans = new ArrayList<>(archive.plans().toList());
-                org.rtsite.dicom.archive.LinkageReport.Summary ls = archive.report().summary();
+                org.rtsite.archive.LinkageReport.Summary ls = archive.report().summary();
                 if (ls.plans() == 0 && ls.doses() > 0 || ls.planlessDoses() > 0) {
                     out.println(IndexCommand.planlessLine(ls));
                 }

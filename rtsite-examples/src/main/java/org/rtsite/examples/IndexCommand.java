@@ -20,12 +20,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.rtsite.core.RtsiteException;
-import org.rtsite.dicom.archive.ArchiveOptions;
-import org.rtsite.dicom.archive.Conflict;
-import org.rtsite.dicom.archive.DicomArchive;
-import org.rtsite.dicom.archive.LinkageReport;
-import org.rtsite.dicom.archive.PlanBundle;
-import org.rtsite.dicom.store.Pseudonymizer;
+import org.rtsite.archive.ArchiveOptions;
+import org.rtsite.archive.Conflict;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.LinkageReport;
+import org.rtsite.archive.PlanBundle;
+import org.rtsite.pipeline.store.Pseudonymizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -212,8 +212,8 @@ public final class IndexCommand implements Callable<Integer> {
             report.writeCsv(reportDir);
             if (pseudonyms != null) {
                 pseudonymizeReport(reportDir, written, pseudonyms.values(
-                        archive.files().stream().map(org.rtsite.dicom.archive.IndexedFile::path).toList(),
-                        archive.files().stream().map(org.rtsite.dicom.archive.IndexedFile::patientId).toList()));
+                        archive.files().stream().map(org.rtsite.archive.IndexedFile::path).toList(),
+                        archive.files().stream().map(org.rtsite.archive.IndexedFile::patientId).toList()));
             }
             LinkageReport.Summary s = report.summary();
             out.printf("linkage: %d plans, %d complete, %d incomplete, %d with fallbacks, %d conflicts, %d orphans"

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.phantom.PhantomScene;
-import org.rtsite.dicom.load.PhantomArchive;
+import org.rtsite.samples.PhantomArchive;
 
 /**
  * Issue 13.2–13.5 and 14.7 as a curator meets them: archives whose faults are made by pydicom

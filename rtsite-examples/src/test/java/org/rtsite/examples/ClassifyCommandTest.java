@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.phantom.PhantomScene;
-import org.rtsite.dicom.load.PhantomArchive;
+import org.rtsite.samples.PhantomArchive;
 
 /** {@code rtsite classify}, {@code rtsite report} and the archive mode of {@code rtsite quickstart}, as a user runs them. */
 class ClassifyCommandTest {

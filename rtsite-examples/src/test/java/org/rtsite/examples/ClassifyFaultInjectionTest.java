@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.phantom.PhantomScene;
-import org.rtsite.dicom.load.PhantomArchive;
+import org.rtsite.samples.PhantomArchive;
 
 /**
  * The fault-injection suite of issue 14, through the CLI as an operator runs it: {@code rtsite classify}

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.phantom.PhantomScene;
-import org.rtsite.dicom.load.PhantomArchive;
+import org.rtsite.samples.PhantomArchive;
 
 /**
  * Re-runs of {@code rtsite classify} a batch job can trust: stored failures keep the exit status at 3,

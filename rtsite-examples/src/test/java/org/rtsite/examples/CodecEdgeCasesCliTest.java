@@ -20,7 +20,7 @@ import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.volume.DoseVolume;
-import org.rtsite.dicom.load.PhantomArchive;
+import org.rtsite.samples.PhantomArchive;
 import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtWriter;
 

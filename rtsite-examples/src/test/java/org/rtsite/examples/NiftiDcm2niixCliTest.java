@@ -28,8 +28,8 @@ import org.rtsite.core.result.OrganMetrics;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
 import org.rtsite.core.volume.LabelMap;
-import org.rtsite.dicom.load.PhantomArchive;
-import org.rtsite.dicom.store.ResultStore;
+import org.rtsite.samples.PhantomArchive;
+import org.rtsite.pipeline.store.ResultStore;
 import org.rtsite.nifti.Nifti;
 
 /**

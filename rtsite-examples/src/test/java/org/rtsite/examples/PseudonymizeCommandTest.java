@@ -20,14 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.region.RegionDictionary;
-import org.rtsite.dicom.archive.DicomArchive;
-import org.rtsite.dicom.archive.PlanBundle;
-import org.rtsite.dicom.load.ArchiveClassifier;
-import org.rtsite.dicom.load.DicomPlanLoader;
-import org.rtsite.dicom.load.PhantomArchive;
-import org.rtsite.dicom.load.RtStructMaskSource;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.PlanBundle;
+import org.rtsite.pipeline.ArchiveClassifier;
+import org.rtsite.pipeline.DicomPlanLoader;
+import org.rtsite.samples.PhantomArchive;
+import org.rtsite.pipeline.RtStructMaskSource;
 import org.rtsite.dicom.rt.RtStructureSet;
-import org.rtsite.dicom.store.Pseudonymizer;
+import org.rtsite.pipeline.store.Pseudonymizer;
 
 /**
  * {@code classify --pseudonymize} and {@code report --pseudonymize} on an archive whose PatientID,

@@ -16,11 +16,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.rtsite.dicom.archive.ArchiveOptions;
-import org.rtsite.dicom.archive.DicomArchive;
-import org.rtsite.dicom.archive.LinkageReport;
-import org.rtsite.dicom.archive.ScanStats;
-import org.rtsite.dicom.archive.SyntheticArchive;
+import org.rtsite.archive.ArchiveOptions;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.LinkageReport;
+import org.rtsite.archive.ScanStats;
+import org.rtsite.archive.SyntheticArchive;
 
 /**
  * Archive indexing and linkage on a synthetic archive (default 1,000 patients × 95 CT slices ≈

@@ -25,13 +25,13 @@ import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.volume.LabelMap;
-import org.rtsite.dicom.archive.DicomArchive;
-import org.rtsite.dicom.archive.PlanBundle;
-import org.rtsite.dicom.load.DicomPlanLoader;
-import org.rtsite.dicom.load.LoadedPlan;
-import org.rtsite.dicom.load.NiftiMaskSource;
-import org.rtsite.dicom.load.PhantomArchive;
-import org.rtsite.dicom.load.RtStructMaskSource;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.PlanBundle;
+import org.rtsite.pipeline.DicomPlanLoader;
+import org.rtsite.pipeline.LoadedPlan;
+import org.rtsite.pipeline.NiftiMaskSource;
+import org.rtsite.samples.PhantomArchive;
+import org.rtsite.pipeline.RtStructMaskSource;
 import org.rtsite.nifti.Nifti;
 
 /**

@@ -28,9 +28,9 @@ import org.rtsite.core.volume.CtVolume;
 import org.rtsite.core.volume.DoseVolume;
 import org.rtsite.core.volume.LabelMap;
 import org.rtsite.core.volume.OrganMasks;
-import org.rtsite.dicom.output.CtSeriesIdentity;
-import org.rtsite.dicom.output.IsodoseLevel;
-import org.rtsite.dicom.output.IsodoseStructureSet;
+import org.rtsite.pipeline.output.CtSeriesIdentity;
+import org.rtsite.pipeline.output.IsodoseLevel;
+import org.rtsite.pipeline.output.IsodoseStructureSet;
 import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
 

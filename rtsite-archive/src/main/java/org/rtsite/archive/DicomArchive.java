@@ -1,0 +1,167 @@
+package org.rtsite.archive;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.rtsite.core.RtsiteException;
+
+/**
+ * Entry point of archive indexing and RT linkage: scan folders of DICOM files (any layout, any
+ * names) into a persistent SQLite index, then link every plan to its structure set, image series
+ * and dose.
+ *
+ * <pre>{@code
+ * try (DicomArchive archive = DicomArchive.index(ArchiveOptions.of(Path.of("index.db")), root)) {
+ *     archive.plans().filter(PlanBundle::complete).forEach(...);
+ *     archive.report().writeJson(Path.of("linkage.json"));
+ * }
+ * }</pre>
+ *
+ * Re-indexing with the same database reads only new or changed files. Not thread-safe: use one
+ * archive from one thread.
+ */
+public final class DicomArchive implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DicomArchive.class);
+    private final IndexDatabase db;
+    private final ScanStats lastScan;
+    private final Path temporary;
+    private LinkageReport report;
+
+    private DicomArchive(IndexDatabase db, ScanStats lastScan, Path temporary) {
+        this.db = db;
+        this.lastScan = lastScan;
+        this.temporary = temporary;
+    }
+
+    /** Indexes {@code roots} into a temporary database, deleted on {@link #close()}. */
+    public static DicomArchive index(Path... roots) {
+        Path tmp;
+        try {
+            tmp = Files.createTempFile("rtsite-index", ".db");
+        } catch (IOException e) {
+            throw new RtsiteException("cannot create a temporary index database: " + e.getMessage(), e);
+        }
+        return index(ArchiveOptions.of(tmp), ScanListener.NONE, tmp, roots);
+    }
+
+    /** Indexes {@code roots} into {@code options.database()}, reading only new or changed files. */
+    public static DicomArchive index(ArchiveOptions options, Path... roots) {
+        return index(options, ScanListener.NONE, null, roots);
+    }
+
+    /** As {@link #index(ArchiveOptions, Path...)}, reporting progress after each committed batch. */
+    public static DicomArchive index(ArchiveOptions options, ScanListener listener, Path... roots) {
+        return index(options, listener, null, roots);
+    }
+
+    private static DicomArchive index(ArchiveOptions options, ScanListener listener, Path temporary, Path... roots) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        if (roots == null || roots.length == 0) {
+            throw new IllegalArgumentException("no archive root given");
+        }
+        List<Path> unique = distinctRoots(roots);
+        IndexDatabase db = new IndexDatabase(options.database());
+        try {
+            ScanStats stats = new ArchiveScanner(db, options, listener).scan(unique);
+            return new DicomArchive(db, stats, temporary);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Opens an existing index without scanning. */
+    public static DicomArchive open(Path database) {
+        if (!Files.isRegularFile(database)) {
+            throw new RtsiteException("index database " + database + " does not exist");
+        }
+        return new DicomArchive(new IndexDatabase(database), null, null);
+    }
+
+    /** Roots normalised, duplicates and roots nested in another root dropped (each file is walked once). */
+    static List<Path> distinctRoots(Path... roots) {
+        Set<Path> norm = new LinkedHashSet<>();
+        for (Path r : roots) {
+            Objects.requireNonNull(r, "archive root");
+            norm.add(r.toAbsolutePath().normalize());
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path r : norm) {
+            boolean nested = norm.stream().anyMatch(o -> !o.equals(r) && r.startsWith(o));
+            if (!nested) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** What the scan that opened this archive did; null when opened with {@link #open(Path)}. */
+    public ScanStats lastScan() {
+        return lastScan;
+    }
+
+    public Path database() {
+        return db.file();
+    }
+
+    /** Every indexed file with its references, in path order (read from the database). */
+    public List<IndexedFile> files() {
+        List<IndexedFile> all = new ArrayList<>();
+        db.forEachFile(all::add);
+        all.sort(java.util.Comparator.comparing(IndexedFile::path));
+        return all;
+    }
+
+    /** One bundle per plan, in plan path order. Linkage runs once, on first use. */
+    public Stream<PlanBundle> plans() {
+        return report().plans().stream();
+    }
+
+    /**
+     * One bundle per dose that no plan claims (archives of CT + RTSTRUCT + RTDOSE without RTPLAN, or
+     * whose plan is missing), keyed by its RTDOSE file, in path order. See docs/archive.md.
+     */
+    public Stream<PlanBundle> planlessDoses() {
+        return report().planlessDoses().stream();
+    }
+
+    /** The linkage report: every plan and every orphan. */
+    public LinkageReport report() {
+        if (report == null) {
+            long t0 = System.nanoTime();
+            List<IndexedFile> all = files();
+            long t1 = System.nanoTime();
+            long notDicom = all.stream().filter(f -> f.status() == FileStatus.NOT_DICOM).count();
+            long unreadable = all.stream().filter(f -> f.status() == FileStatus.UNREADABLE).count();
+            Linker.Result r = new Linker(all).link();
+            report = LinkageReport.of(all.size(), all.size() - notDicom - unreadable, notDicom, unreadable,
+                    r.bundles(), r.structureSets(), r.archiveConflicts(), r.orphans(),
+                    all.stream().filter(f -> f.status() == FileStatus.DICOM && !f.hasMeta()).map(IndexedFile::path).toList(),
+                    r.planlessDoses(), r.doses(), r.imageSeries());
+            LOG.debug("linked {} plans of {} files: index read {} ms, linkage {} ms", report.summary().plans(), all.size(),
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        }
+        return report;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        if (temporary != null) {
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                try {
+                    Files.deleteIfExists(Path.of(temporary + suffix));
+                } catch (IOException ignored) {
+                    // a temporary file left behind is harmless
+                }
+            }
+        }
+    }
+}

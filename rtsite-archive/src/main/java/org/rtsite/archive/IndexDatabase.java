@@ -1,0 +1,342 @@
+package org.rtsite.archive;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.rtsite.core.RtsiteException;
+
+/**
+ * The SQLite index (schema in docs/archive.md). One connection, used by one thread at a time: the
+ * scan's writer thread, then the linker. WAL journal so that a killed scan keeps every committed
+ * batch; each batch replaces the rows of its files in one transaction, so a file is either fully
+ * indexed (row and references) or not at all.
+ */
+final class IndexDatabase implements AutoCloseable {
+    static final int SCHEMA_VERSION = 1;
+    /**
+     * Version of what {@link HeaderExtractor} extracts (content_key digest, image plane key). An index
+     * written by another version keeps its rows, but every file is read again by the next scan, so that
+     * old and new keys are never compared.
+     */
+    static final String EXTRACTION_VERSION = "2";
+
+    private final Path file;
+    private final Connection conn;
+    private long nextId;
+
+    IndexDatabase(Path file) {
+        this.file = file;
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+            conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try {
+                // before the first write (even the journal mode): a foreign file is left as it was
+                org.rtsite.archive.RtsiteDatabase.requireOwn(conn, file);
+            } catch (RtsiteException | SQLException e) {
+                conn.close();
+                throw e;
+            }
+            try (Statement s = conn.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA foreign_keys=OFF");
+                s.execute("PRAGMA cache_size=-65536");
+                s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)");
+                s.execute("CREATE TABLE IF NOT EXISTS files(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,"
+                        + " size INTEGER NOT NULL, mtime INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT,"
+                        + " has_meta INTEGER, sop_class TEXT, sop_instance TEXT, modality TEXT, patient_id TEXT,"
+                        + " study_uid TEXT, series_uid TEXT, frame_of_reference TEXT, instance_number INTEGER,"
+                        + " slice_position REAL, dose_summation_type TEXT, dose_grid TEXT, fractions INTEGER,"
+                        + " content_key TEXT)");
+                s.execute("CREATE TABLE IF NOT EXISTS refs(file_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+                        + " seq INTEGER NOT NULL, uid TEXT NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS files_sop ON files(sop_instance)");
+                s.execute("CREATE INDEX IF NOT EXISTS files_series ON files(series_uid)");
+                s.execute("CREATE INDEX IF NOT EXISTS files_modality ON files(modality)");
+                s.execute("CREATE INDEX IF NOT EXISTS files_frame ON files(frame_of_reference)");
+                s.execute("CREATE INDEX IF NOT EXISTS refs_file ON refs(file_id)");
+                s.execute("CREATE INDEX IF NOT EXISTS refs_uid ON refs(uid, kind)");
+                s.execute("CREATE TABLE IF NOT EXISTS scans(id INTEGER PRIMARY KEY, started TEXT, finished TEXT,"
+                        + " roots TEXT, files_seen INTEGER, files_read INTEGER, removed INTEGER)");
+            }
+            String version = meta("schema_version");
+            if (version == null) {
+                setMeta("schema_version", Integer.toString(SCHEMA_VERSION));
+                setMeta("extraction_version", EXTRACTION_VERSION);
+            } else if (!version.equals(Integer.toString(SCHEMA_VERSION))) {
+                throw new RtsiteException("index " + file + " has schema version " + version + ", this rtsite reads "
+                        + SCHEMA_VERSION + "; delete it to rebuild");
+            }
+            if (!EXTRACTION_VERSION.equals(meta("extraction_version"))) {
+                try (Statement s = conn.createStatement()) {
+                    s.executeUpdate("UPDATE files SET mtime = -1"); // a stamp no file has: the next scan reads all
+                }
+                setMeta("extraction_version", EXTRACTION_VERSION);
+            }
+            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery("SELECT max(id) FROM files")) {
+                nextId = rs.next() ? rs.getLong(1) + 1 : 1;
+            }
+            conn.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new RtsiteException("cannot open the index database " + file + ": " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new RtsiteException("cannot create the folder of index database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    private String meta(String key) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT value FROM meta WHERE key=?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private void setMeta(String key, String value) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
+            ps.setString(1, key);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Size and mtime of a file as indexed, and whether it was unreadable then (such files are read again). */
+    record Stamp(long size, long mtime, boolean unreadable) {
+    }
+
+    /** Every indexed path with its stamp, for deciding what a re-scan must read. */
+    Map<String, Stamp> stamps() {
+        Map<String, Stamp> m = new HashMap<>();
+        try (Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SELECT path, size, mtime, status = '" + FileStatus.UNREADABLE.name()
+                     + "' FROM files")) {
+            while (rs.next()) {
+                m.put(rs.getString(1), new Stamp(rs.getLong(2), rs.getLong(3), rs.getInt(4) == 1));
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            throw fail("read file stamps", e);
+        }
+        return m;
+    }
+
+    /** Replaces the rows of these files (and their references) in one transaction. */
+    void write(Collection<IndexedFile> batch) {
+        try (PreparedStatement delRefs = conn.prepareStatement(
+                "DELETE FROM refs WHERE file_id=(SELECT id FROM files WHERE path=?)");
+             PreparedStatement delFile = conn.prepareStatement("DELETE FROM files WHERE path=?");
+             PreparedStatement insFile = conn.prepareStatement("INSERT INTO files(id, path, size, mtime, status, reason,"
+                     + " has_meta, sop_class, sop_instance, modality, patient_id, study_uid, series_uid,"
+                     + " frame_of_reference, instance_number, slice_position, dose_summation_type, dose_grid, fractions,"
+                     + " content_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+             PreparedStatement insRef = conn.prepareStatement(
+                     "INSERT INTO refs(file_id, kind, seq, uid) VALUES (?,?,?,?)")) {
+            for (IndexedFile f : batch) {
+                delRefs.setString(1, f.path());
+                delRefs.addBatch();
+                delFile.setString(1, f.path());
+                delFile.addBatch();
+            }
+            delRefs.executeBatch();
+            delFile.executeBatch();
+            for (IndexedFile f : batch) {
+                long id = nextId++;
+                int i = 1;
+                insFile.setLong(i++, id);
+                insFile.setString(i++, f.path());
+                insFile.setLong(i++, f.size());
+                insFile.setLong(i++, f.mtime());
+                insFile.setString(i++, f.status().name());
+                insFile.setString(i++, f.reason());
+                insFile.setInt(i++, f.hasMeta() ? 1 : 0);
+                insFile.setString(i++, f.sopClass());
+                insFile.setString(i++, f.sopInstance());
+                insFile.setString(i++, f.modality());
+                insFile.setString(i++, f.patientId());
+                insFile.setString(i++, f.studyUid());
+                insFile.setString(i++, f.seriesUid());
+                insFile.setString(i++, f.frameOfReference());
+                setInt(insFile, i++, f.instanceNumber());
+                if (f.slicePosition() == null) {
+                    insFile.setNull(i++, Types.REAL);
+                } else {
+                    insFile.setDouble(i++, f.slicePosition());
+                }
+                insFile.setString(i++, f.doseSummationType());
+                insFile.setString(i++, f.doseGrid());
+                setInt(insFile, i++, f.fractions());
+                insFile.setString(i, f.contentKey());
+                insFile.addBatch();
+                for (Map.Entry<RefKind, List<String>> e : f.refs().entrySet()) {
+                    int seq = 0;
+                    for (String uid : e.getValue()) {
+                        insRef.setLong(1, id);
+                        insRef.setString(2, e.getKey().name());
+                        insRef.setInt(3, seq++);
+                        insRef.setString(4, uid);
+                        insRef.addBatch();
+                    }
+                }
+            }
+            insFile.executeBatch();
+            insRef.executeBatch();
+            conn.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw fail("write a batch of " + batch.size() + " files", e);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+    /** Drops the rows of these paths (files gone from a scanned root). */
+    void remove(Collection<String> paths) {
+        try (PreparedStatement delRefs = conn.prepareStatement(
+                "DELETE FROM refs WHERE file_id=(SELECT id FROM files WHERE path=?)");
+             PreparedStatement delFile = conn.prepareStatement("DELETE FROM files WHERE path=?")) {
+            for (String p : paths) {
+                delRefs.setString(1, p);
+                delRefs.addBatch();
+                delFile.setString(1, p);
+                delFile.addBatch();
+            }
+            delRefs.executeBatch();
+            delFile.executeBatch();
+            conn.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw fail("remove " + paths.size() + " vanished files", e);
+        }
+    }
+
+    void recordScan(String started, String finished, String roots, long seen, long read, long removed) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "INSERT INTO scans(started, finished, roots, files_seen, files_read, removed) VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, started);
+            ps.setString(2, finished);
+            ps.setString(3, roots);
+            ps.setLong(4, seen);
+            ps.setLong(5, read);
+            ps.setLong(6, removed);
+            ps.executeUpdate();
+            conn.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw fail("record the scan", e);
+        }
+    }
+
+    /** Streams every file row with its references (DICOM and not) to {@code sink}, in table order. */
+    void forEachFile(Consumer<IndexedFile> sink) {
+        try (Statement s = conn.createStatement()) {
+            Map<Long, Map<RefKind, List<String>>> refs = new HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT file_id, kind, uid FROM refs ORDER BY file_id, kind, seq")) {
+                while (rs.next()) {
+                    refs.computeIfAbsent(rs.getLong(1), k -> new EnumMap<>(RefKind.class))
+                            .computeIfAbsent(RefKind.valueOf(rs.getString(2)), k -> new ArrayList<>())
+                            .add(rs.getString(3));
+                }
+            }
+            // The UID and code columns travel packed in one value (fewer JNI calls per row: reading the
+            // index back was half of the linkage time); none of them can hold the separator (DICOM text
+            // values exclude control characters). Repeated values (a series' patient, study, frame) are
+            // shared, so a CT slice costs one path and two UIDs of heap, not seven.
+            Map<String, String> shared = new HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT id, path, size, mtime, status, reason, has_meta, instance_number,"
+                    + " slice_position, fractions, ifnull(sop_class,'')||char(30)||ifnull(sop_instance,'')||char(30)"
+                    + "||ifnull(modality,'')||char(30)||ifnull(patient_id,'')||char(30)||ifnull(study_uid,'')||char(30)"
+                    + "||ifnull(series_uid,'')||char(30)||ifnull(frame_of_reference,'')||char(30)"
+                    + "||ifnull(dose_summation_type,'')||char(30)||ifnull(dose_grid,'')||char(30)||ifnull(content_key,'')"
+                    + " FROM files")) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    Object n = rs.getObject(8);
+                    Integer instance = n == null ? null : ((Number) n).intValue();
+                    Object pos = rs.getObject(9);
+                    Double position = pos == null ? null : ((Number) pos).doubleValue();
+                    Object fr = rs.getObject(10);
+                    Integer fractions = fr == null ? null : ((Number) fr).intValue();
+                    String[] t = rs.getString(11).split("\u001e", -1);
+                    if (t.length != 10) {
+                        throw new RtsiteException("index " + file + ": row " + id + " has a text value holding a"
+                                + " record separator; delete the index to rebuild it");
+                    }
+                    sink.accept(new IndexedFile(rs.getString(2), rs.getLong(3), rs.getLong(4),
+                            FileStatus.valueOf(rs.getString(5)), rs.getString(6), rs.getInt(7) == 1,
+                            share(shared, t[0]), emptyToNull(t[1]), share(shared, t[2]), share(shared, t[3]),
+                            share(shared, t[4]), share(shared, t[5]), share(shared, t[6]), instance, position,
+                            share(shared, t[7]), share(shared, t[8]), fractions, emptyToNull(t[9]),
+                            refs.getOrDefault(id, Map.of())));
+                }
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            throw fail("read the index", e);
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s.isEmpty() ? null : s;
+    }
+
+    private static String share(Map<String, String> shared, String s) {
+        return s.isEmpty() ? null : shared.computeIfAbsent(s, k -> k);
+    }
+
+    long count(String sql) {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            long n = rs.next() ? rs.getLong(1) : 0;
+            conn.commit();
+            return n;
+        } catch (SQLException e) {
+            throw fail(sql, e);
+        }
+    }
+
+    private void rollback() {
+        try {
+            conn.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is the one worth reporting
+        }
+    }
+
+    private RtsiteException fail(String what, SQLException e) {
+        return new RtsiteException("index " + file + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            throw fail("close", e);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package org.rtsite.pipeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.SiteClassifier;
+import org.rtsite.core.result.SiteResult;
+import org.rtsite.core.result.SiteResultJson;
+import org.rtsite.archive.PlanBundle;
+import org.rtsite.pipeline.store.PlanRecord;
+import org.rtsite.pipeline.store.ResultStore;
+
+/**
+ * Classifies many linked plans: each worker loads one plan, prepares its masks, classifies it and
+ * writes the outcome to the {@link ResultStore} (and a JSON file per plan) before taking the next.
+ * A failing plan is recorded with its error and the run goes on. A fault of the run itself (store,
+ * output folder, interruption, out of memory: {@link RunFaultException}) stops it instead, and the
+ * plans it interrupted stay unrecorded. Plans already in the store are skipped, so a killed run
+ * resumes where it stopped.
+ *
+ * <pre>{@code
+ * try (DicomArchive archive = DicomArchive.index(ArchiveOptions.of(db), root);
+ *      ResultStore store = ResultStore.open(db)) {
+ *     ArchiveClassifier.Summary s = new ArchiveClassifier(SiteClassifier.builder().build(),
+ *             new RtStructMaskSource(RegionDictionary.defaults()), DicomPlanLoader.defaults(), 4, jsonDir)
+ *             .run(archive.plans().toList(), store, ArchiveClassifier.Progress.NONE);
+ * }
+ * }</pre>
+ */
+public final class ArchiveClassifier {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveClassifier.class);
+    private static final String TMP_PREFIX = ".rtsite-";
+    private static final String TMP_SUFFIX = ".tmp";
+    private final SiteClassifier classifier;
+    private final MaskSource masks;
+    private final DicomPlanLoader loader;
+    private final int workers;
+    private final Path jsonDir;
+    private final boolean retryFailed;
+    private final Path isodoseDir;
+    private final Path qaDir;
+    private final org.rtsite.pipeline.store.Pseudonymizer pseudonyms;
+
+    /**
+     * @param workers     plans classified at once (each holds one plan's volumes)
+     * @param jsonDir     folder for one result JSON per plan, or null for none
+     */
+    public ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
+                             Path jsonDir) {
+        this(classifier, masks, loader, workers, jsonDir, false, null, null, null);
+    }
+
+    private ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
+                              Path jsonDir, boolean retryFailed, Path isodoseDir, Path qaDir,
+                              org.rtsite.pipeline.store.Pseudonymizer pseudonyms) {
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
+        this.masks = Objects.requireNonNull(masks, "masks");
+        this.loader = Objects.requireNonNull(loader, "loader");
+        if (workers < 1 || workers > 1024) {
+            throw new IllegalArgumentException("workers must be in 1..1024, got " + workers);
+        }
+        this.workers = workers;
+        this.jsonDir = jsonDir;
+        this.retryFailed = retryFailed;
+        this.isodoseDir = isodoseDir;
+        this.qaDir = qaDir;
+        this.pseudonyms = pseudonyms;
+    }
+
+    /** A copy that classifies failed plans of an earlier run again (finished plans are still skipped). */
+    public ArchiveClassifier retryingFailed() {
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, true, isodoseDir, qaDir, pseudonyms);
+    }
+
+    /**
+     * A copy that also writes, per classified plan, the V85/V50 isodose RTSTRUCT on the plan's CT
+     * ({@code isodoseDir/<name>.dcm}) and the QA picture ({@code qaDir/<name>.png}, names by
+     * {@link OutputNames}); either folder may be null. A plan whose outputs cannot be made (bad input)
+     * is recorded as failed with the reason; a folder that cannot be written stops the run.
+     */
+    public ArchiveClassifier withOutputs(Path isodoseDir, Path qaDir) {
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
+                pseudonyms);
+    }
+
+    /**
+     * A copy whose own outputs hold pseudonyms instead of patient identifiers: the isodose RTSTRUCT's
+     * PatientID, the QA picture's caption and the log lines (plan file paths). The store still receives
+     * the real PlanRecord (the database is the archive's index and holds its paths anyway); callers
+     * pseudonymize what they export from it (see {@link org.rtsite.pipeline.store.Pseudonymizer#row}).
+     */
+    public ArchiveClassifier pseudonymizing(org.rtsite.pipeline.store.Pseudonymizer pseudonyms) {
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
+                Objects.requireNonNull(pseudonyms, "pseudonyms"));
+    }
+
+    /** Called after each plan is written, from worker threads. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (done, total, failed, last) -> { };
+
+        void planDone(int done, int total, int failed, PlanRecord last);
+
+        /** Called once, before blocking, when another run holds the store's classify lock. */
+        default void waiting(String message) {
+        }
+    }
+
+    /**
+     * @param plans   plans given
+     * @param skipped already in the store
+     * @param ok      classified in this run
+     * @param failed  recorded as failed in this run
+     * @param seconds wall time
+     */
+    public record Summary(int plans, int skipped, int ok, int failed, double seconds) {
+    }
+
+    /**
+     * Classifies every plan not yet in {@code store} (and, again, every finished plan whose requested
+     * output files are missing); returns when all are written. Runs on one store take turns: a second
+     * run waits for the first (a lock file beside the database) and then skips what it finished.
+     *
+     * @throws RtsiteException when the run itself fails (the store or the output folder cannot be
+     *                         written, interruption, out of memory): plans finished before stay stored,
+     *                         the others stay unrecorded for the next run, none is stored as failed for it
+     */
+    public Summary run(List<PlanBundle> plans, ResultStore store, Progress progress) {
+        long t0 = System.nanoTime();
+        try (RunLock lock = RunLock.acquire(store.file(), progress)) {
+            return runLocked(plans, store, progress, t0);
+        }
+    }
+
+    private Summary runLocked(List<PlanBundle> plans, ResultStore store, Progress progress, long t0) {
+        Set<String> done = store.finishedPlans(!retryFailed);
+        Set<String> ok = retryFailed ? done : store.finishedPlans(false);
+        List<PlanBundle> todo = plans.stream()
+                .filter(p -> !done.contains(p.planFile()) || ok.contains(p.planFile()) && outputsMissing(p))
+                .toList();
+        int skipped = plans.size() - todo.size();
+        for (Path d : new Path[] {jsonDir, isodoseDir, qaDir}) {
+            if (d != null) {
+                try {
+                    Files.createDirectories(d);
+                    removeLeftovers(d);
+                } catch (IOException e) {
+                    throw new RunFaultException("cannot create the output folder " + d + ": "
+                            + RunFaultException.reason(e), e);
+                }
+            }
+        }
+        AtomicInteger finished = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicBoolean stopping = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "rtsite-classify");
+            t.setDaemon(true);
+            return t;
+        });
+        Throwable fault = null;
+        try {
+            CompletionService<Void> cs = new ExecutorCompletionService<>(pool);
+            for (PlanBundle b : todo) {
+                cs.submit(() -> {
+                    if (stopping.get()) {
+                        return null;
+                    }
+                    PlanRecord rec = classify(b);
+                    if (!rec.ok() && (stopping.get() || Thread.currentThread().isInterrupted())) {
+                        // the run is stopping: this failure may be the stop's doing, so the plan stays unrecorded
+                        return null;
+                    }
+                    String json = rec.ok() ? SiteResultJson.write(rec.result()) : null;
+                    if (json != null && jsonDir != null) {
+                        writeAtomically(jsonDir, OutputNames.of(rec.planUid(), rec.planFile()) + ".json",
+                                f -> Files.writeString(f, json, StandardCharsets.UTF_8));
+                    }
+                    store.write(rec, json);
+                    if (!rec.ok()) {
+                        failed.incrementAndGet();
+                    }
+                    progress.planDone(finished.incrementAndGet(), todo.size(), failed.get(), rec);
+                    return null;
+                });
+            }
+            for (int i = 0; i < todo.size() && fault == null; i++) {
+                try {
+                    cs.take().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    fault = e.getCause();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fault = e;
+        } finally {
+            stopping.set(true);
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (fault != null) {
+            String stored = finished.get() + " plan(s) stored by this run, the other "
+                    + (todo.size() - finished.get()) + " left for the next run";
+            if (fault instanceof InterruptedException) {
+                throw new RunFaultException("classification interrupted; " + stored, fault);
+            }
+            throw new RunFaultException("classification stopped: " + (fault.getMessage() != null ? fault.getMessage()
+                    : fault.getClass().getName()) + "; " + stored, fault);
+        }
+        return new Summary(plans.size(), skipped, todo.size() - failed.get(), failed.get(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Deletes temporary files a killed run left in an output folder. Safe while this run holds the
+     * database's lock: no other run of this database writes there now.
+     */
+    private static void removeLeftovers(Path dir) throws IOException {
+        try (java.nio.file.DirectoryStream<Path> tmp = Files.newDirectoryStream(dir, TMP_PREFIX + "*" + TMP_SUFFIX)) {
+            for (Path f : tmp) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** Whether a finished plan lacks one of the output files this classifier writes. */
+    private boolean outputsMissing(PlanBundle b) {
+        String name = OutputNames.of(b.planUid(), b.planFile());
+        return jsonDir != null && !Files.exists(jsonDir.resolve(name + ".json"))
+                || isodoseDir != null && !Files.exists(isodoseDir.resolve(name + ".dcm"))
+                || qaDir != null && !Files.exists(qaDir.resolve(name + ".png"));
+    }
+
+    /**
+     * Loads, masks and classifies one plan; never throws for bad input (the error is in the record).
+     *
+     * @throws RunFaultException when the run, not the plan, failed (see {@link RunFaultException})
+     */
+    public PlanRecord classify(PlanBundle b) {
+        long t0 = System.nanoTime();
+        double loadMs = 0;
+        double masksMs = 0;
+        List<String> unmatched = List.of();
+        try {
+            LoadedPlan plan = loader.load(b);
+            long t1 = System.nanoTime();
+            loadMs = (t1 - t0) / 1e6;
+            MaskSource.Prepared prepared = masks.prepare(plan);
+            unmatched = prepared.unmatched();
+            long t2 = System.nanoTime();
+            masksMs = (t2 - t1) / 1e6;
+            org.rtsite.core.volume.OrganMasks[] used = new org.rtsite.core.volume.OrganMasks[1];
+            SiteResult r = classifier.classify(prepared.input(), m -> used[0] = m);
+            if (!prepared.notes().isEmpty()) {
+                r = r.withMaskNotes(prepared.notes());
+            }
+            double classifyMs = (System.nanoTime() - t2) / 1e6;
+            writeOutputs(b, plan, used[0], r);
+            return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), r, unmatched, null,
+                    loadMs, masksMs, classifyMs, b.missingPlan(), b.linkageNotes());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (RunFaultException.isRunFault(e)) {
+                throw runFault(b, e);
+            }
+            String why = ioReason(e instanceof RtsiteException || e instanceof IllegalArgumentException
+                    || e instanceof UncheckedIOException ? e.getMessage() : e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
+            if (pseudonyms == null) {
+                LOG.warn("plan {} failed: {}", b.planFile(), why);
+                LOG.debug("plan {} failure", b.planFile(), e);
+            } else {
+                LOG.warn("plan {} failed: {}", pseudonyms.file(b.planFile()), pseudonyms.scrub(why, paths(b),
+                        b.patientId() == null ? List.of() : List.of(b.patientId())));
+            }
+            return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), null, unmatched,
+                    why == null ? e.getClass().getName() : why, loadMs, masksMs, 0, b.missingPlan(), b.linkageNotes());
+        }
+    }
+
+    /** {@code why} with the OS's words for the first I/O error behind it ("Permission denied"...), when it lacks them. */
+    private static String ioReason(String why, Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                String os = RunFaultException.reason(io);
+                return why == null ? os : why.contains(os) ? why : why + ": " + os;
+            }
+        }
+        return why;
+    }
+
+    private RunFaultException runFault(PlanBundle b, Throwable e) {
+        if (e instanceof RunFaultException r) {
+            return r;
+        }
+        String plan = pseudonyms == null ? b.planFile() : pseudonyms.file(b.planFile());
+        if (e instanceof OutOfMemoryError) {
+            return new RunFaultException("out of memory (heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB) while classifying " + plan + ": run again with fewer workers or a larger heap"
+                    + " (-Xmx, RTSITE_JAVA_OPTS)", e);
+        }
+        String why = pseudonyms == null ? e.getMessage()
+                : pseudonyms.scrub(e.getMessage(), paths(b), b.patientId() == null ? List.of() : List.of(b.patientId()));
+        return new RunFaultException("interrupted while classifying " + plan + ": " + why, e);
+    }
+
+    private void writeOutputs(PlanBundle b, LoadedPlan plan, org.rtsite.core.volume.OrganMasks used, SiteResult r) {
+        String id = OutputNames.of(b.planUid(), b.planFile());
+        if (isodoseDir != null) {
+            org.rtsite.pipeline.output.CtSeriesIdentity ct = org.rtsite.pipeline.output.CtSeriesIdentity.of(plan.ct());
+            if (pseudonyms != null) {
+                ct = new org.rtsite.pipeline.output.CtSeriesIdentity(pseudonyms.patient(ct.patientId()),
+                        ct.studyInstanceUid(), ct.seriesInstanceUid(), ct.frameOfReferenceUid(), ct.grid(),
+                        ct.sopInstanceUids());
+            }
+            org.rtsite.pipeline.output.CtSeriesIdentity identity = ct;
+            writeAtomically(isodoseDir, id + ".dcm", f -> org.rtsite.pipeline.output.IsodoseStructureSet.write(
+                    identity, plan.dose(), org.rtsite.pipeline.output.IsodoseLevel.of(r), f));
+        }
+        if (qaDir != null && used != null) {
+            writeAtomically(qaDir, id + ".png", f -> org.rtsite.core.qa.QaPicture.with(classifier.dictionary())
+                    .write(qaCaption(b), plan.ct().volume(), plan.dose(), used, r, f));
+        }
+    }
+
+    /** The plan name the QA picture draws in its header: PatientID (or its pseudonym) and the output file name. */
+    public String qaCaption(PlanBundle b) {
+        return (pseudonyms == null ? b.patientId() : pseudonyms.patient(b.patientId())) + " "
+                + OutputNames.of(b.planUid(), b.planFile());
+    }
+
+    private static List<String> paths(PlanBundle b) {
+        List<String> p = new ArrayList<>(b.ctFiles());
+        p.add(b.planFile());
+        p.add(b.structureSetFile());
+        if (b.dose() != null) {
+            p.addAll(b.dose().files());
+        }
+        return p;
+    }
+
+    /** Writes one output file. */
+    @FunctionalInterface
+    private interface OutputWriter {
+        void write(Path file) throws IOException;
+    }
+
+    /**
+     * Writes {@code dir/name} through a temporary file of its own in {@code dir} (two workers never share
+     * one), moved into place at the end, deleted on any failure: a reader never sees half a file and a
+     * full disk leaves no empty file behind. An I/O failure is the output folder's, hence a run fault.
+     */
+    private static void writeAtomically(Path dir, String name, OutputWriter writer) {
+        Path target = dir.resolve(name);
+        Path tmp = null;
+        try {
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir); // classify(PlanBundle) may be called without run()
+            }
+            tmp = Files.createTempFile(dir, TMP_PREFIX, TMP_SUFFIX);
+            writer.write(tmp);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException | UncheckedIOException e) {
+            IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            throw new RunFaultException("cannot write " + target + ": " + RunFaultException.reason(io), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    LOG.warn("cannot delete {}: {}", tmp, RunFaultException.reason(e));
+                }
+            }
+        }
+    }
+}

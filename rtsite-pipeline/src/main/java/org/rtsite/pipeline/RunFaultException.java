@@ -1,0 +1,81 @@
+package org.rtsite.pipeline;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.file.FileSystemException;
+import org.rtsite.core.RtsiteException;
+
+/**
+ * A fault of the classification run, not of the plan being classified: the output folder cannot be
+ * written (no space, read-only, I/O error), the run was interrupted, the JVM ran out of memory. Such a
+ * fault stops the run; the plan is left unrecorded and classified again by the next run. The
+ * results store failing is a run fault too (thrown by the store itself). See docs/pipeline.md.
+ */
+public final class RunFaultException extends RtsiteException {
+    private static final long serialVersionUID = 1L;
+
+    public RunFaultException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /**
+     * Whether {@code e}, thrown while classifying a plan on the current thread, comes from the run
+     * rather than the plan: an interruption anywhere in its cause chain (a read interrupted by the run
+     * stopping shows up as "cannot read CT slice ..." caused by ClosedByInterruptException), the thread's
+     * interrupt flag, a JVM error, or a RunFaultException.
+     */
+    static boolean isRunFault(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RunFaultException || t instanceof InterruptedException || t instanceof InterruptedIOException
+                    || t instanceof AsynchronousCloseException || t instanceof VirtualMachineError) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The OS's words for an I/O failure ("No space left on device", "Read-only file system", "File name
+     * too long", "Permission denied"), which {@code IOException}'s own message may bury or lack.
+     */
+    public static String reason(IOException e) {
+        String own = ownReason(e);
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // ImageIO and other wrappers say "I/O error writing PNG file!" and keep the OS's words in a cause
+        if (root != e && root instanceof IOException io) {
+            String inner = ownReason(io);
+            if (!own.contains(inner)) {
+                return own + ": " + inner;
+            }
+        }
+        return own;
+    }
+
+    private static String ownReason(IOException e) {
+        if (e instanceof FileSystemException f) {
+            String why = f.getReason();
+            if (why == null) {
+                why = switch (e.getClass().getSimpleName()) {
+                    case "AccessDeniedException" -> "Permission denied";
+                    case "NoSuchFileException" -> "No such file or directory";
+                    case "FileAlreadyExistsException" -> "File exists";
+                    case "NotDirectoryException" -> "Not a directory";
+                    case "DirectoryNotEmptyException" -> "Directory not empty";
+                    default -> e.getClass().getSimpleName();
+                };
+            }
+            return why + (f.getFile() != null ? " (" + f.getFile() + ")" : "");
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -277,7 +277,13 @@ public final class DicomReader {
             int tag = peekTag();
             VR vr = VR.of(in.peekByte(4), in.peekByte(5));
             VR known = DataDictionary.lookup(tag) == null ? null : DataDictionary.vrOf(tag);
-            boolean looksExplicit = vr != null && (known == null || known == vr || vr == VR.UN);
+            // The declared encoding wins unless the data clearly contradicts it: declared explicit, only two
+            // bytes that are no VR at all mean implicit (as pydicom decides); a valid but unexpected VR is a
+            // malformed element to report, not a reason to re-read the file as implicit, which can parse
+            // garbage into a plausible data set (dcmtk refuses such a file too)
+            boolean looksExplicit = implicit
+                    ? vr != null && (known == null || known == vr || vr == VR.UN)
+                    : vr != null;
             if (implicit == looksExplicit) {
                 LoggerFactory.getLogger(DicomReader.class).warn("{}: transfer syntax {} says {} VR but the data set is"
                         + " encoded with {} VR; reading it as encoded", source, ts, implicit ? "implicit" : "explicit",

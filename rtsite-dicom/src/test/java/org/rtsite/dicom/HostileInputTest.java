@@ -29,6 +29,46 @@ class HostileInputTest {
 
     private static final byte[] MODALITY = implicitElement(Tag.Modality, "CT".getBytes(StandardCharsets.US_ASCII), 2);
 
+    private static byte[] explicitShort(int tag, String vr, byte[] value) {
+        ByteBuffer b = ByteBuffer.allocate(8 + value.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) (tag >>> 16)).putShort((short) tag).put(vr.getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) value.length).put(value);
+        return b.array();
+    }
+
+    /**
+     * Explicit VR declared, first element with a valid VR the dictionary does not expect (OB on
+     * SOPClassUID) and a length far beyond the file. Read as implicit, the same bytes give a length of
+     * 16,975 ("OB\0\0") that the padding below satisfies, followed by a plausible SOP Instance UID: a
+     * reader that re-reads such a file as implicit accepts garbage. dcmtk refuses it; so must rtsite.
+     */
+    @Test
+    void aValidButUnexpectedVrIsAMalformedElementNotAnImplicitDataSet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] ts = "1.2.840.10008.1.2.1\0".getBytes(StandardCharsets.US_ASCII);
+        byte[] tsElement = explicitShort(0x00020010, "UI", ts);
+        ByteBuffer groupLength = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        groupLength.putShort((short) 2).putShort((short) 0).put("UL".getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 4).putInt(tsElement.length);
+        ByteBuffer first = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        first.putShort((short) 0x0008).putShort((short) 0x0016).put("OB".getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 0).putInt(0x7FFFFFF0);
+        int implicitLength = 'O' | 'B' << 8;
+        byte[] padding = new byte[implicitLength - 4];
+        byte[] f = concat(new byte[128], "DICM".getBytes(StandardCharsets.US_ASCII), groupLength.array(), tsElement,
+                first.array(), padding, implicitElement(Tag.SOPInstanceUID, "1.2.3.4\0"
+                        .getBytes(StandardCharsets.US_ASCII), 8), MODALITY);
+        DicomFormatException e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(f, "x.dcm"));
+        assertEquals(Tag.SOPClassUID, e.tag(), e.getMessage());
+        assertTrue(e.getMessage().contains("beyond the end"), e.getMessage());
+        if (ExternalTools.available("dcmdump")) {
+            java.nio.file.Path file = dir.resolve("x.dcm");
+            java.nio.file.Files.write(file, f);
+            ExternalTools.Result r = ExternalTools.run("dcmdump", file.toString());
+            assertTrue((r.out() + r.err()).contains("larger (2147483632) than remaining bytes"), r.out() + r.err());
+        }
+    }
+
     @Test
     void lengthBeyondEndOfFile() {
         byte[] f = concat(MODALITY, implicitElement(Tag.PatientName, new byte[4], 0x7FFFFFF0L));

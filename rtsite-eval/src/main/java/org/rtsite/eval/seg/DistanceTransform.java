@@ -1,5 +1,7 @@
 package org.rtsite.eval.seg;
 
+import java.util.stream.IntStream;
+
 /**
  * Exact squared Euclidean distance transform with anisotropic spacing, linear in the number of
  * voxels: one 1-D pass per axis, each the lower envelope of parabolas of Felzenszwalb and
@@ -27,6 +29,19 @@ public final class DistanceTransform {
      * on large, thin surfaces.
      */
     public static float[] squared(byte[] feature, int nx, int ny, int nz, double dx, double dy, double dz, double capMm) {
+        return squared(feature, nx, ny, nz, dx, dy, dz, capMm, 1);
+    }
+
+    /**
+     * As {@link #squared(byte[], int, int, int, double, double, double, double)}, with the lines of
+     * each pass shared among {@code threads} workers (the caller and the common fork-join pool).
+     * Every line is transformed independently, so the result is identical for any thread count.
+     */
+    public static float[] squared(byte[] feature, int nx, int ny, int nz, double dx, double dy, double dz, double capMm,
+                                  int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
         double cap2 = capMm * capMm;
         int n = nx * ny * nz;
         if (feature.length != n) {
@@ -34,9 +49,54 @@ public final class DistanceTransform {
         }
         float[] d = new float[n];
         int longest = Math.max(nx, Math.max(ny, nz));
+        inChunks(ny * nz, 1, threads, (from, to) -> rows(feature, d, nx, dx, cap2, from, to));
+        // y, then z: lower envelope of parabolas along each line. Lines are processed in blocks of
+        // BLOCK neighbours so that every gather and scatter reads BLOCK contiguous floats: a
+        // line-by-line walk down a strided axis would miss the cache on every voxel.
+        if (ny > 1) {
+            inChunks(nz, 1, threads, (from, to) -> {
+                Work w = new Work(longest, cap2);
+                w.prepare(ny, dy * dy);
+                for (int k = from; k < to; k++) {
+                    passBlocks(d, nx * ny * k, 0, nx, nx, ny, w);
+                }
+            });
+        }
+        if (nz > 1) {
+            inChunks(nx * ny, BLOCK, threads, (from, to) -> {
+                Work w = new Work(longest, cap2);
+                w.prepare(nz, dz * dz);
+                passBlocks(d, 0, from, to, nx * ny, nz, w);
+            });
+        }
+        return d;
+    }
 
-        // x: distance to the nearest feature in the row, two sweeps
-        for (int row = 0; row < ny * nz; row++) {
+    /** Runs body over [0, count) cut into ranges whose starts are multiples of align. */
+    static void inChunks(int count, int align, int threads, RangeBody body) {
+        int units = (count + align - 1) / align;
+        int chunks = threads == 1 ? 1 : Math.min(units, threads * 4); // a few per thread evens out uneven lines
+        if (chunks <= 1) {
+            body.run(0, count);
+            return;
+        }
+        IntStream.range(0, chunks).parallel().forEach(c -> {
+            int from = (int) ((long) units * c / chunks) * align;
+            int to = Math.min(count, (int) ((long) units * (c + 1) / chunks) * align);
+            if (from < to) {
+                body.run(from, to);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    interface RangeBody {
+        void run(int from, int to);
+    }
+
+    /** x: distance to the nearest feature in each row [from, to), two sweeps. */
+    private static void rows(byte[] feature, float[] d, int nx, double dx, double cap2, int from, int to) {
+        for (int row = from; row < to; row++) {
             int base = row * nx;
             int last = -1;
             for (int i = 0; i < nx; i++) {
@@ -59,21 +119,6 @@ public final class DistanceTransform {
                 }
             }
         }
-        // y, then z: lower envelope of parabolas along each line. Lines are processed in blocks of
-        // BLOCK neighbours so that every gather and scatter reads BLOCK contiguous floats: a
-        // line-by-line walk down a strided axis would miss the cache on every voxel.
-        Work w = new Work(longest, cap2);
-        if (ny > 1) {
-            w.prepare(ny, dy * dy);
-            for (int k = 0; k < nz; k++) {
-                passBlocks(d, nx * ny * k, nx, nx, ny, w);
-            }
-        }
-        if (nz > 1) {
-            w.prepare(nz, dz * dz);
-            passBlocks(d, 0, nx * ny, nx * ny, nz, w);
-        }
-        return d;
     }
 
     private static final int BLOCK = 32;
@@ -106,13 +151,13 @@ public final class DistanceTransform {
     }
 
     /**
-     * Transforms {@code count} lines starting at {@code base + c} (c = 0..count−1), each of
-     * {@code len} voxels {@code stride} apart.
+     * Transforms the lines starting at {@code base + c} for c in [first, end), each of {@code len}
+     * voxels {@code stride} apart.
      */
-    private static void passBlocks(float[] d, int base, int count, int stride, int len, Work w) {
+    private static void passBlocks(float[] d, int base, int first, int end, int stride, int len, Work w) {
         float[] block = w.block;
-        for (int c0 = 0; c0 < count; c0 += BLOCK) {
-            int width = Math.min(BLOCK, count - c0);
+        for (int c0 = first; c0 < end; c0 += BLOCK) {
+            int width = Math.min(BLOCK, end - c0);
             boolean any = false;
             for (int q = 0; q < len; q++) {
                 int src = base + c0 + q * stride;

@@ -21,6 +21,12 @@ public final class MaskComparison {
     /** Surface distances up to about this many mm are found by a capped transform first (see surfaceDistances). */
     static final double FIRST_CAP_MM = 20;
 
+    /**
+     * Boxes of at least this many voxels are transformed on every available processor; below it
+     * the hand-over costs more than it saves.
+     */
+    static final int PARALLEL_VOXELS = 1 << 20;
+
     /** The percentile taken for 95HD. */
     public static final double PERCENTILE = 95;
 
@@ -95,7 +101,7 @@ public final class MaskComparison {
         if (nr > 0 && nt > 0) {
             checkOrthogonal(g, caseId, structure);
             float[] d = surfaceDistances(r, t, g, box);
-            Arrays.sort(d);
+            Arrays.parallelSort(d);
             hd95 = percentile(d, PERCENTILE);
             hd = d[d.length - 1];
             double sum = 0;
@@ -202,14 +208,15 @@ public final class MaskComparison {
         int bx = box[3] - box[0] + 1;
         int by = box[4] - box[1] + 1;
         int bz = box[5] - box[2] + 1;
-        byte[] sr = surface(r, g, box, bx, by, bz);
-        byte[] st = surface(t, g, box, bx, by, bz);
+        int threads = (long) bx * by * bz >= PARALLEL_VOXELS ? Runtime.getRuntime().availableProcessors() : 1;
+        byte[] sr = surface(r, g, box, bx, by, bz, threads);
+        byte[] st = surface(t, g, box, bx, by, bz, threads);
         int cr = count(sr);
         int ct = count(st);
         float[] out = new float[cr + ct];
         double cap = FIRST_CAP_MM + 2 * Math.max(g.dx(), Math.max(g.dy(), g.dz()));
-        int o = directed(st, sr, bx, by, bz, g, cap, out, 0);
-        directed(sr, st, bx, by, bz, g, cap, out, o);
+        int o = directed(st, sr, bx, by, bz, g, cap, threads, out, 0);
+        directed(sr, st, bx, by, bz, g, cap, threads, out, o);
         return out;
     }
 
@@ -219,14 +226,14 @@ public final class MaskComparison {
      * only if some query lies beyond it, again without a cap.
      */
     private static int directed(byte[] feature, byte[] query, int bx, int by, int bz, ImageGrid g, double cap,
-                                float[] out, int o) {
-        float[] d = DistanceTransform.squared(feature, bx, by, bz, g.dx(), g.dy(), g.dz(), cap);
+                                int threads, float[] out, int o) {
+        float[] d = DistanceTransform.squared(feature, bx, by, bz, g.dx(), g.dy(), g.dz(), cap, threads);
         int start = o;
         for (int x = 0; x < query.length; x++) {
             if (query[x] != 0) {
                 float v = d[x];
                 if (v == Float.POSITIVE_INFINITY) {
-                    return directed(feature, query, bx, by, bz, g, Double.POSITIVE_INFINITY, out, start);
+                    return directed(feature, query, bx, by, bz, g, Double.POSITIVE_INFINITY, threads, out, start);
                 }
                 out[o++] = (float) Math.sqrt(v);
             }
@@ -243,47 +250,51 @@ public final class MaskComparison {
     }
 
     /** Boundary voxels of a mask within the box (1 = surface). Voxels beyond the box are outside the mask. */
-    private static byte[] surface(long[] bits, ImageGrid g, int[] box, int bx, int by, int bz) {
+    private static byte[] surface(long[] bits, ImageGrid g, int[] box, int bx, int by, int bz, int threads) {
         byte[] in = new byte[bx * by * bz];
         int nx = g.nx();
         int ny = g.ny();
-        for (int k = 0; k < bz; k++) {
-            for (int j = 0; j < by; j++) {
-                int src = box[0] + nx * (box[1] + j + ny * (box[2] + k));
-                int dst = bx * (j + by * k) - src;
-                int end = src + bx;
-                // walk the set bits of the row word by word; empty words cost one test
-                for (int w = src >>> 6; (w << 6) < end; w++) {
-                    long word = bits[w];
-                    while (word != 0) {
-                        int idx = (w << 6) + Long.numberOfTrailingZeros(word);
-                        word &= word - 1;
-                        if (idx >= src && idx < end) {
-                            in[dst + idx] = 1;
+        DistanceTransform.inChunks(bz, 1, threads, (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                for (int j = 0; j < by; j++) {
+                    int src = box[0] + nx * (box[1] + j + ny * (box[2] + k));
+                    int dst = bx * (j + by * k) - src;
+                    int end = src + bx;
+                    // walk the set bits of the row word by word; empty words cost one test
+                    for (int w = src >>> 6; (w << 6) < end; w++) {
+                        long word = bits[w];
+                        while (word != 0) {
+                            int idx = (w << 6) + Long.numberOfTrailingZeros(word);
+                            word &= word - 1;
+                            if (idx >= src && idx < end) {
+                                in[dst + idx] = 1;
+                            }
                         }
                     }
                 }
             }
-        }
+        });
         byte[] s = new byte[in.length];
         int plane = bx * by;
-        for (int k = 0; k < bz; k++) {
-            for (int j = 0; j < by; j++) {
-                int row = bx * (j + by * k);
-                for (int i = 0; i < bx; i++) {
-                    int x = row + i;
-                    if (in[x] == 0) {
-                        continue;
-                    }
-                    boolean inner = i > 0 && i < bx - 1 && j > 0 && j < by - 1 && k > 0 && k < bz - 1
-                            && in[x - 1] != 0 && in[x + 1] != 0 && in[x - bx] != 0 && in[x + bx] != 0
-                            && in[x - plane] != 0 && in[x + plane] != 0;
-                    if (!inner) {
-                        s[x] = 1;
+        DistanceTransform.inChunks(bz, 1, threads, (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                for (int j = 0; j < by; j++) {
+                    int row = bx * (j + by * k);
+                    for (int i = 0; i < bx; i++) {
+                        int x = row + i;
+                        if (in[x] == 0) {
+                            continue;
+                        }
+                        boolean inner = i > 0 && i < bx - 1 && j > 0 && j < by - 1 && k > 0 && k < bz - 1
+                                && in[x - 1] != 0 && in[x + 1] != 0 && in[x - bx] != 0 && in[x + bx] != 0
+                                && in[x - plane] != 0 && in[x + plane] != 0;
+                        if (!inner) {
+                            s[x] = 1;
+                        }
                     }
                 }
             }
-        }
+        });
         return s;
     }
 }

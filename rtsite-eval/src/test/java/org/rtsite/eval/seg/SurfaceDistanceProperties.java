@@ -1,5 +1,6 @@
 package org.rtsite.eval.seg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -82,6 +83,27 @@ class SurfaceDistanceProperties {
                     assertEquals(Float.POSITIVE_INFINITY, capped[x]);
                 }
             }
+        });
+    }
+
+    @Test
+    void sharingTheLinesAmongThreadsGivesTheIdenticalTransform() {
+        qt().withExamples(30).forAll(longs().all(), integers().between(2, 9)).checkAssert((seed, threads) -> {
+            Random rnd = new Random(seed);
+            int nx = 1 + rnd.nextInt(90);
+            int ny = 1 + rnd.nextInt(40);
+            int nz = 1 + rnd.nextInt(40);
+            double dx = 0.3 + 3 * rnd.nextDouble();
+            double dy = 0.3 + 3 * rnd.nextDouble();
+            double dz = 0.3 + 3 * rnd.nextDouble();
+            byte[] f = new byte[nx * ny * nz];
+            for (int x = 0; x < f.length; x++) {
+                f[x] = (byte) (rnd.nextDouble() < 0.02 ? 1 : 0);
+            }
+            double cap = rnd.nextBoolean() ? Double.POSITIVE_INFINITY : 1 + 15 * rnd.nextDouble();
+            float[] one = DistanceTransform.squared(f, nx, ny, nz, dx, dy, dz, cap, 1);
+            float[] many = DistanceTransform.squared(f, nx, ny, nz, dx, dy, dz, cap, threads);
+            assertArrayEquals(one, many);
         });
     }
 

@@ -33,14 +33,9 @@ import org.rtsite.pipeline.store.ResultStore;
  * plans it interrupted stay unrecorded. Plans already in the store are skipped, so a killed run
  * resumes where it stopped.
  *
- * <pre>{@code
- * try (DicomArchive archive = DicomArchive.index(ArchiveOptions.of(db), root);
- *      ResultStore store = ResultStore.open(db)) {
- *     ArchiveClassifier.Summary s = new ArchiveClassifier(SiteClassifier.builder().build(),
- *             new RtStructMaskSource(RegionDictionary.defaults()), DicomPlanLoader.defaults(), 4, jsonDir)
- *             .run(archive.plans().toList(), store, ArchiveClassifier.Progress.NONE);
- * }
- * }</pre>
+ * <p>The engine behind {@link RtsitePipeline}, which is the entry point to use: it builds this class
+ * from its options. The mask source is given the classifier's region dictionary
+ * ({@link MaskSource#withDictionary}).
  */
 public final class ArchiveClassifier {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveClassifier.class);
@@ -275,7 +270,10 @@ public final class ArchiveClassifier {
         return outcome(b).record();
     }
 
-    /** A plan's record with its result JSON (made per plan, so that a result JSON cannot fail can only fail its plan). */
+    /**
+     * A plan's record with its result JSON, made inside the plan's error handling: a result that cannot
+     * be written as JSON fails only its plan.
+     */
     private record Outcome(PlanRecord record, String json) {
         boolean ok() {
             return record.ok();

@@ -64,15 +64,21 @@ public final class DicomArchive implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
         if (roots == null || roots.length == 0) {
+            deleteTemporary(temporary);
             throw new IllegalArgumentException("no archive root given");
         }
-        List<Path> unique = distinctRoots(roots);
-        IndexDatabase db = new IndexDatabase(options.database());
+        IndexDatabase db = null;
         try {
+            List<Path> unique = distinctRoots(roots);
+            db = new IndexDatabase(options.database());
             ScanStats stats = new ArchiveScanner(db, options, listener).scan(unique);
             return new DicomArchive(db, stats, temporary);
-        } catch (RuntimeException e) {
-            db.close();
+        } catch (RuntimeException | Error e) {
+            if (db != null) {
+                db.close();
+            }
+            // nobody else knows the temporary database's name: a failed scan must not leave it behind
+            deleteTemporary(temporary);
             throw e;
         }
     }
@@ -154,13 +160,18 @@ public final class DicomArchive implements AutoCloseable {
     @Override
     public void close() {
         db.close();
-        if (temporary != null) {
-            for (String suffix : new String[] {"", "-wal", "-shm"}) {
-                try {
-                    Files.deleteIfExists(Path.of(temporary + suffix));
-                } catch (IOException ignored) {
-                    // a temporary file left behind is harmless
-                }
+        deleteTemporary(temporary);
+    }
+
+    private static void deleteTemporary(Path temporary) {
+        if (temporary == null) {
+            return;
+        }
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            try {
+                Files.deleteIfExists(Path.of(temporary + suffix));
+            } catch (IOException e) {
+                LOG.warn("cannot delete the temporary index {}: {}", temporary + suffix, e.getMessage());
             }
         }
     }

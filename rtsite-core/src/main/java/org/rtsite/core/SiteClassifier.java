@@ -348,7 +348,7 @@ public final class SiteClassifier {
         return new SiteResult(SiteResult.SCHEMA_VERSION, decision.labels(), decision.rule(), decision.trace(),
                 dmax, doseGridMax, level85, level50, counts.v85() * voxCc, counts.v50() * voxCc, com, comGeo, comDose,
                 cropExtent, boxOnCt, boxGrid.voxelCount() * voxCc, landmarks, metrics, new ArrayList<>(unmapped),
-                backend.name(), config, timings);
+                backend.name(), config, timings, List.of(), policy);
     }
 
     private DictionaryEntry bowelEntry(String name, Region fallback) {

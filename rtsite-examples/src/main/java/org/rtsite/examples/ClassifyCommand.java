@@ -14,12 +14,9 @@ import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.PlanBundle;
 import org.rtsite.pipeline.ArchiveClassifier;
-import org.rtsite.pipeline.DicomPlanLoader;
-import org.rtsite.pipeline.MaskSource;
 import org.rtsite.pipeline.NiftiMaskSource;
 import org.rtsite.pipeline.OutputNames;
-import org.rtsite.pipeline.RtStructMaskSource;
-import org.rtsite.pipeline.SegmenterMaskSource;
+import org.rtsite.pipeline.RtsitePipeline;
 import org.rtsite.pipeline.store.PlanRecord;
 import org.rtsite.pipeline.store.Pseudonymizer;
 import org.rtsite.pipeline.store.ResultStore;
@@ -190,16 +187,17 @@ public final class ClassifyCommand implements Callable<Integer> {
         try {
             RegionDictionary dictionary = dictionaryFile == null ? RegionDictionary.defaults()
                     : RegionDictionary.defaults().extendedWith(RegionDictionary.load(dictionaryFile));
-            MaskSource source;
+            // masks read names with the classifier's dictionary (RtsitePipeline gives it to them)
+            RtsitePipeline.Builder pipeline = RtsitePipeline.builder().jsonOutput(outDir.resolve("json"))
+                    .retryFailed(retryFailed);
             if (masks.nifti != null) {
-                source = new NiftiMaskSource(masks.nifti, dictionary, offGrid);
+                pipeline.masksFromNifti(masks.nifti, offGrid);
             } else if (masks.segmenter != null) {
                 djl = DjlSegmenter.open(masks.segmenter, 1);
-                source = new SegmenterMaskSource("segmenter", djl);
-            } else {
-                source = new RtStructMaskSource(dictionary);
+                pipeline.masksFromSegmenter("segmenter", djl);
             }
             SiteClassifier classifier = SiteClassifier.builder().backend(backend).dictionary(dictionary).build();
+            pipeline.classifier(classifier);
             List<PlanBundle> plans;
             try (DicomArchive archive = roots.isEmpty() ? DicomArchive.open(db)
                     : DicomArchive.index(ArchiveOptions.of(db), roots.toArray(Path[]::new))) {
@@ -215,23 +213,22 @@ public final class ClassifyCommand implements Callable<Integer> {
                     plans.addAll(archive.planlessDoses().toList());
                 }
             }
+            if (isodose) {
+                pipeline.isodoseOutput(outDir.resolve("isodose"));
+            }
+            if (qa) {
+                pipeline.qaOutput(outDir.resolve("qa"));
+            }
+            if (pseudonyms != null) {
+                pipeline.pseudonyms(pseudonyms);
+            }
+            RtsitePipeline runner = pipeline.workers(n).build();
             long planless = plans.stream().filter(PlanBundle::planless).count();
             out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s, %d worker(s), backend %s%n",
                     plans.size() - planless, planless == 0 ? "" : " and " + planless + " doses without plan",
-                    source.name(), n, classifier.backend().name());
+                    runner.masks().name(), n, classifier.backend().name());
             out.flush();
             warnInvalidUids(plans, pseudonyms, err);
-            ArchiveClassifier runner = new ArchiveClassifier(classifier, source, DicomPlanLoader.defaults(), n,
-                    outDir.resolve("json"));
-            if (retryFailed) {
-                runner = runner.retryingFailed();
-            }
-            if (isodose || qa) {
-                runner = runner.withOutputs(isodose ? outDir.resolve("isodose") : null, qa ? outDir.resolve("qa") : null);
-            }
-            if (pseudonyms != null) {
-                runner = runner.pseudonymizing(pseudonyms);
-            }
             int storedFailed;
             ArchiveClassifier.Summary s;
             try (ResultStore store = ResultStore.open(db)) {

@@ -7,14 +7,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.RtsiteException;
-import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.PlanBundle;
 import org.rtsite.pipeline.ArchiveClassifier;
-import org.rtsite.pipeline.DicomPlanLoader;
 import org.rtsite.samples.PhantomArchive;
-import org.rtsite.pipeline.RtStructMaskSource;
+import org.rtsite.pipeline.RtsitePipeline;
 import org.rtsite.pipeline.store.ResultStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,9 +131,8 @@ public final class QuickstartCommand implements Callable<Integer> {
             ArchiveClassifier.Summary s;
             List<Map<String, Object>> rows;
             try (ResultStore store = ResultStore.open(db)) {
-                s = new ArchiveClassifier(classifier, new RtStructMaskSource(RegionDictionary.defaults()),
-                        DicomPlanLoader.defaults(), n, results.resolve("json"))
-                        .withOutputs(results.resolve("isodose"), results.resolve("qa"))
+                s = RtsitePipeline.builder().classifier(classifier).workers(n).jsonOutput(results.resolve("json"))
+                        .isodoseOutput(results.resolve("isodose")).qaOutput(results.resolve("qa")).build()
                         .run(plans, store, ArchiveClassifier.Progress.NONE);
                 store.exportCsv(results.resolve("results.csv"), null, null);
                 rows = store.query(null, null);

@@ -33,14 +33,9 @@ import org.rtsite.pipeline.store.ResultStore;
  * plans it interrupted stay unrecorded. Plans already in the store are skipped, so a killed run
  * resumes where it stopped.
  *
- * <pre>{@code
- * try (DicomArchive archive = DicomArchive.index(ArchiveOptions.of(db), root);
- *      ResultStore store = ResultStore.open(db)) {
- *     ArchiveClassifier.Summary s = new ArchiveClassifier(SiteClassifier.builder().build(),
- *             new RtStructMaskSource(RegionDictionary.defaults()), DicomPlanLoader.defaults(), 4, jsonDir)
- *             .run(archive.plans().toList(), store, ArchiveClassifier.Progress.NONE);
- * }
- * }</pre>
+ * <p>The engine behind {@link RtsitePipeline}, which is the entry point to use: it builds this class
+ * from its options. The mask source is given the classifier's region dictionary
+ * ({@link MaskSource#withDictionary}).
  */
 public final class ArchiveClassifier {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveClassifier.class);
@@ -69,7 +64,8 @@ public final class ArchiveClassifier {
                               Path jsonDir, boolean retryFailed, Path isodoseDir, Path qaDir,
                               org.rtsite.pipeline.store.Pseudonymizer pseudonyms) {
         this.classifier = Objects.requireNonNull(classifier, "classifier");
-        this.masks = Objects.requireNonNull(masks, "masks");
+        // the mask source reads ROI names with the classifier's dictionary: one dictionary, given once
+        this.masks = Objects.requireNonNull(masks, "masks").withDictionary(classifier.dictionary());
         this.loader = Objects.requireNonNull(loader, "loader");
         if (workers < 1 || workers > 1024) {
             throw new IllegalArgumentException("workers must be in 1..1024, got " + workers);
@@ -109,11 +105,21 @@ public final class ArchiveClassifier {
                 Objects.requireNonNull(pseudonyms, "pseudonyms"));
     }
 
-    /** Called after each plan is written, from worker threads. */
+    /**
+     * Told after each plan is written. Calls come from worker threads but one at a time and in order:
+     * {@code done} counts 1, 2, ... {@code total} with no call overtaking another, so the last call a
+     * bar sees is the last plan's. A slow callback therefore slows the run.
+     */
     @FunctionalInterface
     public interface Progress {
         Progress NONE = (done, total, failed, last) -> { };
 
+        /**
+         * @param done   plans written by this run so far, this one included
+         * @param total  plans this run classifies (those skipped as already stored are not counted)
+         * @param failed of {@code done}, those stored as failed
+         * @param last   the plan just written
+         */
         void planDone(int done, int total, int failed, PlanRecord last);
 
         /** Called once, before blocking, when another run holds the store's classify lock. */
@@ -167,6 +173,7 @@ public final class ArchiveClassifier {
         }
         AtomicInteger finished = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        Object reporting = new Object();
         AtomicBoolean stopping = new AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "rtsite-classify");
@@ -181,21 +188,24 @@ public final class ArchiveClassifier {
                     if (stopping.get()) {
                         return null;
                     }
-                    PlanRecord rec = classify(b);
+                    Outcome rec = outcome(b);
                     if (!rec.ok() && (stopping.get() || Thread.currentThread().isInterrupted())) {
                         // the run is stopping: this failure may be the stop's doing, so the plan stays unrecorded
                         return null;
                     }
-                    String json = rec.ok() ? SiteResultJson.write(rec.result()) : null;
+                    String json = rec.ok() ? rec.json() : null;
                     if (json != null && jsonDir != null) {
                         writeAtomically(jsonDir, OutputNames.of(rec.planUid(), rec.planFile()) + ".json",
                                 f -> Files.writeString(f, json, StandardCharsets.UTF_8));
                     }
-                    store.write(rec, json);
-                    if (!rec.ok()) {
-                        failed.incrementAndGet();
+                    store.write(rec.record(), json);
+                    // counting and telling under one lock: two workers finishing together cannot report 5 before 4
+                    synchronized (reporting) {
+                        if (!rec.ok()) {
+                            failed.incrementAndGet();
+                        }
+                        progress.planDone(finished.incrementAndGet(), todo.size(), failed.get(), rec.record());
                     }
-                    progress.planDone(finished.incrementAndGet(), todo.size(), failed.get(), rec);
                     return null;
                 });
             }
@@ -257,27 +267,75 @@ public final class ArchiveClassifier {
      * @throws RunFaultException when the run, not the plan, failed (see {@link RunFaultException})
      */
     public PlanRecord classify(PlanBundle b) {
-        long t0 = System.nanoTime();
-        double loadMs = 0;
-        double masksMs = 0;
+        return outcome(b).record();
+    }
+
+    /**
+     * A plan's record with its result JSON, made inside the plan's error handling: a result that cannot
+     * be written as JSON fails only its plan.
+     */
+    private record Outcome(PlanRecord record, String json) {
+        boolean ok() {
+            return record.ok();
+        }
+
+        String planUid() {
+            return record.planUid();
+        }
+
+        String planFile() {
+            return record.planFile();
+        }
+    }
+
+    /**
+     * Loads, masks and classifies one plan and writes its isodose and QA outputs, throwing what fails
+     * (the one-plan path of {@link RtsitePipeline#classify(Path)}).
+     */
+    SiteResult classifyOrThrow(PlanBundle b) {
+        SiteResult r = process(b, new Laps());
+        if (jsonDir != null) {
+            String json = SiteResultJson.write(r);
+            writeAtomically(jsonDir, OutputNames.of(b.planUid(), b.planFile()) + ".json",
+                    f -> Files.writeString(f, json, StandardCharsets.UTF_8));
+        }
+        return r;
+    }
+
+    /** What {@link #process} got to before it returned or failed. */
+    private static final class Laps {
+        double loadMs;
+        double masksMs;
+        double classifyMs;
         List<String> unmatched = List.of();
+    }
+
+    private SiteResult process(PlanBundle b, Laps laps) {
+        long t0 = System.nanoTime();
+        LoadedPlan plan = loader.load(b);
+        long t1 = System.nanoTime();
+        laps.loadMs = (t1 - t0) / 1e6;
+        MaskSource.Prepared prepared = masks.prepare(plan);
+        laps.unmatched = prepared.unmatched();
+        long t2 = System.nanoTime();
+        laps.masksMs = (t2 - t1) / 1e6;
+        org.rtsite.core.volume.OrganMasks[] used = new org.rtsite.core.volume.OrganMasks[1];
+        SiteResult r = classifier.classify(prepared.input(), m -> used[0] = m);
+        if (!prepared.notes().isEmpty()) {
+            r = r.withMaskNotes(prepared.notes());
+        }
+        laps.classifyMs = (System.nanoTime() - t2) / 1e6;
+        writeOutputs(b, plan, used[0], r);
+        return r;
+    }
+
+    private Outcome outcome(PlanBundle b) {
+        Laps laps = new Laps();
         try {
-            LoadedPlan plan = loader.load(b);
-            long t1 = System.nanoTime();
-            loadMs = (t1 - t0) / 1e6;
-            MaskSource.Prepared prepared = masks.prepare(plan);
-            unmatched = prepared.unmatched();
-            long t2 = System.nanoTime();
-            masksMs = (t2 - t1) / 1e6;
-            org.rtsite.core.volume.OrganMasks[] used = new org.rtsite.core.volume.OrganMasks[1];
-            SiteResult r = classifier.classify(prepared.input(), m -> used[0] = m);
-            if (!prepared.notes().isEmpty()) {
-                r = r.withMaskNotes(prepared.notes());
-            }
-            double classifyMs = (System.nanoTime() - t2) / 1e6;
-            writeOutputs(b, plan, used[0], r);
-            return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), r, unmatched, null,
-                    loadMs, masksMs, classifyMs, b.missingPlan(), b.linkageNotes());
+            SiteResult r = process(b, laps);
+            String json = SiteResultJson.write(r);
+            return new Outcome(new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), r, laps.unmatched,
+                    null, laps.loadMs, laps.masksMs, laps.classifyMs, b.missingPlan(), b.linkageNotes()), json);
         } catch (RuntimeException | OutOfMemoryError e) {
             if (RunFaultException.isRunFault(e)) {
                 throw runFault(b, e);
@@ -292,8 +350,9 @@ public final class ArchiveClassifier {
                 LOG.warn("plan {} failed: {}", pseudonyms.file(b.planFile()), pseudonyms.scrub(why, paths(b),
                         b.patientId() == null ? List.of() : List.of(b.patientId())));
             }
-            return new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), null, unmatched,
-                    why == null ? e.getClass().getName() : why, loadMs, masksMs, 0, b.missingPlan(), b.linkageNotes());
+            return new Outcome(new PlanRecord(b.planFile(), b.planUid(), b.patientId(), masks.name(), null,
+                    laps.unmatched, why == null ? e.getClass().getName() : why, laps.loadMs, laps.masksMs, 0,
+                    b.missingPlan(), b.linkageNotes()), null);
         }
     }
 
@@ -323,6 +382,11 @@ public final class ArchiveClassifier {
         return new RunFaultException("interrupted while classifying " + plan + ": " + why, e);
     }
 
+    /**
+     * Makes the plan's isodose RTSTRUCT and QA picture in memory first, then writes them: whatever fails
+     * for this plan's data (contouring, drawing, encoding) fails the plan only, and only the file writes,
+     * the folder's part, can be run faults.
+     */
     private void writeOutputs(PlanBundle b, LoadedPlan plan, org.rtsite.core.volume.OrganMasks used, SiteResult r) {
         String id = OutputNames.of(b.planUid(), b.planFile());
         if (isodoseDir != null) {
@@ -333,13 +397,30 @@ public final class ArchiveClassifier {
                         ct.sopInstanceUids());
             }
             org.rtsite.pipeline.output.CtSeriesIdentity identity = ct;
-            writeAtomically(isodoseDir, id + ".dcm", f -> org.rtsite.pipeline.output.IsodoseStructureSet.write(
-                    identity, plan.dose(), org.rtsite.pipeline.output.IsodoseLevel.of(r), f));
+            org.rtsite.dicom.rt.RtStructureSet isodose = org.rtsite.pipeline.output.IsodoseStructureSet.contour(
+                    identity, plan.dose(), org.rtsite.pipeline.output.IsodoseLevel.of(r));
+            writeAtomically(isodoseDir, id + ".dcm",
+                    f -> org.rtsite.pipeline.output.IsodoseStructureSet.write(isodose, identity, f));
         }
         if (qaDir != null && used != null) {
-            writeAtomically(qaDir, id + ".png", f -> org.rtsite.core.qa.QaPicture.with(classifier.dictionary())
-                    .write(qaCaption(b), plan.ct().volume(), plan.dose(), used, r, f));
+            byte[] png = png(b, org.rtsite.core.qa.QaPicture.with(classifier.dictionary())
+                    .render(qaCaption(b), plan.ct().volume(), plan.dose(), used, r).image());
+            writeAtomically(qaDir, id + ".png", f -> Files.write(f, png));
         }
+    }
+
+    /** The picture as PNG bytes; a picture the encoder refuses is this plan's failure, not the folder's. */
+    private static byte[] png(PlanBundle b, java.awt.image.BufferedImage image) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            if (!javax.imageio.ImageIO.write(image, "png", bytes)) {
+                throw new RtsiteException("no PNG writer in this JDK for the QA picture");
+            }
+        } catch (IOException e) {
+            throw new RtsiteException("the QA picture of " + DicomPlanLoader.what(b) + " cannot be encoded as PNG: "
+                    + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
     }
 
     /** The plan name the QA picture draws in its header: PatientID (or its pseudonym) and the output file name. */

@@ -21,6 +21,16 @@ public interface MaskSource {
     Prepared prepare(LoadedPlan plan);
 
     /**
+     * This source reading structure names with {@code dictionary}: the classifier's, so that the region
+     * dictionary is given in one place ({@link ArchiveClassifier} and {@link RtsitePipeline} call it with
+     * their classifier's). Sources that match no names return themselves.
+     */
+    default MaskSource withDictionary(org.rtsite.core.region.RegionDictionary dictionary) {
+        Objects.requireNonNull(dictionary, "dictionary");
+        return this;
+    }
+
+    /**
      * @param input     what the classifier gets
      * @param unmatched structure names of the source that the region dictionary does not know (reported, not used)
      * @param notes     how masks were brought onto the CT grid when not as given (stored as the result's

@@ -81,6 +81,11 @@ public final class NiftiMaskSource implements MaskSource {
     }
 
     @Override
+    public MaskSource withDictionary(RegionDictionary dictionary) {
+        return dictionary == this.dictionary ? this : new NiftiMaskSource(root, dictionary, offGrid);
+    }
+
+    @Override
     public String name() {
         return "nifti";
     }

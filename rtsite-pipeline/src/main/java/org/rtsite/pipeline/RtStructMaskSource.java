@@ -25,6 +25,16 @@ public final class RtStructMaskSource implements MaskSource {
         this.dictionary = Objects.requireNonNull(dictionary, "dictionary");
     }
 
+    /** A source matching ROI names with the default dictionary, until a classifier gives its own. */
+    public RtStructMaskSource() {
+        this(RegionDictionary.defaults());
+    }
+
+    @Override
+    public MaskSource withDictionary(RegionDictionary dictionary) {
+        return dictionary == this.dictionary ? this : new RtStructMaskSource(dictionary);
+    }
+
     @Override
     public String name() {
         return "rtstruct";

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.rtsite.core.ClassifierConfig;
+import org.rtsite.core.decision.DecisionPolicy;
 import org.rtsite.core.decision.Rule;
 import org.rtsite.core.decision.TraceStep;
 import org.rtsite.core.geometry.IndexBox;
@@ -39,13 +40,17 @@ import org.rtsite.core.region.Region;
  * @param timingsMs       stage → wall time in ms, in pipeline order
  * @param maskNotes       how the organ masks were brought onto the CT grid when not as given, e.g. a NIfTI
  *                        re-indexed from dcm2niix's voxel order or resampled by nearest neighbour; empty otherwise
+ * @param policy          the decision policy (landmark choice, V50 use) that produced the labels, as the
+ *                        thresholds are in {@code config}; null in results written before it was recorded
+ *                        and in results the decision tree did not make
  */
 public record SiteResult(int schemaVersion, List<Region> labels, Rule rule, List<TraceStep> trace,
                          double dmaxGy, double doseGridDmaxGy, double level85Gy, double level50Gy,
                          double v85Cc, double v50Cc, Vec3 com85, Vec3 com85Geometric, Vec3 com85DoseWeighted,
                          CropExtent crop, IndexBox isodoseBox, double isodoseBoxCc, Landmarks landmarks,
                          List<OrganMetrics> organs, List<String> unmappedNames, String backend,
-                         ClassifierConfig config, Map<String, Double> timingsMs, List<String> maskNotes) {
+                         ClassifierConfig config, Map<String, Double> timingsMs, List<String> maskNotes,
+                         DecisionPolicy policy) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -59,6 +64,18 @@ public record SiteResult(int schemaVersion, List<Region> labels, Rule rule, List
         maskNotes = maskNotes == null ? List.of() : List.copyOf(maskNotes);
     }
 
+    /** A result that records no decision policy (see {@link #policy}). */
+    public SiteResult(int schemaVersion, List<Region> labels, Rule rule, List<TraceStep> trace,
+                      double dmaxGy, double doseGridDmaxGy, double level85Gy, double level50Gy,
+                      double v85Cc, double v50Cc, Vec3 com85, Vec3 com85Geometric, Vec3 com85DoseWeighted,
+                      CropExtent crop, IndexBox isodoseBox, double isodoseBoxCc, Landmarks landmarks,
+                      List<OrganMetrics> organs, List<String> unmappedNames, String backend,
+                      ClassifierConfig config, Map<String, Double> timingsMs, List<String> maskNotes) {
+        this(schemaVersion, labels, rule, trace, dmaxGy, doseGridDmaxGy, level85Gy, level50Gy, v85Cc, v50Cc, com85,
+                com85Geometric, com85DoseWeighted, crop, isodoseBox, isodoseBoxCc, landmarks, organs, unmappedNames,
+                backend, config, timingsMs, maskNotes, null);
+    }
+
     /** A result without mask notes (the masks were used as given). */
     public SiteResult(int schemaVersion, List<Region> labels, Rule rule, List<TraceStep> trace,
                       double dmaxGy, double doseGridDmaxGy, double level85Gy, double level50Gy,
@@ -68,14 +85,14 @@ public record SiteResult(int schemaVersion, List<Region> labels, Rule rule, List
                       ClassifierConfig config, Map<String, Double> timingsMs) {
         this(schemaVersion, labels, rule, trace, dmaxGy, doseGridDmaxGy, level85Gy, level50Gy, v85Cc, v50Cc, com85,
                 com85Geometric, com85DoseWeighted, crop, isodoseBox, isodoseBoxCc, landmarks, organs, unmappedNames,
-                backend, config, timingsMs, List.of());
+                backend, config, timingsMs, List.of(), null);
     }
 
     /** This result with {@code notes} on how its masks were obtained (see {@link #maskNotes}). */
     public SiteResult withMaskNotes(List<String> notes) {
         return new SiteResult(schemaVersion, labels, rule, trace, dmaxGy, doseGridDmaxGy, level85Gy, level50Gy, v85Cc,
                 v50Cc, com85, com85Geometric, com85DoseWeighted, crop, isodoseBox, isodoseBoxCc, landmarks, organs,
-                unmappedNames, backend, config, timingsMs, notes);
+                unmappedNames, backend, config, timingsMs, notes, policy);
     }
 
     /** The labels as the paper writes them, e.g. {@code [Thorax, Head and Neck]}. */

@@ -55,4 +55,37 @@ class SiteResultJsonTest {
         assertTrue(e.getMessage().contains("schemaVersion 99"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> SiteResultJson.read("not json"));
     }
+
+    /** Issue 15: the parser's own failure (with its line and column) stays the cause of the refusal. */
+    @Test
+    void aMalformedResultKeepsTheParsersFailureAsCause() {
+        var e = assertThrows(InvalidInputException.class, () -> SiteResultJson.read("{\"schemaVersion\": 1, \"labels\": [}"));
+        assertTrue(e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException, String.valueOf(e.getCause()));
+    }
+
+    /**
+     * Issue 15: calibrated settings change the tree's structure (landmark, V50), not only its thresholds;
+     * the result records which policy made it, and the JSON keeps it. Results written before read as null.
+     */
+    @Test
+    void theDecisionPolicyOfCalibratedSettingsIsRecorded() throws Exception {
+        org.rtsite.core.decision.DecisionPolicy calibrated = new org.rtsite.core.decision.DecisionPolicy(
+                org.rtsite.core.decision.DecisionPolicy.Landmark.THYROID_ONLY, false);
+        SiteResult r = SiteClassifier.builder().backend("cpu")
+                .settings(new org.rtsite.core.ClassifierSettings(org.rtsite.core.ClassifierConfig.defaults(), calibrated))
+                .build().classify(PhantomScene.OROPHARYNX.build().withMasks());
+        assertEquals(calibrated, r.policy());
+        String json = SiteResultJson.write(r);
+        JsonNode tree = SiteResultJson.newMapper().readTree(json);
+        assertEquals("THYROID_ONLY", tree.get("policy").get("landmark").asText());
+        assertEquals(false, tree.get("policy").get("useV50").asBoolean());
+        assertEquals(calibrated, SiteResultJson.read(json).policy());
+        assertEquals(calibrated, r.withMaskNotes(java.util.List.of("n")).policy());
+        assertEquals(org.rtsite.core.decision.DecisionPolicy.defaults(),
+                SiteClassifier.builder().backend("cpu").build().classify(PhantomScene.PROSTATE.build().withMasks()).policy());
+
+        com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) tree;
+        old.remove("policy");
+        assertEquals(null, SiteResultJson.read(old.toString()).policy());
+    }
 }

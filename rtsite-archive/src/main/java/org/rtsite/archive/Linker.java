@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.rtsite.dicom.SopClass;
 
 /**
  * Links plans to structure sets, image series and doses from the index held in memory (rules in
@@ -19,11 +20,6 @@ import java.util.stream.Collectors;
  * a reference is missing; conflicts refuse a link instead of picking one candidate.
  */
 final class Linker {
-    static final String RT_DOSE_CLASS = "1.2.840.10008.5.1.4.1.1.481.2";
-    static final String RT_STRUCT_CLASS = "1.2.840.10008.5.1.4.1.1.481.3";
-    static final String RT_PLAN_CLASS = "1.2.840.10008.5.1.4.1.1.481.5";
-    static final String RT_ION_PLAN_CLASS = "1.2.840.10008.5.1.4.1.1.481.8";
-
     enum Kind { PLAN, STRUCT, DOSE, IMAGE, OTHER }
 
     private final List<IndexedFile> failed = new ArrayList<>();
@@ -218,16 +214,16 @@ final class Linker {
         }
         String c = f.sopClass() == null ? "" : f.sopClass();
         return switch (c) {
-            case RT_PLAN_CLASS, RT_ION_PLAN_CLASS -> Kind.PLAN;
-            case RT_STRUCT_CLASS -> Kind.STRUCT;
-            case RT_DOSE_CLASS -> Kind.DOSE;
+            case SopClass.RT_PLAN, SopClass.RT_ION_PLAN -> Kind.PLAN;
+            case SopClass.RT_STRUCTURE_SET -> Kind.STRUCT;
+            case SopClass.RT_DOSE -> Kind.DOSE;
             default -> Kind.OTHER;
         };
     }
 
     /** Standard UIDs (PS3.6 registry, root 1.2.840.10008) never name an instance: a vendor placeholder. */
     static boolean isPlaceholder(String uid) {
-        return uid.startsWith("1.2.840.10008.");
+        return SopClass.isStandard(uid);
     }
 
     /** The result of linking every plan. */
@@ -283,7 +279,7 @@ final class Linker {
         series.forEach(f -> used.add(f.path()));
         used.addAll(dose.files());
         used.addAll(dose.unused());
-        boolean ion = RT_ION_PLAN_CLASS.equals(plan.sopClass());
+        boolean ion = SopClass.RT_ION_PLAN.equals(plan.sopClass());
         PlanBundle.Status status = ctx.reasons.isEmpty() ? PlanBundle.Status.COMPLETE : PlanBundle.Status.INCOMPLETE;
         return new PlanBundle(plan.path(), plan.sopInstance(), ion, plan.patientId(), rs == null ? null : rs.path(),
                 series.isEmpty() ? null : series.get(0).seriesUid(), series.stream().map(IndexedFile::path).toList(),

@@ -59,7 +59,11 @@ public final class SiteClassifier {
 
     /** The source name of the split bowel's label map. */
     public static final String BOWEL_SOURCE = "bowel_split";
-    static final Set<String> BOWEL_PARTS = Set.of("small_bowel", "colon", "duodenum");
+    /**
+     * The canonical organs that together make the bowel, split into pelvic and abdominal bowel
+     * ({@link #BOWEL_SOURCE}) instead of being judged one by one.
+     */
+    public static final Set<String> BOWEL_PARTS = Set.of("small_bowel", "colon", "duodenum");
     static final Set<String> HIPS = Set.of("hip_left", "hip_right");
     static final String C7 = "vertebrae_C7";
     static final String THYROID = "thyroid_gland";

@@ -113,6 +113,7 @@ public final class DicomArchive implements AutoCloseable {
         return lastScan;
     }
 
+    /** The SQLite index file (a temporary one for {@code index(Path...)}, deleted on close). */
     public Path database() {
         return db.file();
     }
@@ -157,6 +158,7 @@ public final class DicomArchive implements AutoCloseable {
         return report;
     }
 
+    /** Closes the index; a temporary index is deleted with its WAL files. */
     @Override
     public void close() {
         db.close();

@@ -12,18 +12,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.rtsite.dicom.SopClass;
 
 /**
  * Links plans to structure sets, image series and doses from the index held in memory (rules in
  * docs/archive.md). Explicit references first, every item of every sequence; fallbacks only when
  * a reference is missing; conflicts refuse a link instead of picking one candidate.
+ *
+ * <p>Members are grouped by concern, in the order a link runs: the index in memory, plans, the patient
+ * guard, plans → structure sets, structure sets → image series, plans → doses, doses without a plan,
+ * conflicts and orphans.
  */
 final class Linker {
-    static final String RT_DOSE_CLASS = "1.2.840.10008.5.1.4.1.1.481.2";
-    static final String RT_STRUCT_CLASS = "1.2.840.10008.5.1.4.1.1.481.3";
-    static final String RT_PLAN_CLASS = "1.2.840.10008.5.1.4.1.1.481.5";
-    static final String RT_ION_PLAN_CLASS = "1.2.840.10008.5.1.4.1.1.481.8";
-
     enum Kind { PLAN, STRUCT, DOSE, IMAGE, OTHER }
 
     private final List<IndexedFile> failed = new ArrayList<>();
@@ -44,6 +44,8 @@ final class Linker {
     /** Unreadable files by folder: named in the reasons of plans whose objects may be among them. */
     private final Map<String, List<IndexedFile>> failedByFolder = new HashMap<>();
     private final FileProbe probe;
+
+    // ---- the index in memory: files by kind, identical copies, duplicates ----
 
     Linker(Iterable<IndexedFile> files) {
         this(files, FileProbe.FILES);
@@ -218,17 +220,19 @@ final class Linker {
         }
         String c = f.sopClass() == null ? "" : f.sopClass();
         return switch (c) {
-            case RT_PLAN_CLASS, RT_ION_PLAN_CLASS -> Kind.PLAN;
-            case RT_STRUCT_CLASS -> Kind.STRUCT;
-            case RT_DOSE_CLASS -> Kind.DOSE;
+            case SopClass.RT_PLAN, SopClass.RT_ION_PLAN -> Kind.PLAN;
+            case SopClass.RT_STRUCTURE_SET -> Kind.STRUCT;
+            case SopClass.RT_DOSE -> Kind.DOSE;
             default -> Kind.OTHER;
         };
     }
 
     /** Standard UIDs (PS3.6 registry, root 1.2.840.10008) never name an instance: a vendor placeholder. */
     static boolean isPlaceholder(String uid) {
-        return uid.startsWith("1.2.840.10008.");
+        return SopClass.isStandard(uid);
     }
+
+    // ---- plans: link() runs every plan, then the doses without one, the conflicts and the orphans ----
 
     /** The result of linking every plan. */
     record Result(List<PlanBundle> bundles, List<StructureSetLink> structureSets, List<Conflict> archiveConflicts,
@@ -253,7 +257,7 @@ final class Linker {
     }
 
     /** Collects the fallbacks, conflicts and reasons of one plan. */
-    private static final class Ctx {
+    static final class Ctx {
         final List<Fallback> fallbacks = new ArrayList<>();
         final List<Conflict> conflicts = new ArrayList<>();
         final List<String> reasons = new ArrayList<>();
@@ -283,7 +287,7 @@ final class Linker {
         series.forEach(f -> used.add(f.path()));
         used.addAll(dose.files());
         used.addAll(dose.unused());
-        boolean ion = RT_ION_PLAN_CLASS.equals(plan.sopClass());
+        boolean ion = SopClass.RT_ION_PLAN.equals(plan.sopClass());
         PlanBundle.Status status = ctx.reasons.isEmpty() ? PlanBundle.Status.COMPLETE : PlanBundle.Status.INCOMPLETE;
         return new PlanBundle(plan.path(), plan.sopInstance(), ion, plan.patientId(), rs == null ? null : rs.path(),
                 series.isEmpty() ? null : series.get(0).seriesUid(), series.stream().map(IndexedFile::path).toList(),
@@ -333,7 +337,7 @@ final class Linker {
         return Objects.equals(a.patientId(), b.patientId());
     }
 
-    // ---- structure set ----
+    // ---- plans → structure sets ----
 
     private IndexedFile linkStructureSet(IndexedFile plan, Ctx ctx) {
         List<String> real = new ArrayList<>();
@@ -492,7 +496,7 @@ final class Linker {
         return null;
     }
 
-    // ---- image series ----
+    // ---- structure sets → image series (one Series Instance UID may hold several series) ----
 
     private record SeriesKey(String patient, String study, String frame, String plane) {
     }
@@ -897,7 +901,7 @@ final class Linker {
         return s;
     }
 
-    // ---- dose ----
+    // ---- plans → doses: which doses a plan may use; which of them it uses is DoseChooser's ----
 
     private Map<String, List<IndexedFile>> unreferencedDosesByFrame;
 
@@ -976,7 +980,7 @@ final class Linker {
             }
             return DoseChoice.none("no dose", List.of());
         }
-        return chooseDose(plan, accepted, ctx);
+        return DoseChooser.choose(plan, accepted, ctx);
     }
 
     // ---- doses without a plan ----
@@ -1094,98 +1098,7 @@ final class Linker {
         }
     }
 
-    private DoseChoice chooseDose(IndexedFile plan, List<IndexedFile> accepted, Ctx ctx) {
-        Map<String, List<IndexedFile>> byType = new LinkedHashMap<>();
-        for (IndexedFile d : accepted) {
-            String t = d.doseSummationType() == null ? "(none)" : d.doseSummationType();
-            byType.computeIfAbsent(t, k -> new ArrayList<>()).add(d);
-        }
-        List<String> all = accepted.stream().map(IndexedFile::path).toList();
-        List<IndexedFile> planDoses = byType.getOrDefault("PLAN", List.of());
-        if (planDoses.size() == 1) {
-            return new DoseChoice(DoseChoice.Decision.PLAN, List.of(planDoses.get(0).path()), 1, true,
-                    without(all, planDoses), "one dose of summation type PLAN" + (accepted.size() > 1
-                    ? "; other doses of the plan (" + types(byType) + ") not used" : ""));
-        }
-        if (planDoses.size() > 1) {
-            ctx.conflict(Conflict.Type.DOSE_CONFLICT, planDoses.size() + " different PLAN doses reference this plan",
-                    planDoses.stream().map(IndexedFile::path).toList());
-            ctx.reasons.add("several PLAN doses");
-            return DoseChoice.none("several PLAN doses, none chosen", all);
-        }
-        List<IndexedFile> beams = byType.getOrDefault("BEAM", List.of());
-        if (!beams.isEmpty()) {
-            return beamSum(plan, beams, all, ctx);
-        }
-        List<IndexedFile> fractions = byType.getOrDefault("FRACTION", List.of());
-        if (fractions.size() == 1) {
-            if (plan.fractions() == null) {
-                ctx.reasons.add("FRACTION dose but the plan states no NumberOfFractionsPlanned");
-                return DoseChoice.none("FRACTION dose without a number of fractions", all);
-            }
-            return new DoseChoice(DoseChoice.Decision.FRACTION_SCALED, List.of(fractions.get(0).path()),
-                    plan.fractions(), true, without(all, fractions), "one FRACTION dose times "
-                    + plan.fractions() + " fractions planned");
-        }
-        if (fractions.size() > 1) {
-            ctx.conflict(Conflict.Type.DOSE_CONFLICT, fractions.size() + " FRACTION doses reference this plan",
-                    fractions.stream().map(IndexedFile::path).toList());
-            ctx.reasons.add("several FRACTION doses");
-            return DoseChoice.none("several FRACTION doses, none chosen", all);
-        }
-        ctx.reasons.add("no PLAN, BEAM or FRACTION dose (" + types(byType) + ")");
-        return DoseChoice.none("dose summation types " + types(byType) + " are not used", all);
-    }
-
-    private DoseChoice beamSum(IndexedFile plan, List<IndexedFile> beams, List<String> all, Ctx ctx) {
-        Set<String> planBeams = new TreeSet<>(Comparator.comparingInt(Integer::parseInt));
-        planBeams.addAll(plan.refs(RefKind.PLAN_BEAM));
-        Map<String, IndexedFile> byBeam = new LinkedHashMap<>();
-        for (IndexedFile d : beams) {
-            List<String> nums = d.refs(RefKind.DOSE_BEAM);
-            if (nums.isEmpty()) {
-                if (beams.size() == 1 && planBeams.size() <= 1) {
-                    nums = planBeams.isEmpty() ? List.of("?") : List.copyOf(planBeams);
-                } else {
-                    ctx.conflict(Conflict.Type.DOSE_CONFLICT, "BEAM dose without ReferencedBeamNumber among "
-                            + beams.size() + " BEAM doses", List.of(d.path()));
-                    ctx.reasons.add("BEAM dose without a beam number");
-                    return DoseChoice.none("BEAM doses cannot be matched to beams", all);
-                }
-            }
-            for (String n : nums) {
-                IndexedFile prev = byBeam.putIfAbsent(n, d);
-                if (prev != null && prev != d) {
-                    ctx.conflict(Conflict.Type.DOSE_CONFLICT, "beam " + n + " is covered by two BEAM doses",
-                            List.of(prev.path(), d.path()));
-                    ctx.reasons.add("beam " + n + " covered twice");
-                    return DoseChoice.none("a beam is covered by two BEAM doses", all);
-                }
-            }
-        }
-        Set<String> missing = new TreeSet<>(planBeams);
-        missing.removeAll(byBeam.keySet());
-        if (!missing.isEmpty()) {
-            ctx.reasons.add("BEAM doses cover beams " + byBeam.keySet() + " of the plan's " + planBeams
-                    + "; missing " + missing);
-            return DoseChoice.none("BEAM doses do not cover every beam", all);
-        }
-        List<IndexedFile> use = new ArrayList<>(new LinkedHashSet<>(byBeam.values()));
-        boolean common = use.stream().map(IndexedFile::doseGrid).distinct().count() == 1;
-        return new DoseChoice(DoseChoice.Decision.BEAM_SUM, use.stream().map(IndexedFile::path).toList(), 1, common,
-                without(all, use), "sum of " + use.size() + " BEAM dose(s) for beams " + byBeam.keySet()
-                + (common ? " on one grid" : " on different grids (resample onto a common grid)"));
-    }
-
-    private static List<String> without(List<String> all, List<IndexedFile> used) {
-        Set<String> u = used.stream().map(IndexedFile::path).collect(Collectors.toSet());
-        return all.stream().filter(p -> !u.contains(p)).toList();
-    }
-
-    private static String types(Map<String, List<IndexedFile>> byType) {
-        return byType.entrySet().stream().map(e -> e.getValue().size() + " " + e.getKey())
-                .collect(Collectors.joining(", "));
-    }
+    // ---- conflicts and orphans, archive-wide ----
 
     /** Archive-wide: SOP Instance UIDs carried with different content, Series Instance UIDs shared by distinct series. */
     private List<Conflict> archiveConflicts() {
@@ -1204,8 +1117,6 @@ final class Linker {
         });
         return out;
     }
-
-    // ---- orphans ----
 
     private List<Orphan> orphans() {
         List<Orphan> out = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomWriter;
+import org.rtsite.dicom.SopClass;
 import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
 
@@ -282,7 +283,7 @@ public final class SyntheticArchive {
         DicomDataset roi = DicomDataset.builder().putInts(Tag.ROINumber, VR.IS, 1)
                 .putString(Tag.ReferencedFrameOfReferenceUID, VR.UI, frame)
                 .putString(Tag.ROIName, VR.LO, "BODY").build();
-        return common(Linker.RT_STRUCT_CLASS, uid, "RTSTRUCT", pid, study, uid + ".1", null)
+        return common(SopClass.RT_STRUCTURE_SET, uid, "RTSTRUCT", pid, study, uid + ".1", null)
                 .putString(Tag.StructureSetLabel, VR.SH, "SYNTH")
                 .putSequence(Tag.ReferencedFrameOfReferenceSequence, List.of(frameItem))
                 .putSequence(Tag.StructureSetROISequence, List.of(roi))
@@ -299,13 +300,13 @@ public final class SyntheticArchive {
                 .putInts(Tag.NumberOfFractionsPlanned, VR.IS, fractions)
                 .putInts(Tag.NumberOfBeams, VR.IS, beams)
                 .putSequence(Tag.ReferencedBeamSequence, refBeams).build();
-        DicomDataset.Builder b = common(ion ? Linker.RT_ION_PLAN_CLASS : Linker.RT_PLAN_CLASS, uid, "RTPLAN", pid, study,
+        DicomDataset.Builder b = common(ion ? SopClass.RT_ION_PLAN : SopClass.RT_PLAN, uid, "RTPLAN", pid, study,
                 uid + ".1", frame)
                 .putString(Tag.RTPlanLabel, VR.SH, "SYNTH")
                 .putString(Tag.RTPlanGeometry, VR.CS, "PATIENT")
                 .putSequence(Tag.FractionGroupSequence, List.of(fg));
         if (rsUid != null) {
-            b.putSequence(Tag.ReferencedStructureSetSequence, List.of(ref(Linker.RT_STRUCT_CLASS, rsUid)));
+            b.putSequence(Tag.ReferencedStructureSetSequence, List.of(ref(SopClass.RT_STRUCTURE_SET, rsUid)));
         }
         return b.build();
     }
@@ -313,7 +314,7 @@ public final class SyntheticArchive {
     private String dose(String dir, String pid, String study, String frame, String series, String planUid,
                         String summation, Integer beam) {
         DicomDataset.Builder planRef = DicomDataset.builder()
-                .putString(Tag.ReferencedSOPClassUID, VR.UI, Linker.RT_PLAN_CLASS)
+                .putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.RT_PLAN)
                 .putString(Tag.ReferencedSOPInstanceUID, VR.UI, planUid);
         if (beam != null) {
             DicomDataset beamItem = DicomDataset.builder().putInts(Tag.ReferencedBeamNumber, VR.IS, beam).build();
@@ -321,7 +322,7 @@ public final class SyntheticArchive {
                     .putSequence(Tag.ReferencedBeamSequence, List.of(beamItem)).build();
             planRef.putSequence(Tag.ReferencedFractionGroupSequence, List.of(fg));
         }
-        DicomDataset d = common(Linker.RT_DOSE_CLASS, uid(), "RTDOSE", pid, study, series, frame)
+        DicomDataset d = common(SopClass.RT_DOSE, uid(), "RTDOSE", pid, study, series, frame)
                 .putDoubles(Tag.ImagePositionPatient, VR.DS, -50, -50, -280)
                 .putDoubles(Tag.ImageOrientationPatient, VR.DS, 1, 0, 0, 0, 1, 0)
                 .putInts(Tag.SamplesPerPixel, VR.US, 1)

@@ -59,7 +59,11 @@ public final class SiteClassifier {
 
     /** The source name of the split bowel's label map. */
     public static final String BOWEL_SOURCE = "bowel_split";
-    static final Set<String> BOWEL_PARTS = Set.of("small_bowel", "colon", "duodenum");
+    /**
+     * The canonical organs that together make the bowel, split into pelvic and abdominal bowel
+     * ({@link #BOWEL_SOURCE}) instead of being judged one by one.
+     */
+    public static final Set<String> BOWEL_PARTS = Set.of("small_bowel", "colon", "duodenum");
     static final Set<String> HIPS = Set.of("hip_left", "hip_right");
     static final String C7 = "vertebrae_C7";
     static final String THYROID = "thyroid_gland";
@@ -79,6 +83,7 @@ public final class SiteClassifier {
         this.tree = new DecisionTree(config, policy);
     }
 
+    /** A builder with the paper's defaults, the {@code auto} backend and the bundled dictionary. */
     public static Builder builder() {
         return new Builder();
     }
@@ -91,6 +96,7 @@ public final class SiteClassifier {
         private RegionDictionary dictionary = RegionDictionary.defaults();
         private DecisionPolicy policy = DecisionPolicy.defaults();
 
+        /** Thresholds and options (paper defaults); see {@link ClassifierConfig}. */
         public Builder config(ClassifierConfig config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;
@@ -117,34 +123,45 @@ public final class SiteClassifier {
             return this;
         }
 
+        /** A backend instance, e.g. one made for a test; replaces a backend chosen by name. */
         public Builder backend(OverlapBackend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
             return this;
         }
 
+        /** Structure name → region; mask sources that read ROI names should use the same one. */
         public Builder dictionary(RegionDictionary dictionary) {
             this.dictionary = Objects.requireNonNull(dictionary, "dictionary");
             return this;
         }
 
+        /**
+         * The classifier; a backend chosen by name is looked up now.
+         *
+         * @throws RtsiteException when no backend has that name or the named one cannot run here
+         */
         public SiteClassifier build() {
             OverlapBackend b = backend != null ? backend : OverlapBackends.select(backendName);
             return new SiteClassifier(config, policy, b, dictionary);
         }
     }
 
+    /** The thresholds and options every result echoes. */
     public ClassifierConfig config() {
         return config;
     }
 
+    /** The decision tree's structural choices. */
     public DecisionPolicy policy() {
         return policy;
     }
 
+    /** The overlap backend that counts for this classifier. */
     public OverlapBackend backend() {
         return backend;
     }
 
+    /** The dictionary that maps structure names to regions. */
     public RegionDictionary dictionary() {
         return dictionary;
     }
@@ -182,6 +199,69 @@ public final class SiteClassifier {
         long t = System.nanoTime();
         ImageGrid ctGrid = in.ctGrid();
         DoseVolume dose = in.dose();
+        Cropped cropped = crop(in);
+        t = lap(timings, "crop", t);
+
+        Masked masked = masks(in, cropped);
+        if (masked.segmented()) {
+            t = lap(timings, "segment", t);
+        }
+        if (masksUsed != null) {
+            masksUsed.accept(masked.masks());
+        }
+
+        Resampled resampled = resample(dose, cropped);
+        float dmax = resampled.dmax();
+        float level85 = resampled.level85();
+        float level50 = resampled.level50();
+        t = lap(timings, "resample", t);
+
+        Surveyed surveyed = survey(masked);
+        t = lap(timings, "survey", t);
+
+        IndexBox box = BoxCutter.boundingBox(resampled.values(), resampled.footprint(), level50);
+        IsodoseBox isodose = BoxCutter.cut(cropped.grid(), resampled.values(), resampled.footprint(), box, level85,
+                level50, masked.masks(), masked.region(), surveyed.anyBowel() ? surveyed.bowel() : null,
+                surveyed.hipTop());
+        // The resampled dose is the largest array of a run: let it go before the overlap counts.
+        resampled = null;
+        t = lap(timings, "cut", t);
+
+        OverlapCounts counts = backend.count(isodose);
+        t = lap(timings, "overlap", t);
+
+        Measured measured = measure(masked, surveyed, counts, isodose.grid());
+        t = lap(timings, "metrics", t);
+
+        Vec3 com = measured.com();
+        DecisionTree.Decision decision = tree.decide(measured.metrics(), com, surveyed.landmarks(),
+                () -> nearestOrgan(masked.masks(), masked.region(), surveyed.organs(), com, surveyed.hipTop()));
+        lap(timings, "decision", t);
+
+        List<String> unmapped = unmapped(surveyed.organs());
+        IndexBox crop = cropped.crop();
+        double voxCc = cropped.grid().voxelVolumeCc();
+        IndexBox boxOnCt = new IndexBox(box.i0(), box.j0(), box.k0() + crop.k0(), box.i1(), box.j1(),
+                box.k1() + crop.k0());
+        double z0 = ctGrid.toPatient(0, 0, crop.k0()).z();
+        double z1 = ctGrid.toPatient(0, 0, crop.k1() - 1).z();
+        CropExtent cropExtent = new CropExtent(crop.k0(), crop.k1(), CropPlanner.lengthMm(crop, ctGrid),
+                Math.min(z0, z1), Math.max(z0, z1));
+        return new SiteResult(SiteResult.SCHEMA_VERSION, decision.labels(), decision.rule(), decision.trace(),
+                dmax, cropped.doseGridMax(), level85, level50, counts.v85() * voxCc, counts.v50() * voxCc, com,
+                measured.comGeo(), measured.comDose(), cropExtent, boxOnCt, isodose.grid().voxelCount() * voxCc,
+                surveyed.landmarks(), measured.metrics(), unmapped, backend.name(), config, timings, List.of(), policy);
+    }
+
+    // ---- stages of classify, in the order they run (ALGORITHM.md §1); each is timed by one lap ----
+
+    /** The input checked and the CT cropped around the dose (stage "crop"). */
+    private record Cropped(float doseGridMax, IndexBox crop, ImageGrid grid) {
+    }
+
+    private Cropped crop(PlanInput in) {
+        ImageGrid ctGrid = in.ctGrid();
+        DoseVolume dose = in.dose();
         float doseGridMax = dose.max();
         if (Float.isNaN(doseGridMax)) {
             throw new InvalidInputException("dose contains NaN values (dose grid " + dose.grid().describe() + ")");
@@ -199,30 +279,47 @@ public final class SiteClassifier {
         }
         IndexBox crop = CropPlanner.plan(ctGrid, dose, doseGridMax, config.cropDoseFraction(),
                 config.cropMarginSlices(), config.minCropLengthMm());
-        ImageGrid cropGrid = ctGrid.sub(crop);
-        t = lap(timings, "crop", t);
+        return new Cropped(doseGridMax, crop, ctGrid.sub(crop));
+    }
 
-        OrganMasks masks;
-        IndexBox maskRegion;
+    /**
+     * The organ masks and the region of them that covers the crop: the given masks (region = the crop)
+     * or the segmenter's on the cropped CT (region = all of them; stage "segment").
+     */
+    private record Masked(OrganMasks masks, IndexBox region, boolean segmented) {
+    }
+
+    private static Masked masks(PlanInput in, Cropped cropped) {
         if (in.masks() != null) {
-            masks = in.masks();
-            maskRegion = crop;
-        } else {
-            CtVolume cropped = new CtVolume(cropGrid, Arrays.copyOfRange(in.ct().hu(),
-                    ctGrid.index(0, 0, crop.k0()), ctGrid.index(0, 0, crop.k1() - 1) + ctGrid.nx() * ctGrid.ny()));
-            masks = in.segmenter().segment(cropped);
-            if (masks == null || !masks.grid().sameGeometry(cropGrid, OrganMasks.GRID_TOLERANCE_MM)) {
-                throw new InvalidInputException("the segmenter returned masks on grid "
-                        + (masks == null ? "null" : masks.grid().describe()) + ", not on the cropped CT grid "
-                        + cropGrid.describe());
-            }
-            maskRegion = IndexBox.of(cropGrid);
-            t = lap(timings, "segment", t);
+            return new Masked(in.masks(), cropped.crop(), false);
+        }
+        ImageGrid ctGrid = in.ctGrid();
+        IndexBox crop = cropped.crop();
+        ImageGrid cropGrid = cropped.grid();
+        CtVolume ct = new CtVolume(cropGrid, Arrays.copyOfRange(in.ct().hu(),
+                ctGrid.index(0, 0, crop.k0()), ctGrid.index(0, 0, crop.k1() - 1) + ctGrid.nx() * ctGrid.ny()));
+        OrganMasks masks = in.segmenter().segment(ct);
+        if (masks == null || !masks.grid().sameGeometry(cropGrid, OrganMasks.GRID_TOLERANCE_MM)) {
+            throw new InvalidInputException("the segmenter returned masks on grid "
+                    + (masks == null ? "null" : masks.grid().describe()) + ", not on the cropped CT grid "
+                    + cropGrid.describe());
+        }
+        return new Masked(masks, IndexBox.of(cropGrid), true);
+    }
+
+    /** The dose on the cropped CT grid, inside its footprint there (stage "resample"). */
+    private record Resampled(IndexBox footprint, float[] values, float dmax) {
+        float level85() {
+            return 0.85f * dmax;
         }
 
-        if (masksUsed != null) {
-            masksUsed.accept(masks);
+        float level50() {
+            return 0.5f * dmax;
         }
+    }
+
+    private static Resampled resample(DoseVolume dose, Cropped cropped) {
+        ImageGrid cropGrid = cropped.grid();
         IndexBox footprint = DoseResampler.footprint(dose.grid(), cropGrid);
         if (footprint.isEmpty()) {
             throw new InvalidInputException("dose outside the CT: dose grid " + dose.grid().describe()
@@ -235,12 +332,22 @@ public final class SiteClassifier {
         }
         if (!(dmax > 0)) {
             throw new InvalidInputException("dose outside the CT: no dose reaches the cropped CT grid "
-                    + cropGrid.describe() + " (dose grid " + dose.grid().describe() + ", Dmax " + doseGridMax + " Gy)");
+                    + cropGrid.describe() + " (dose grid " + dose.grid().describe() + ", Dmax "
+                    + cropped.doseGridMax() + " Gy)");
         }
-        float level85 = 0.85f * dmax;
-        float level50 = 0.5f * dmax;
-        t = lap(timings, "resample", t);
+        return new Resampled(footprint, resampled, dmax);
+    }
 
+    /**
+     * The named organs, which bins are bowel, the landmarks (top of the hips, C7, thyroid) and the
+     * survey of every mask over its region (stage "survey").
+     */
+    private record Surveyed(List<Organ> organs, int sources, boolean[][] bowel, boolean anyBowel,
+                            MaskSurvey.Result result, Landmarks landmarks, double hipTop) {
+    }
+
+    private Surveyed survey(Masked masked) {
+        OrganMasks masks = masked.masks();
         List<Organ> organs = catalog(masks);
         int sources = masks.labelMaps().size() + masks.masks().size();
         boolean[][] interest = new boolean[sources][];
@@ -261,21 +368,21 @@ public final class SiteClassifier {
             }
         }
         boolean cropScope = config.volumeScope() == VolumeScope.CROPPED_CT;
-        MaskSurvey.Result survey = MaskSurvey.survey(masks, maskRegion, interest, cropScope);
+        MaskSurvey.Result survey = MaskSurvey.survey(masks, masked.region(), interest, cropScope);
         Landmarks landmarks = new Landmarks(maxZ(organs, survey, HIPS), maxZ(organs, survey, Set.of(C7)),
                 maxZ(organs, survey, Set.of(THYROID)));
         double hipTop = landmarks.hipTopZ() == null ? Double.NaN : landmarks.hipTopZ();
-        t = lap(timings, "survey", t);
+        return new Surveyed(organs, sources, bowel, anyBowel, survey, landmarks, hipTop);
+    }
 
-        IndexBox box = BoxCutter.boundingBox(resampled, footprint, level50);
-        IsodoseBox isodose = BoxCutter.cut(cropGrid, resampled, footprint, box, level85, level50, masks, maskRegion,
-                anyBowel ? bowel : null, hipTop);
-        resampled = null;
-        t = lap(timings, "cut", t);
+    /** Per-organ metrics, largest V50 overlap first, and the isodose's centres of mass (stage "metrics"). */
+    private record Measured(List<OrganMetrics> metrics, Vec3 com, Vec3 comGeo, Vec3 comDose) {
+    }
 
-        OverlapCounts counts = backend.count(isodose);
-        t = lap(timings, "overlap", t);
-
+    private Measured measure(Masked masked, Surveyed surveyed, OverlapCounts counts, ImageGrid boxGrid) {
+        OrganMasks masks = masked.masks();
+        boolean anyBowel = surveyed.anyBowel();
+        boolean cropScope = config.volumeScope() == VolumeScope.CROPPED_CT;
         // In the box the bowel map follows the label maps, so binary masks move up by one.
         int nMaps = masks.labelMaps().size();
         int bowelSource = anyBowel ? nMaps : -1;
@@ -283,15 +390,16 @@ public final class SiteClassifier {
         long[][] organVoxels = counts.organ();
         if (cropScope) {
             organVoxels = new long[counts.sourceCount()][];
-            for (int s = 0; s < sources; s++) {
-                organVoxels[s < nMaps ? s : s + shift] = survey.voxels()[s];
+            for (int s = 0; s < surveyed.sources(); s++) {
+                organVoxels[s < nMaps ? s : s + shift] = surveyed.result().voxels()[s];
             }
             if (anyBowel) {
-                organVoxels[bowelSource] = bowelCropCounts(masks, maskRegion, bowel, hipTop);
+                organVoxels[bowelSource] = bowelCropCounts(masks, masked.region(), surveyed.bowel(),
+                        surveyed.hipTop());
             }
         }
         List<Organ> boxOrgans = new ArrayList<>();
-        for (Organ o : organs) {
+        for (Organ o : surveyed.organs()) {
             boxOrgans.add(o.source < nMaps ? o : new Organ(o.source + shift, o.bin, o.name, o.sourceName, o.entry));
         }
         if (anyBowel) {
@@ -316,19 +424,17 @@ public final class SiteClassifier {
         metrics.sort(Comparator.comparingLong(OrganMetrics::v50Voxels).reversed()
                 .thenComparing(Comparator.comparingLong(OrganMetrics::voxels).reversed())
                 .thenComparing(OrganMetrics::name));
-        ImageGrid boxGrid = isodose.grid();
         Vec3 comGeo = counts.moments().centroid(boxGrid);
         Vec3 comDose = counts.moments().doseWeightedCentroid(boxGrid);
         if (comDose == null) {
             comDose = comGeo;
         }
         Vec3 com = config.comMode() == ComMode.DOSE_WEIGHTED ? comDose : comGeo;
-        t = lap(timings, "metrics", t);
+        return new Measured(metrics, com, comGeo, comDose);
+    }
 
-        DecisionTree.Decision decision = tree.decide(metrics, com, landmarks,
-                () -> nearestOrgan(masks, maskRegion, organs, com, hipTop));
-        lap(timings, "decision", t);
-
+    /** Structure names the dictionary does not know, sorted; they take no part in the decision. */
+    private static List<String> unmapped(List<Organ> organs) {
         Set<String> unmapped = new TreeSet<>();
         for (Organ o : organs) {
             if (o.entry == null) {
@@ -338,17 +444,7 @@ public final class SiteClassifier {
         if (!unmapped.isEmpty()) {
             LOG.debug("unmapped structure names (ignored): {}", unmapped);
         }
-        double voxCc = cropGrid.voxelVolumeCc();
-        IndexBox boxOnCt = new IndexBox(box.i0(), box.j0(), box.k0() + crop.k0(), box.i1(), box.j1(),
-                box.k1() + crop.k0());
-        double z0 = ctGrid.toPatient(0, 0, crop.k0()).z();
-        double z1 = ctGrid.toPatient(0, 0, crop.k1() - 1).z();
-        CropExtent cropExtent = new CropExtent(crop.k0(), crop.k1(), CropPlanner.lengthMm(crop, ctGrid),
-                Math.min(z0, z1), Math.max(z0, z1));
-        return new SiteResult(SiteResult.SCHEMA_VERSION, decision.labels(), decision.rule(), decision.trace(),
-                dmax, doseGridMax, level85, level50, counts.v85() * voxCc, counts.v50() * voxCc, com, comGeo, comDose,
-                cropExtent, boxOnCt, boxGrid.voxelCount() * voxCc, landmarks, metrics, new ArrayList<>(unmapped),
-                backend.name(), config, timings, List.of(), policy);
+        return new ArrayList<>(unmapped);
     }
 
     private DictionaryEntry bowelEntry(String name, Region fallback) {

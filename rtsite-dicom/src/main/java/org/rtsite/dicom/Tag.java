@@ -35,6 +35,7 @@ public final class Tag {
     public static final int InstitutionName = 0x00080080;
     public static final int ReferringPhysicianName = 0x00080090;
     public static final int StationName = 0x00081010;
+    public static final int OperatorsName = 0x00081070;
     public static final int StudyDescription = 0x00081030;
     public static final int SeriesDescription = 0x0008103E;
     public static final int ManufacturerModelName = 0x00081090;

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.dicom.DicomReader;
+import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.rt.CtSeries;
 import org.rtsite.dicom.rt.CtSeriesReader;
 import org.rtsite.dicom.rt.RtDose;
@@ -42,7 +43,7 @@ public final class RtCommand implements Callable<Integer> {
                     ct(out, p, CtSeriesReader.defaults().readDirectory(p));
                 } else {
                     String modality = DicomReader.defaults().stopBeforePixelData().read(p).dataset()
-                            .getString(0x00080060, "").trim().toUpperCase(Locale.ROOT);
+                            .getString(Tag.Modality, "").trim().toUpperCase(Locale.ROOT);
                     switch (modality) {
                         case "RTPLAN" -> plan(out, p, RtPlan.read(p));
                         case "RTDOSE" -> dose(out, p, RtDose.read(p));

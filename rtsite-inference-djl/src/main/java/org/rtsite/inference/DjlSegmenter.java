@@ -111,10 +111,12 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         return networks.stream().mapToLong(Network::forwardNanos).sum();
     }
 
+    /** The specs of the model packages this segmenter runs, in the order it runs them. */
     public List<ModelSpec> specs() {
         return packages.stream().map(ModelPackage::spec).toList();
     }
 
+    /** Runs every task on {@code ct} with no label maps given (see {@link #segment(CtVolume, List)}). */
     @Override
     public OrganMasks segment(CtVolume ct) {
         return segment(ct, List.of());
@@ -301,6 +303,7 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Closes the networks and model packages and stops the worker threads. */
     @Override
     public void close() {
         for (Network n : networks) {

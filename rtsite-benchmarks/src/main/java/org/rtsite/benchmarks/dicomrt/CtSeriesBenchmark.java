@@ -27,6 +27,7 @@ import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomWriter;
+import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.CtVolume;
@@ -79,13 +80,13 @@ public class CtSeriesBenchmark {
         if (intercept != 0) {
             for (Path f : files) {
                 DicomDataset ds = DicomFile.read(f).dataset();
-                byte[] px = ds.getBytes(0x7FE00010);
+                byte[] px = ds.getBytes(Tag.PixelData);
                 ByteBuffer b = ByteBuffer.wrap(px).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < px.length / 2; i++) {
                     b.putShort(2 * i, (short) (b.getShort(2 * i) - intercept));
                 }
-                DicomWriter.write(f, ds.toBuilder().putDoubles(0x00281052, VR.DS, intercept)
-                        .putBytes(0x7FE00010, VR.OW, px).build());
+                DicomWriter.write(f, ds.toBuilder().putDoubles(Tag.RescaleIntercept, VR.DS, intercept)
+                        .putBytes(Tag.PixelData, VR.OW, px).build());
             }
         }
     }

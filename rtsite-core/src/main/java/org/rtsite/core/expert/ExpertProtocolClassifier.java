@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.rtsite.core.ClassifierConfig;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.SiteClassifier;
@@ -46,7 +45,6 @@ import org.rtsite.core.volume.OrganMasks;
  */
 public final class ExpertProtocolClassifier {
 
-    private static final Set<String> BOWEL_PARTS = Set.of("small_bowel", "colon", "duodenum");
     private static final String BRAIN = "brain";
     /** Penetration depths are exact up to max(4 × threshold, this); deeper ones read as the cap. */
     static final double MIN_DEPTH_CAP_MM = 20.0;
@@ -526,7 +524,7 @@ public final class ExpertProtocolClassifier {
         if (e == null) {
             return;
         }
-        if (BOWEL_PARTS.contains(e.canonical())) {
+        if (SiteClassifier.BOWEL_PARTS.contains(e.canonical())) {
             bowel.add(new int[] {source, bin});
         } else if (!e.excluded() && !FemoralHeads.isContouredHead(name)) {
             units.add(new Unit(e.canonical(), sourceName, e.region(), false, new int[][] {{source, bin}}));

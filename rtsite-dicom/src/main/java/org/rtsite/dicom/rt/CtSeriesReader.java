@@ -22,6 +22,8 @@ import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
 import org.rtsite.dicom.DicomReader;
 import org.rtsite.dicom.PixelData;
+import org.rtsite.dicom.Tag;
+import org.rtsite.dicom.TransferSyntax;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +91,7 @@ public final class CtSeriesReader {
                 LOG.debug("skipping {}: {}", f, e.getMessage());
                 return null;
             }
-            return "CT".equalsIgnoreCase(h.dataset().getString(RtTags.Modality, "").trim()) ? slice(f, h) : null;
+            return "CT".equalsIgnoreCase(h.dataset().getString(Tag.Modality, "").trim()) ? slice(f, h) : null;
         }).filter(java.util.Objects::nonNull).toList();
         if (slices.isEmpty()) {
             throw new InvalidInputException("no CT slices in " + dir);
@@ -116,20 +118,20 @@ public final class CtSeriesReader {
 
     private static Slice slice(Path f, DicomFile h) {
         DicomDataset ds = h.dataset();
-        double[] iop = ds.requireDoubles(RtTags.ImageOrientationPatient);
-        double[] ipp = ds.requireDoubles(RtTags.ImagePositionPatient);
-        double[] ps = ds.requireDoubles(RtTags.PixelSpacing);
+        double[] iop = ds.requireDoubles(Tag.ImageOrientationPatient);
+        double[] ipp = ds.requireDoubles(Tag.ImagePositionPatient);
+        double[] ps = ds.requireDoubles(Tag.PixelSpacing);
         if (iop.length != 6 || ipp.length != 3 || ps.length != 2) {
-            throw new DicomFormatException(f.toString(), DicomFormatException.NO_OFFSET, RtTags.ImageOrientationPatient,
+            throw new DicomFormatException(f.toString(), DicomFormatException.NO_OFFSET, Tag.ImageOrientationPatient,
                     "ImageOrientationPatient/ImagePositionPatient/PixelSpacing need 6/3/2 values, got "
                             + iop.length + "/" + ipp.length + "/" + ps.length);
         }
-        RtObjects.requireFinite(f.toString(), ds, RtTags.ImageOrientationPatient, "ImageOrientationPatient", iop);
-        RtObjects.requireFinite(f.toString(), ds, RtTags.ImagePositionPatient, "ImagePositionPatient", ipp);
-        RtObjects.requireFinite(f.toString(), ds, RtTags.PixelSpacing, "PixelSpacing", ps);
-        return new Slice(f, RtObjects.sopInstanceUid(h), ds.getString(RtTags.SeriesInstanceUID, ""),
-                ds.getString(RtTags.FrameOfReferenceUID, ""), ds.getInt(RtTags.InstanceNumber, Integer.MAX_VALUE),
-                ds.requireInt(RtTags.Rows), ds.requireInt(RtTags.Columns), iop, new Vec3(ipp[0], ipp[1], ipp[2]), ps, ds,
+        RtObjects.requireFinite(f.toString(), ds, Tag.ImageOrientationPatient, "ImageOrientationPatient", iop);
+        RtObjects.requireFinite(f.toString(), ds, Tag.ImagePositionPatient, "ImagePositionPatient", ipp);
+        RtObjects.requireFinite(f.toString(), ds, Tag.PixelSpacing, "PixelSpacing", ps);
+        return new Slice(f, RtObjects.sopInstanceUid(h), ds.getString(Tag.SeriesInstanceUID, ""),
+                ds.getString(Tag.FrameOfReferenceUID, ""), ds.getInt(Tag.InstanceNumber, Integer.MAX_VALUE),
+                ds.requireInt(Tag.Rows), ds.requireInt(Tag.Columns), iop, new Vec3(ipp[0], ipp[1], ipp[2]), ps, ds,
                 h.transferSyntaxUid());
     }
 
@@ -171,7 +173,7 @@ public final class CtSeriesReader {
             Vec3 d = s.position.minus(lo.position);
             Vec3 sideways = d.minus(normal.times(d.dot(normal)));
             if (sideways.norm() > TILT_TOLERANCE_MM) {
-                String tilt = s.header.getString(RtTags.GantryDetectorTilt, "absent");
+                String tilt = s.header.getString(Tag.GantryDetectorTilt, "absent");
                 throw new InvalidInputException("CT slice " + s.file + " lies " + String.format("%.3f", sideways.norm())
                         + " mm off the slice normal through " + lo.file + ": a gantry-tilted series (GantryDetectorTilt "
                         + tilt + ") is not supported; resample it to an orthogonal grid first");
@@ -200,7 +202,7 @@ public final class CtSeriesReader {
             }
             dz = (sorted.get(n - 1).position.dot(normal) - lo.position.dot(normal)) / (n - 1);
         } else {
-            double t = RtObjects.doubleOr(lo.header, RtTags.SliceThickness, 0);
+            double t = RtObjects.doubleOr(lo.header, Tag.SliceThickness, 0);
             dz = t > 0 ? t : 1; // one slice has no spacing; its thickness (or 1 mm) only sizes its voxels
         }
         ImageGrid grid = new ImageGrid(first.cols, first.rows, n, first.spacing[1], first.spacing[0], dz,
@@ -216,8 +218,8 @@ public final class CtSeriesReader {
             files.add(s.file.toString());
         }
         DicomDataset h = lo.header;
-        return new CtSeries(first.series, h.getString(RtTags.StudyInstanceUID), first.frame.isEmpty() ? null : first.frame,
-                h.getString(RtTags.PatientID), h.getString(RtTags.PatientPosition), uids, files, new CtVolume(grid, hu));
+        return new CtSeries(first.series, h.getString(Tag.StudyInstanceUID), first.frame.isEmpty() ? null : first.frame,
+                h.getString(Tag.PatientID), h.getString(Tag.PatientPosition), uids, files, new CtVolume(grid, hu));
     }
 
     private List<Slice> checkDuplicates(List<Slice> sorted, Vec3 normal) {
@@ -240,10 +242,8 @@ public final class CtSeriesReader {
         return kept;
     }
 
-    private static final String IMPLICIT_LE = "1.2.840.10008.1.2";
     /** One slice-sized read buffer per thread: a 200-slice series would otherwise allocate 100 MB of garbage. */
     private static final ThreadLocal<ByteBuffer> TAIL = ThreadLocal.withInitial(() -> ByteBuffer.allocate(0));
-    private static final String EXPLICIT_LE = "1.2.840.10008.1.2.1";
 
     /**
      * The pixel bytes of a native little endian slice whose Pixel Data is the file's last element, read
@@ -251,12 +251,12 @@ public final class CtSeriesReader {
      * file is laid out otherwise (the codec then reads it). Saves parsing each 0.5 MB slice twice.
      */
     private static ByteBuffer tailPixels(Slice s, int plane) {
-        boolean implicit = IMPLICIT_LE.equals(s.transferSyntax);
-        if (!implicit && !EXPLICIT_LE.equals(s.transferSyntax)) {
+        boolean implicit = TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(s.transferSyntax);
+        if (!implicit && !TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.equals(s.transferSyntax)) {
             return null;
         }
         DicomDataset ds = s.header;
-        if (ds.getInt(RtTags.BitsAllocated, 0) != 16 || ds.getInt(0x00280002, 1) != 1) {
+        if (ds.getInt(Tag.BitsAllocated, 0) != 16 || ds.getInt(Tag.SamplesPerPixel, 1) != 1) {
             return null;
         }
         int length = 2 * plane;
@@ -298,22 +298,22 @@ public final class CtSeriesReader {
             ds = f.dataset();
             PixelData px = f.pixelData();
             if (px.bitsAllocated() != 16 || px.samplesPerPixel() != 1) {
-                throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, RtTags.BitsAllocated,
+                throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, Tag.BitsAllocated,
                         "CT pixels must be one 16-bit sample, got " + px.samplesPerPixel() + " × " + px.bitsAllocated()
                                 + " bits");
             }
             b = ByteBuffer.wrap(px.frame(0)).order(ByteOrder.LITTLE_ENDIAN);
         }
-        double slope = RtObjects.doubleOr(ds, RtTags.RescaleSlope, 1);
-        double intercept = RtObjects.doubleOr(ds, RtTags.RescaleIntercept, 0);
-        boolean signed = ds.getInt(RtTags.PixelRepresentation, 0) == 1;
-        int stored = ds.getInt(RtTags.BitsStored, 16);
+        double slope = RtObjects.doubleOr(ds, Tag.RescaleSlope, 1);
+        double intercept = RtObjects.doubleOr(ds, Tag.RescaleIntercept, 0);
+        boolean signed = ds.getInt(Tag.PixelRepresentation, 0) == 1;
+        int stored = ds.getInt(Tag.BitsStored, 16);
         if (!Double.isFinite(slope) || slope == 0 || !Double.isFinite(intercept)) {
-            throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, RtTags.RescaleSlope,
+            throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, Tag.RescaleSlope,
                     "RescaleSlope " + slope + " / RescaleIntercept " + intercept + " cannot map pixels to HU");
         }
         if (stored < 1 || stored > 16) {
-            throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, RtTags.BitsStored,
+            throw new DicomFormatException(s.file.toString(), DicomFormatException.NO_OFFSET, Tag.BitsStored,
                     "BitsStored " + stored + " is not in 1..16");
         }
         // Stored values occupy the low BitsStored bits (HighBit = BitsStored − 1 in every CT we know).

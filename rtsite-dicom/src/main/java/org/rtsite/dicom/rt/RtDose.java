@@ -14,6 +14,7 @@ import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
 import org.rtsite.dicom.PixelData;
+import org.rtsite.dicom.Tag;
 
 /**
  * An RT Dose: the dose grid as a {@link DoseVolume} and what the dose is (units, type, summation)
@@ -58,41 +59,41 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
         RtObjects.requireModality(file, "RTDOSE");
         DicomDataset ds = file.dataset();
         String src = file.source();
-        int rows = ds.requireInt(RtTags.Rows);
-        int cols = ds.requireInt(RtTags.Columns);
-        int frames = ds.getInt(RtTags.NumberOfFrames, 1);
-        double[] iop = ds.requireDoubles(RtTags.ImageOrientationPatient);
-        double[] ipp = ds.requireDoubles(RtTags.ImagePositionPatient);
-        double[] ps = ds.requireDoubles(RtTags.PixelSpacing);
+        int rows = ds.requireInt(Tag.Rows);
+        int cols = ds.requireInt(Tag.Columns);
+        int frames = ds.getInt(Tag.NumberOfFrames, 1);
+        double[] iop = ds.requireDoubles(Tag.ImageOrientationPatient);
+        double[] ipp = ds.requireDoubles(Tag.ImagePositionPatient);
+        double[] ps = ds.requireDoubles(Tag.PixelSpacing);
         if (iop.length != 6 || ipp.length != 3 || ps.length != 2) {
-            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.ImageOrientationPatient,
+            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.ImageOrientationPatient,
                     "ImageOrientationPatient/ImagePositionPatient/PixelSpacing need 6/3/2 values, got "
                             + iop.length + "/" + ipp.length + "/" + ps.length);
         }
-        RtObjects.requireFinite(src, ds, RtTags.ImageOrientationPatient, "ImageOrientationPatient", iop);
-        RtObjects.requireFinite(src, ds, RtTags.ImagePositionPatient, "ImagePositionPatient", ipp);
-        RtObjects.requireFinite(src, ds, RtTags.PixelSpacing, "PixelSpacing", ps);
+        RtObjects.requireFinite(src, ds, Tag.ImageOrientationPatient, "ImageOrientationPatient", iop);
+        RtObjects.requireFinite(src, ds, Tag.ImagePositionPatient, "ImagePositionPatient", ipp);
+        RtObjects.requireFinite(src, ds, Tag.PixelSpacing, "PixelSpacing", ps);
         Vec3 row = new Vec3(iop[0], iop[1], iop[2]);
         Vec3 col = new Vec3(iop[3], iop[4], iop[5]);
         Vec3 normal = checkedNormal(src, row, col);
         Vec3 origin = new Vec3(ipp[0], ipp[1], ipp[2]);
-        double[] offsets = ds.getDoubles(RtTags.GridFrameOffsetVector);
+        double[] offsets = ds.getDoubles(Tag.GridFrameOffsetVector);
         double[] rel = relativeOffsets(src, offsets, frames, origin, normal);
         double dz;
         Vec3 axisK = normal;
         if (frames == 1) {
-            double t = RtObjects.doubleOr(ds, RtTags.SliceThickness, 0);
+            double t = RtObjects.doubleOr(ds, Tag.SliceThickness, 0);
             dz = t > 0 ? t : 1; // one frame has no spacing; the thickness (or 1 mm) only sizes its voxel
         } else {
             double step = (rel[frames - 1] - rel[0]) / (frames - 1);
             if (Math.abs(step) < OFFSET_TOLERANCE_MM) {
-                throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.GridFrameOffsetVector,
+                throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.GridFrameOffsetVector,
                         "GridFrameOffsetVector does not advance: frames are " + step + " mm apart");
             }
             for (int k = 1; k < frames; k++) {
                 double expected = rel[0] + k * step;
                 if (Math.abs(rel[k] - expected) > OFFSET_TOLERANCE_MM) {
-                    throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.GridFrameOffsetVector,
+                    throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.GridFrameOffsetVector,
                             "GridFrameOffsetVector is not evenly spaced: frame " + k + " at " + rel[k]
                                     + " mm, expected " + expected + " mm (tolerance " + OFFSET_TOLERANCE_MM + " mm)");
                 }
@@ -107,22 +108,22 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
         try {
             grid = new ImageGrid(cols, rows, frames, ps[1], ps[0], dz, origin, row, col, axisK);
         } catch (IllegalArgumentException e) {
-            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.ImagePositionPatient,
+            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.ImagePositionPatient,
                     "dose grid geometry is invalid: " + e.getMessage());
         }
-        String units = ds.getString(RtTags.DoseUnits, "").trim().toUpperCase(Locale.ROOT);
-        double scaling = RtObjects.doubleOr(ds, RtTags.DoseGridScaling, 1);
+        String units = ds.getString(Tag.DoseUnits, "").trim().toUpperCase(Locale.ROOT);
+        double scaling = RtObjects.doubleOr(ds, Tag.DoseGridScaling, 1);
         if (!(scaling > 0) || !Double.isFinite(scaling)) {
-            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.DoseGridScaling,
+            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.DoseGridScaling,
                     "DoseGridScaling " + scaling + " is not a positive number");
         }
         double factor = units.equals("CGY") ? scaling / 100 : scaling;
         PixelData pixels = file.pixelData();
         int bits = pixels.bitsAllocated();
-        boolean signed = ds.getInt(RtTags.PixelRepresentation, 0) == 1;
+        boolean signed = ds.getInt(Tag.PixelRepresentation, 0) == 1;
         if (pixels.samplesPerPixel() != 1 || (bits != 16 && bits != 32) || pixels.rows() != rows
                 || pixels.columns() != cols || pixels.numberOfFrames() != frames) {
-            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.BitsAllocated,
+            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.BitsAllocated,
                     "RTDOSE pixel data must be one 16- or 32-bit sample per voxel, got " + pixels.samplesPerPixel()
                             + " sample(s) of " + bits + " bits");
         }
@@ -149,31 +150,31 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
         String planUid = null;
         List<Integer> groups = new ArrayList<>();
         List<Integer> beams = new ArrayList<>();
-        DicomDataset plan = ds.getItem(RtTags.ReferencedRTPlanSequence);
+        DicomDataset plan = ds.getItem(Tag.ReferencedRTPlanSequence);
         if (plan != null) {
-            planUid = plan.getString(RtTags.ReferencedSOPInstanceUID);
-            for (DicomDataset fg : plan.getSequence(RtTags.ReferencedFractionGroupSequence)) {
-                int n = fg.getInt(RtTags.ReferencedFractionGroupNumber, Integer.MIN_VALUE);
+            planUid = plan.getString(Tag.ReferencedSOPInstanceUID);
+            for (DicomDataset fg : plan.getSequence(Tag.ReferencedFractionGroupSequence)) {
+                int n = fg.getInt(Tag.ReferencedFractionGroupNumber, Integer.MIN_VALUE);
                 if (n != Integer.MIN_VALUE) {
                     groups.add(n);
                 }
-                for (DicomDataset b : fg.getSequence(RtTags.ReferencedBeamSequence)) {
-                    int bn = b.getInt(RtTags.ReferencedBeamNumber, Integer.MIN_VALUE);
+                for (DicomDataset b : fg.getSequence(Tag.ReferencedBeamSequence)) {
+                    int bn = b.getInt(Tag.ReferencedBeamNumber, Integer.MIN_VALUE);
                     if (bn != Integer.MIN_VALUE) {
                         beams.add(bn);
                     }
                 }
             }
         }
-        return new RtDose(src, RtObjects.sopInstanceUid(file), ds.getString(RtTags.PatientID),
-                ds.getString(RtTags.FrameOfReferenceUID), units, ds.getString(RtTags.DoseType, ""),
-                ds.getString(RtTags.DoseSummationType, ""), scaling, bits, planUid, groups, beams,
+        return new RtDose(src, RtObjects.sopInstanceUid(file), ds.getString(Tag.PatientID),
+                ds.getString(Tag.FrameOfReferenceUID), units, ds.getString(Tag.DoseType, ""),
+                ds.getString(Tag.DoseSummationType, ""), scaling, bits, planUid, groups, beams,
                 new DoseVolume(grid, gy));
     }
 
     static Vec3 checkedNormal(String src, Vec3 row, Vec3 col) {
         if (Math.abs(row.norm() - 1) > 1e-3 || Math.abs(col.norm() - 1) > 1e-3 || Math.abs(row.dot(col)) > 1e-3) {
-            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.ImageOrientationPatient,
+            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.ImageOrientationPatient,
                     "ImageOrientationPatient " + row + ", " + col + " is not two orthogonal unit vectors");
         }
         return row.cross(col).normalized();
@@ -191,7 +192,7 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
             offsets = java.util.Arrays.copyOf(offsets, frames);
         }
         if (offsets.length != frames) {
-            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.GridFrameOffsetVector,
+            throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.GridFrameOffsetVector,
                     "GridFrameOffsetVector has " + offsets.length + " values for " + frames + " frame(s)");
         }
         if (offsets[0] == 0) {
@@ -205,7 +206,7 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
             }
             return rel;
         }
-        throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, RtTags.GridFrameOffsetVector,
+        throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.GridFrameOffsetVector,
                 "GridFrameOffsetVector starts at " + offsets[0] + ": neither 0 (relative form) nor ImagePositionPatient z "
                         + origin.z() + (axial ? "" : " of axial frames") + " (absolute form)");
     }

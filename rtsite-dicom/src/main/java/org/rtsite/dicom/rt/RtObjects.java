@@ -5,6 +5,7 @@ import java.util.List;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
+import org.rtsite.dicom.Tag;
 
 /** Small helpers shared by the RT readers: the adapter between the codec's data sets and the RT records. */
 final class RtObjects {
@@ -12,24 +13,24 @@ final class RtObjects {
     }
 
     static void requireModality(DicomFile file, String... accepted) {
-        String modality = file.dataset().getString(RtTags.Modality, "");
+        String modality = file.dataset().getString(Tag.Modality, "");
         for (String a : accepted) {
             if (a.equalsIgnoreCase(modality.trim())) {
                 return;
             }
         }
-        throw new DicomFormatException(file.source(), DicomFormatException.NO_OFFSET, RtTags.Modality,
+        throw new DicomFormatException(file.source(), DicomFormatException.NO_OFFSET, Tag.Modality,
                 "Modality is '" + modality + "', expected " + String.join(" or ", accepted));
     }
 
     /** SOPInstanceUID, falling back on the meta group's MediaStorageSOPInstanceUID. */
     static String sopInstanceUid(DicomFile file) {
-        String uid = file.dataset().getString(RtTags.SOPInstanceUID);
+        String uid = file.dataset().getString(Tag.SOPInstanceUID);
         if (uid == null && file.meta() != null) {
-            uid = file.meta().getString(0x00020003);
+            uid = file.meta().getString(Tag.MediaStorageSOPInstanceUID);
         }
         if (uid == null) {
-            throw new DicomFormatException(file.source(), DicomFormatException.NO_OFFSET, RtTags.SOPInstanceUID,
+            throw new DicomFormatException(file.source(), DicomFormatException.NO_OFFSET, Tag.SOPInstanceUID,
                     "no SOPInstanceUID");
         }
         return uid;
@@ -39,7 +40,7 @@ final class RtObjects {
     static List<String> referencedUids(List<DicomDataset> items) {
         List<String> uids = new ArrayList<>(items.size());
         for (DicomDataset i : items) {
-            String uid = i.getString(RtTags.ReferencedSOPInstanceUID);
+            String uid = i.getString(Tag.ReferencedSOPInstanceUID);
             if (uid != null) {
                 uids.add(uid);
             }

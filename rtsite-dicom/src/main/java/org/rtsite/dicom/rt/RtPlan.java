@@ -7,6 +7,8 @@ import java.util.Objects;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
+import org.rtsite.dicom.SopClass;
+import org.rtsite.dicom.Tag;
 
 /**
  * An RT Plan or RT Ion Plan (both have Modality RTPLAN; an ion plan's beams are in
@@ -17,8 +19,6 @@ public record RtPlan(String source, String sopInstanceUid, String patientId, boo
                      String approvalStatus, String frameOfReferenceUid, String referencedStructureSetUid,
                      List<String> referencedPlanUids, List<FractionGroup> fractionGroups, List<Beam> beams,
                      List<DoseReference> doseReferences) {
-
-    public static final String ION_PLAN_SOP_CLASS = "1.2.840.10008.5.1.4.1.1.481.8";
 
     public RtPlan {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
@@ -74,52 +74,52 @@ public record RtPlan(String source, String sopInstanceUid, String patientId, boo
     public static RtPlan of(DicomFile file) {
         RtObjects.requireModality(file, "RTPLAN");
         DicomDataset ds = file.dataset();
-        boolean ion = ION_PLAN_SOP_CLASS.equals(ds.getString(RtTags.SOPClassUID)) || ds.contains(RtTags.IonBeamSequence);
+        boolean ion = SopClass.RT_ION_PLAN.equals(ds.getString(Tag.SOPClassUID)) || ds.contains(Tag.IonBeamSequence);
         List<Beam> beams = new ArrayList<>();
-        for (DicomDataset b : ds.getSequence(ion ? RtTags.IonBeamSequence : RtTags.BeamSequence)) {
-            List<DicomDataset> cps = b.getSequence(ion ? RtTags.IonControlPointSequence : RtTags.ControlPointSequence);
+        for (DicomDataset b : ds.getSequence(ion ? Tag.IonBeamSequence : Tag.BeamSequence)) {
+            List<DicomDataset> cps = b.getSequence(ion ? Tag.IonControlPointSequence : Tag.ControlPointSequence);
             DicomDataset first = cps.isEmpty() ? null : cps.get(0);
             Vec3 iso = null;
             if (first != null) {
-                double[] p = first.getDoubles(RtTags.IsocenterPosition);
+                double[] p = first.getDoubles(Tag.IsocenterPosition);
                 if (p.length == 3) {
                     iso = new Vec3(p[0], p[1], p[2]);
                 }
             }
-            beams.add(new Beam(b.getInt(RtTags.BeamNumber, -1), b.getString(RtTags.BeamName, ""),
-                    b.getString(RtTags.BeamType, ""), b.getString(RtTags.RadiationType, ""),
-                    b.getString(RtTags.TreatmentDeliveryType, ""), b.getString(RtTags.TreatmentMachineName, ""),
-                    b.getInt(RtTags.NumberOfControlPoints, cps.size()),
-                    first == null ? Double.NaN : RtObjects.doubleOr(first, RtTags.GantryAngle, Double.NaN),
-                    first == null ? Double.NaN : RtObjects.doubleOr(first, RtTags.NominalBeamEnergy, Double.NaN),
+            beams.add(new Beam(b.getInt(Tag.BeamNumber, -1), b.getString(Tag.BeamName, ""),
+                    b.getString(Tag.BeamType, ""), b.getString(Tag.RadiationType, ""),
+                    b.getString(Tag.TreatmentDeliveryType, ""), b.getString(Tag.TreatmentMachineName, ""),
+                    b.getInt(Tag.NumberOfControlPoints, cps.size()),
+                    first == null ? Double.NaN : RtObjects.doubleOr(first, Tag.GantryAngle, Double.NaN),
+                    first == null ? Double.NaN : RtObjects.doubleOr(first, Tag.NominalBeamEnergy, Double.NaN),
                     iso));
         }
         List<FractionGroup> groups = new ArrayList<>();
-        for (DicomDataset g : ds.getSequence(RtTags.FractionGroupSequence)) {
+        for (DicomDataset g : ds.getSequence(Tag.FractionGroupSequence)) {
             List<Integer> numbers = new ArrayList<>();
             List<Double> metersets = new ArrayList<>();
             List<Double> doses = new ArrayList<>();
-            for (DicomDataset rb : g.getSequence(RtTags.ReferencedBeamSequence)) {
-                numbers.add(rb.getInt(RtTags.ReferencedBeamNumber, -1));
-                metersets.add(RtObjects.doubleOr(rb, RtTags.BeamMeterset, Double.NaN));
-                doses.add(RtObjects.doubleOr(rb, RtTags.BeamDose, Double.NaN));
+            for (DicomDataset rb : g.getSequence(Tag.ReferencedBeamSequence)) {
+                numbers.add(rb.getInt(Tag.ReferencedBeamNumber, -1));
+                metersets.add(RtObjects.doubleOr(rb, Tag.BeamMeterset, Double.NaN));
+                doses.add(RtObjects.doubleOr(rb, Tag.BeamDose, Double.NaN));
             }
-            groups.add(new FractionGroup(g.getInt(RtTags.FractionGroupNumber, -1),
-                    g.getInt(RtTags.NumberOfFractionsPlanned, 0), numbers, metersets, doses));
+            groups.add(new FractionGroup(g.getInt(Tag.FractionGroupNumber, -1),
+                    g.getInt(Tag.NumberOfFractionsPlanned, 0), numbers, metersets, doses));
         }
         List<DoseReference> refs = new ArrayList<>();
-        for (DicomDataset d : ds.getSequence(RtTags.DoseReferenceSequence)) {
-            refs.add(new DoseReference(d.getInt(RtTags.DoseReferenceNumber, -1),
-                    d.getString(RtTags.DoseReferenceStructureType, ""), d.getString(RtTags.DoseReferenceType, ""),
-                    d.getString(RtTags.DoseReferenceDescription, ""), d.getInt(RtTags.ReferencedROINumberInDoseRef, -1),
-                    RtObjects.doubleOr(d, RtTags.TargetPrescriptionDose, Double.NaN),
-                    RtObjects.doubleOr(d, RtTags.DeliveryMaximumDose, Double.NaN)));
+        for (DicomDataset d : ds.getSequence(Tag.DoseReferenceSequence)) {
+            refs.add(new DoseReference(d.getInt(Tag.DoseReferenceNumber, -1),
+                    d.getString(Tag.DoseReferenceStructureType, ""), d.getString(Tag.DoseReferenceType, ""),
+                    d.getString(Tag.DoseReferenceDescription, ""), d.getInt(Tag.ReferencedROINumber, -1),
+                    RtObjects.doubleOr(d, Tag.TargetPrescriptionDose, Double.NaN),
+                    RtObjects.doubleOr(d, Tag.DeliveryMaximumDose, Double.NaN)));
         }
-        DicomDataset ss = ds.getItem(RtTags.ReferencedStructureSetSequence);
-        return new RtPlan(file.source(), RtObjects.sopInstanceUid(file), ds.getString(RtTags.PatientID), ion,
-                ds.getString(RtTags.RTPlanLabel, ""), ds.getString(RtTags.RTPlanName, ""),
-                ds.getString(RtTags.ApprovalStatus, ""), ds.getString(RtTags.FrameOfReferenceUID),
-                ss == null ? null : ss.getString(RtTags.ReferencedSOPInstanceUID),
-                RtObjects.referencedUids(ds.getSequence(RtTags.ReferencedRTPlanSequence)), groups, beams, refs);
+        DicomDataset ss = ds.getItem(Tag.ReferencedStructureSetSequence);
+        return new RtPlan(file.source(), RtObjects.sopInstanceUid(file), ds.getString(Tag.PatientID), ion,
+                ds.getString(Tag.RTPlanLabel, ""), ds.getString(Tag.RTPlanName, ""),
+                ds.getString(Tag.ApprovalStatus, ""), ds.getString(Tag.FrameOfReferenceUID),
+                ss == null ? null : ss.getString(Tag.ReferencedSOPInstanceUID),
+                RtObjects.referencedUids(ds.getSequence(Tag.ReferencedRTPlanSequence)), groups, beams, refs);
     }
 }

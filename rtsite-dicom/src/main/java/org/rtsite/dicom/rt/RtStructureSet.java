@@ -13,6 +13,7 @@ import org.rtsite.core.volume.BinaryMask;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
+import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.rt.Contour.GeometricType;
 
 /**
@@ -116,77 +117,77 @@ public record RtStructureSet(String source, String sopInstanceUid, String patien
         DicomDataset ds = file.dataset();
         RtObjects.requireModality(file, "RTSTRUCT");
         List<ReferencedFrameOfReference> frames = new ArrayList<>();
-        for (DicomDataset f : ds.getSequence(RtTags.ReferencedFrameOfReferenceSequence)) {
+        for (DicomDataset f : ds.getSequence(Tag.ReferencedFrameOfReferenceSequence)) {
             List<ReferencedSeries> series = new ArrayList<>();
-            for (DicomDataset study : f.getSequence(RtTags.RTReferencedStudySequence)) {
-                String studyUid = study.getString(RtTags.ReferencedSOPInstanceUID);
-                for (DicomDataset s : study.getSequence(RtTags.RTReferencedSeriesSequence)) {
-                    series.add(new ReferencedSeries(studyUid, s.getString(RtTags.SeriesInstanceUID),
-                            RtObjects.referencedUids(s.getSequence(RtTags.ContourImageSequence))));
+            for (DicomDataset study : f.getSequence(Tag.RTReferencedStudySequence)) {
+                String studyUid = study.getString(Tag.ReferencedSOPInstanceUID);
+                for (DicomDataset s : study.getSequence(Tag.RTReferencedSeriesSequence)) {
+                    series.add(new ReferencedSeries(studyUid, s.getString(Tag.SeriesInstanceUID),
+                            RtObjects.referencedUids(s.getSequence(Tag.ContourImageSequence))));
                 }
             }
-            frames.add(new ReferencedFrameOfReference(f.getString(RtTags.FrameOfReferenceUID), series));
+            frames.add(new ReferencedFrameOfReference(f.getString(Tag.FrameOfReferenceUID), series));
         }
         Map<Integer, String> types = new LinkedHashMap<>();
-        for (DicomDataset o : ds.getSequence(RtTags.RTROIObservationsSequence)) {
-            int ref = o.getInt(RtTags.ReferencedROINumber, Integer.MIN_VALUE);
-            String type = o.getString(RtTags.RTROIInterpretedType);
+        for (DicomDataset o : ds.getSequence(Tag.RTROIObservationsSequence)) {
+            int ref = o.getInt(Tag.ReferencedROINumber, Integer.MIN_VALUE);
+            String type = o.getString(Tag.RTROIInterpretedType);
             if (ref != Integer.MIN_VALUE && type != null) {
                 types.putIfAbsent(ref, type);
             }
         }
         Map<Integer, DicomDataset> contourItems = new LinkedHashMap<>();
-        for (DicomDataset rc : ds.getSequence(RtTags.ROIContourSequence)) {
-            int ref = rc.getInt(RtTags.ReferencedROINumber, Integer.MIN_VALUE);
+        for (DicomDataset rc : ds.getSequence(Tag.ROIContourSequence)) {
+            int ref = rc.getInt(Tag.ReferencedROINumber, Integer.MIN_VALUE);
             if (ref == Integer.MIN_VALUE) {
-                throw new DicomFormatException(file.source(), DicomFormatException.NO_OFFSET, RtTags.ReferencedROINumber,
+                throw new DicomFormatException(file.source(), DicomFormatException.NO_OFFSET, Tag.ReferencedROINumber,
                         "an ROIContourSequence item has no ReferencedROINumber");
             }
             contourItems.putIfAbsent(ref, rc);
         }
         List<Roi> rois = new ArrayList<>();
-        for (DicomDataset r : ds.getSequence(RtTags.StructureSetROISequence)) {
-            int number = r.requireInt(RtTags.ROINumber);
+        for (DicomDataset r : ds.getSequence(Tag.StructureSetROISequence)) {
+            int number = r.requireInt(Tag.ROINumber);
             DicomDataset rc = contourItems.get(number);
             Colour colour = null;
             List<Contour> contours = new ArrayList<>();
             if (rc != null) {
-                int[] rgb = rc.getInts(RtTags.ROIDisplayColor);
+                int[] rgb = rc.getInts(Tag.ROIDisplayColor);
                 if (rgb.length == 3) {
                     colour = new Colour(rgb[0], rgb[1], rgb[2]);
                 }
-                List<DicomDataset> items = rc.getSequence(RtTags.ContourSequence);
+                List<DicomDataset> items = rc.getSequence(Tag.ContourSequence);
                 for (int c = 0; c < items.size(); c++) {
                     contours.add(contour(file.source(), number, c, items.get(c)));
                 }
             }
-            rois.add(new Roi(number, r.getString(RtTags.ROIName, ""), types.getOrDefault(number, ""), colour,
-                    r.getString(RtTags.ReferencedFrameOfReferenceUID), r.getString(RtTags.ROIGenerationAlgorithm, ""),
+            rois.add(new Roi(number, r.getString(Tag.ROIName, ""), types.getOrDefault(number, ""), colour,
+                    r.getString(Tag.ReferencedFrameOfReferenceUID), r.getString(Tag.ROIGenerationAlgorithm, ""),
                     contours));
         }
-        return new RtStructureSet(file.source(), RtObjects.sopInstanceUid(file), ds.getString(RtTags.PatientID),
-                ds.getString(RtTags.StructureSetLabel, ""), ds.getString(RtTags.StructureSetName, ""), frames, rois);
+        return new RtStructureSet(file.source(), RtObjects.sopInstanceUid(file), ds.getString(Tag.PatientID),
+                ds.getString(Tag.StructureSetLabel, ""), ds.getString(Tag.StructureSetName, ""), frames, rois);
     }
 
     private static Contour contour(String source, int roi, int index, DicomDataset item) {
-        String typeText = item.getString(RtTags.ContourGeometricType, "");
+        String typeText = item.getString(Tag.ContourGeometricType, "");
         GeometricType type;
         try {
             type = GeometricType.valueOf(typeText.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, RtTags.ContourGeometricType,
+            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, Tag.ContourGeometricType,
                     "ROI " + roi + " contour #" + index + ": unknown ContourGeometricType '" + typeText + "'");
         }
-        double[] xyz = item.getDoubles(RtTags.ContourData);
+        double[] xyz = item.getDoubles(Tag.ContourData);
         if (xyz.length == 0 || xyz.length % 3 != 0) {
-            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, RtTags.ContourData,
+            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, Tag.ContourData,
                     "ROI " + roi + " contour #" + index + ": ContourData has " + xyz.length
                             + " numbers, not a positive multiple of 3");
         }
         try {
-            return new Contour(type, xyz, RtObjects.referencedUids(item.getSequence(RtTags.ContourImageSequence)));
+            return new Contour(type, xyz, RtObjects.referencedUids(item.getSequence(Tag.ContourImageSequence)));
         } catch (IllegalArgumentException e) {
-            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, RtTags.ContourData,
+            throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, Tag.ContourData,
                     "ROI " + roi + " contour #" + index + ": " + e.getMessage());
         }
     }

@@ -15,6 +15,8 @@ import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.CtVolume;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomWriter;
+import org.rtsite.dicom.SopClass;
+import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
 
 /**
@@ -26,18 +28,6 @@ import org.rtsite.dicom.VR;
  */
 public final class RtWriter {
 
-    static final String CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2";
-    static final String RT_DOSE = "1.2.840.10008.5.1.4.1.1.481.2";
-    static final String RT_STRUCTURE_SET = "1.2.840.10008.5.1.4.1.1.481.3";
-    static final String RT_PLAN = "1.2.840.10008.5.1.4.1.1.481.5";
-    private static final String STUDY_ROOT = "1.2.840.10008.3.1.2.3.1";
-    private static final int PIXEL_DATA = 0x7FE00010;
-    private static final int SAMPLES_PER_PIXEL = 0x00280002;
-    private static final int PHOTOMETRIC = 0x00280004;
-    private static final int FRAME_INCREMENT_POINTER = 0x00280009;
-    private static final int CONTROL_POINT_INDEX = 0x300A0112;
-    private static final int NUMBER_OF_CONTOUR_POINTS = 0x30060046;
-    private static final int OBSERVATION_NUMBER = 0x30060082;
 
     private RtWriter() {
     }
@@ -79,18 +69,18 @@ public final class RtWriter {
             px.asShortBuffer().put(hu, k * plane, plane);
             Vec3 p = g.toPatient(0, 0, k);
             DicomDataset.Builder b = DicomDataset.builder()
-                    .putString(RtTags.SOPClassUID, VR.UI, CT_IMAGE)
-                    .putString(RtTags.SOPInstanceUID, VR.UI, series.sopInstanceUids().get(k))
-                    .putString(RtTags.Modality, VR.CS, "CT")
-                    .putString(RtTags.SeriesInstanceUID, VR.UI, series.seriesInstanceUid())
-                    .putInts(RtTags.InstanceNumber, VR.IS, k + 1)
-                    .putInts(RtTags.PixelRepresentation, VR.US, 1)
-                    .putDoubles(RtTags.RescaleIntercept, VR.DS, 0)
-                    .putDoubles(RtTags.RescaleSlope, VR.DS, 1)
-                    .putBytes(PIXEL_DATA, VR.OW, px.array());
+                    .putString(Tag.SOPClassUID, VR.UI, SopClass.CT_IMAGE)
+                    .putString(Tag.SOPInstanceUID, VR.UI, series.sopInstanceUids().get(k))
+                    .putString(Tag.Modality, VR.CS, "CT")
+                    .putString(Tag.SeriesInstanceUID, VR.UI, series.seriesInstanceUid())
+                    .putInts(Tag.InstanceNumber, VR.IS, k + 1)
+                    .putInts(Tag.PixelRepresentation, VR.US, 1)
+                    .putDoubles(Tag.RescaleIntercept, VR.DS, 0)
+                    .putDoubles(Tag.RescaleSlope, VR.DS, 1)
+                    .putBytes(Tag.PixelData, VR.OW, px.array());
             imagePlane(b, g, p, 16);
             common(b, series.patientId(), series.studyInstanceUid(), series.frameOfReferenceUid());
-            putIfPresent(b, RtTags.PatientPosition, VR.CS, series.patientPosition());
+            putIfPresent(b, Tag.PatientPosition, VR.CS, series.patientPosition());
             Path f = dir.resolve(String.format("ct%04d.dcm", k));
             DicomWriter.write(f, b.build());
             files.add(f);
@@ -101,142 +91,143 @@ public final class RtWriter {
     /** An RT Structure Set with every ROI, its observation (interpreted type), colour and contours. */
     public static void write(RtStructureSet ss, Path file) {
         DicomDataset.Builder b = DicomDataset.builder()
-                .putString(RtTags.SOPClassUID, VR.UI, RT_STRUCTURE_SET)
-                .putString(RtTags.SOPInstanceUID, VR.UI, ss.sopInstanceUid())
-                .putString(RtTags.Modality, VR.CS, "RTSTRUCT");
+                .putString(Tag.SOPClassUID, VR.UI, SopClass.RT_STRUCTURE_SET)
+                .putString(Tag.SOPInstanceUID, VR.UI, ss.sopInstanceUid())
+                .putString(Tag.Modality, VR.CS, "RTSTRUCT");
         common(b, ss.patientId(), null, null);
-        putIfPresent(b, RtTags.StructureSetLabel, VR.SH, ss.label());
-        putIfPresent(b, RtTags.StructureSetName, VR.LO, ss.name());
+        putIfPresent(b, Tag.StructureSetLabel, VR.SH, ss.label());
+        putIfPresent(b, Tag.StructureSetName, VR.LO, ss.name());
         List<DicomDataset> frames = new ArrayList<>();
         for (RtStructureSet.ReferencedFrameOfReference f : ss.referencedFrames()) {
             DicomDataset.Builder fb = DicomDataset.builder();
-            putIfPresent(fb, RtTags.FrameOfReferenceUID, VR.UI, f.frameOfReferenceUid());
+            putIfPresent(fb, Tag.FrameOfReferenceUID, VR.UI, f.frameOfReferenceUid());
             List<DicomDataset> studies = new ArrayList<>();
             for (RtStructureSet.ReferencedSeries s : f.series()) {
                 DicomDataset.Builder sb = DicomDataset.builder();
-                putIfPresent(sb, RtTags.SeriesInstanceUID, VR.UI, s.seriesInstanceUid());
-                sb.putSequence(RtTags.ContourImageSequence, imageRefs(s.imageUids()));
-                DicomDataset.Builder st = DicomDataset.builder().putString(RtTags.ReferencedSOPClassUID, VR.UI, STUDY_ROOT);
-                putIfPresent(st, RtTags.ReferencedSOPInstanceUID, VR.UI, s.studyInstanceUid());
-                st.putSequence(RtTags.RTReferencedSeriesSequence, List.of(sb.build()));
+                putIfPresent(sb, Tag.SeriesInstanceUID, VR.UI, s.seriesInstanceUid());
+                sb.putSequence(Tag.ContourImageSequence, imageRefs(s.imageUids()));
+                DicomDataset.Builder st = DicomDataset.builder()
+                        .putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.DETACHED_STUDY_MANAGEMENT);
+                putIfPresent(st, Tag.ReferencedSOPInstanceUID, VR.UI, s.studyInstanceUid());
+                st.putSequence(Tag.RTReferencedSeriesSequence, List.of(sb.build()));
                 studies.add(st.build());
             }
             if (!studies.isEmpty()) {
-                fb.putSequence(RtTags.RTReferencedStudySequence, studies);
+                fb.putSequence(Tag.RTReferencedStudySequence, studies);
             }
             frames.add(fb.build());
         }
-        b.putSequence(RtTags.ReferencedFrameOfReferenceSequence, frames);
+        b.putSequence(Tag.ReferencedFrameOfReferenceSequence, frames);
         List<DicomDataset> rois = new ArrayList<>();
         List<DicomDataset> contours = new ArrayList<>();
         List<DicomDataset> observations = new ArrayList<>();
         for (RtStructureSet.Roi r : ss.rois()) {
-            DicomDataset.Builder rb = DicomDataset.builder().putInts(RtTags.ROINumber, VR.IS, r.number());
-            putIfPresent(rb, RtTags.ReferencedFrameOfReferenceUID, VR.UI, r.frameOfReferenceUid());
-            putIfPresent(rb, RtTags.ROIName, VR.LO, r.name());
-            putIfPresent(rb, RtTags.ROIGenerationAlgorithm, VR.CS, r.generationAlgorithm());
+            DicomDataset.Builder rb = DicomDataset.builder().putInts(Tag.ROINumber, VR.IS, r.number());
+            putIfPresent(rb, Tag.ReferencedFrameOfReferenceUID, VR.UI, r.frameOfReferenceUid());
+            putIfPresent(rb, Tag.ROIName, VR.LO, r.name());
+            putIfPresent(rb, Tag.ROIGenerationAlgorithm, VR.CS, r.generationAlgorithm());
             rois.add(rb.build());
-            DicomDataset.Builder cb = DicomDataset.builder().putInts(RtTags.ReferencedROINumber, VR.IS, r.number());
+            DicomDataset.Builder cb = DicomDataset.builder().putInts(Tag.ReferencedROINumber, VR.IS, r.number());
             if (r.colour() != null) {
-                cb.putInts(RtTags.ROIDisplayColor, VR.IS, r.colour().red(), r.colour().green(), r.colour().blue());
+                cb.putInts(Tag.ROIDisplayColor, VR.IS, r.colour().red(), r.colour().green(), r.colour().blue());
             }
             List<DicomDataset> items = new ArrayList<>();
             for (Contour c : r.contours()) {
                 DicomDataset.Builder ib = DicomDataset.builder()
-                        .putString(RtTags.ContourGeometricType, VR.CS, c.type().name())
-                        .putInts(NUMBER_OF_CONTOUR_POINTS, VR.IS, c.pointCount())
-                        .putDoubles(RtTags.ContourData, VR.DS, c.xyz());
+                        .putString(Tag.ContourGeometricType, VR.CS, c.type().name())
+                        .putInts(Tag.NumberOfContourPoints, VR.IS, c.pointCount())
+                        .putDoubles(Tag.ContourData, VR.DS, c.xyz());
                 if (!c.referencedImageUids().isEmpty()) {
-                    ib.putSequence(RtTags.ContourImageSequence, imageRefs(c.referencedImageUids()));
+                    ib.putSequence(Tag.ContourImageSequence, imageRefs(c.referencedImageUids()));
                 }
                 items.add(ib.build());
             }
-            cb.putSequence(RtTags.ContourSequence, items);
+            cb.putSequence(Tag.ContourSequence, items);
             contours.add(cb.build());
             if (!r.interpretedType().isEmpty()) {
-                observations.add(DicomDataset.builder().putInts(OBSERVATION_NUMBER, VR.IS, r.number())
-                        .putInts(RtTags.ReferencedROINumber, VR.IS, r.number())
-                        .putString(RtTags.RTROIInterpretedType, VR.CS, r.interpretedType()).build());
+                observations.add(DicomDataset.builder().putInts(Tag.ObservationNumber, VR.IS, r.number())
+                        .putInts(Tag.ReferencedROINumber, VR.IS, r.number())
+                        .putString(Tag.RTROIInterpretedType, VR.CS, r.interpretedType()).build());
             }
         }
-        b.putSequence(RtTags.StructureSetROISequence, rois);
-        b.putSequence(RtTags.ROIContourSequence, contours);
-        b.putSequence(RtTags.RTROIObservationsSequence, observations);
+        b.putSequence(Tag.StructureSetROISequence, rois);
+        b.putSequence(Tag.ROIContourSequence, contours);
+        b.putSequence(Tag.RTROIObservationsSequence, observations);
         DicomWriter.write(file, b.build());
     }
 
     /** An RT Plan, or an RT Ion Plan when {@link RtPlan#ion()}. */
     public static void write(RtPlan p, Path file) {
         DicomDataset.Builder b = DicomDataset.builder()
-                .putString(RtTags.SOPClassUID, VR.UI, p.ion() ? RtPlan.ION_PLAN_SOP_CLASS : RT_PLAN)
-                .putString(RtTags.SOPInstanceUID, VR.UI, p.sopInstanceUid())
-                .putString(RtTags.Modality, VR.CS, "RTPLAN");
+                .putString(Tag.SOPClassUID, VR.UI, p.ion() ? SopClass.RT_ION_PLAN : SopClass.RT_PLAN)
+                .putString(Tag.SOPInstanceUID, VR.UI, p.sopInstanceUid())
+                .putString(Tag.Modality, VR.CS, "RTPLAN");
         common(b, p.patientId(), null, p.frameOfReferenceUid());
-        putIfPresent(b, RtTags.RTPlanLabel, VR.SH, p.label());
-        putIfPresent(b, RtTags.RTPlanName, VR.LO, p.name());
-        putIfPresent(b, RtTags.ApprovalStatus, VR.CS, p.approvalStatus());
+        putIfPresent(b, Tag.RTPlanLabel, VR.SH, p.label());
+        putIfPresent(b, Tag.RTPlanName, VR.LO, p.name());
+        putIfPresent(b, Tag.ApprovalStatus, VR.CS, p.approvalStatus());
         if (p.referencedStructureSetUid() != null) {
-            b.putSequence(RtTags.ReferencedStructureSetSequence, List.of(DicomDataset.builder()
-                    .putString(RtTags.ReferencedSOPClassUID, VR.UI, RT_STRUCTURE_SET)
-                    .putString(RtTags.ReferencedSOPInstanceUID, VR.UI, p.referencedStructureSetUid()).build()));
+            b.putSequence(Tag.ReferencedStructureSetSequence, List.of(DicomDataset.builder()
+                    .putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.RT_STRUCTURE_SET)
+                    .putString(Tag.ReferencedSOPInstanceUID, VR.UI, p.referencedStructureSetUid()).build()));
         }
         if (!p.referencedPlanUids().isEmpty()) {
             List<DicomDataset> refs = new ArrayList<>();
             for (String uid : p.referencedPlanUids()) {
-                refs.add(DicomDataset.builder().putString(RtTags.ReferencedSOPClassUID, VR.UI, RT_PLAN)
-                        .putString(RtTags.ReferencedSOPInstanceUID, VR.UI, uid).build());
+                refs.add(DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.RT_PLAN)
+                        .putString(Tag.ReferencedSOPInstanceUID, VR.UI, uid).build());
             }
-            b.putSequence(RtTags.ReferencedRTPlanSequence, refs);
+            b.putSequence(Tag.ReferencedRTPlanSequence, refs);
         }
         List<DicomDataset> groups = new ArrayList<>();
         for (RtPlan.FractionGroup g : p.fractionGroups()) {
             List<DicomDataset> beams = new ArrayList<>();
             for (int i = 0; i < g.beamNumbers().size(); i++) {
-                DicomDataset.Builder rb = DicomDataset.builder().putInts(RtTags.ReferencedBeamNumber, VR.IS, g.beamNumbers().get(i));
-                putIfFinite(rb, RtTags.BeamMeterset, g.beamMetersets().get(i));
-                putIfFinite(rb, RtTags.BeamDose, g.beamDosesGy().get(i));
+                DicomDataset.Builder rb = DicomDataset.builder().putInts(Tag.ReferencedBeamNumber, VR.IS, g.beamNumbers().get(i));
+                putIfFinite(rb, Tag.BeamMeterset, g.beamMetersets().get(i));
+                putIfFinite(rb, Tag.BeamDose, g.beamDosesGy().get(i));
                 beams.add(rb.build());
             }
-            groups.add(DicomDataset.builder().putInts(RtTags.FractionGroupNumber, VR.IS, g.number())
-                    .putInts(RtTags.NumberOfFractionsPlanned, VR.IS, g.fractionsPlanned())
-                    .putInts(RtTags.NumberOfBeams, VR.IS, g.beamNumbers().size())
-                    .putSequence(RtTags.ReferencedBeamSequence, beams).build());
+            groups.add(DicomDataset.builder().putInts(Tag.FractionGroupNumber, VR.IS, g.number())
+                    .putInts(Tag.NumberOfFractionsPlanned, VR.IS, g.fractionsPlanned())
+                    .putInts(Tag.NumberOfBeams, VR.IS, g.beamNumbers().size())
+                    .putSequence(Tag.ReferencedBeamSequence, beams).build());
         }
-        b.putSequence(RtTags.FractionGroupSequence, groups);
+        b.putSequence(Tag.FractionGroupSequence, groups);
         List<DicomDataset> beams = new ArrayList<>();
         for (RtPlan.Beam beam : p.beams()) {
-            DicomDataset.Builder bb = DicomDataset.builder().putInts(RtTags.BeamNumber, VR.IS, beam.number())
-                    .putInts(RtTags.NumberOfControlPoints, VR.IS, beam.controlPoints());
-            putIfPresent(bb, RtTags.BeamName, VR.LO, beam.name());
-            putIfPresent(bb, RtTags.BeamType, VR.CS, beam.type());
-            putIfPresent(bb, RtTags.RadiationType, VR.CS, beam.radiationType());
-            putIfPresent(bb, RtTags.TreatmentDeliveryType, VR.CS, beam.treatmentDeliveryType());
-            putIfPresent(bb, RtTags.TreatmentMachineName, VR.SH, beam.machine());
-            DicomDataset.Builder cp = DicomDataset.builder().putInts(CONTROL_POINT_INDEX, VR.IS, 0);
-            putIfFinite(cp, RtTags.GantryAngle, beam.gantryAngleDeg());
-            putIfFinite(cp, RtTags.NominalBeamEnergy, beam.nominalEnergy());
+            DicomDataset.Builder bb = DicomDataset.builder().putInts(Tag.BeamNumber, VR.IS, beam.number())
+                    .putInts(Tag.NumberOfControlPoints, VR.IS, beam.controlPoints());
+            putIfPresent(bb, Tag.BeamName, VR.LO, beam.name());
+            putIfPresent(bb, Tag.BeamType, VR.CS, beam.type());
+            putIfPresent(bb, Tag.RadiationType, VR.CS, beam.radiationType());
+            putIfPresent(bb, Tag.TreatmentDeliveryType, VR.CS, beam.treatmentDeliveryType());
+            putIfPresent(bb, Tag.TreatmentMachineName, VR.SH, beam.machine());
+            DicomDataset.Builder cp = DicomDataset.builder().putInts(Tag.ControlPointIndex, VR.IS, 0);
+            putIfFinite(cp, Tag.GantryAngle, beam.gantryAngleDeg());
+            putIfFinite(cp, Tag.NominalBeamEnergy, beam.nominalEnergy());
             if (beam.isocentre() != null) {
                 Vec3 iso = beam.isocentre();
-                cp.putDoubles(RtTags.IsocenterPosition, VR.DS, iso.x(), iso.y(), iso.z());
+                cp.putDoubles(Tag.IsocenterPosition, VR.DS, iso.x(), iso.y(), iso.z());
             }
-            bb.putSequence(p.ion() ? RtTags.IonControlPointSequence : RtTags.ControlPointSequence, List.of(cp.build()));
+            bb.putSequence(p.ion() ? Tag.IonControlPointSequence : Tag.ControlPointSequence, List.of(cp.build()));
             beams.add(bb.build());
         }
-        b.putSequence(p.ion() ? RtTags.IonBeamSequence : RtTags.BeamSequence, beams);
+        b.putSequence(p.ion() ? Tag.IonBeamSequence : Tag.BeamSequence, beams);
         List<DicomDataset> refs = new ArrayList<>();
         for (RtPlan.DoseReference d : p.doseReferences()) {
-            DicomDataset.Builder db = DicomDataset.builder().putInts(RtTags.DoseReferenceNumber, VR.IS, d.number());
-            putIfPresent(db, RtTags.DoseReferenceStructureType, VR.CS, d.structureType());
-            putIfPresent(db, RtTags.DoseReferenceType, VR.CS, d.type());
-            putIfPresent(db, RtTags.DoseReferenceDescription, VR.LO, d.description());
+            DicomDataset.Builder db = DicomDataset.builder().putInts(Tag.DoseReferenceNumber, VR.IS, d.number());
+            putIfPresent(db, Tag.DoseReferenceStructureType, VR.CS, d.structureType());
+            putIfPresent(db, Tag.DoseReferenceType, VR.CS, d.type());
+            putIfPresent(db, Tag.DoseReferenceDescription, VR.LO, d.description());
             if (d.referencedRoiNumber() >= 0) {
-                db.putInts(RtTags.ReferencedROINumberInDoseRef, VR.IS, d.referencedRoiNumber());
+                db.putInts(Tag.ReferencedROINumber, VR.IS, d.referencedRoiNumber());
             }
-            putIfFinite(db, RtTags.TargetPrescriptionDose, d.targetPrescriptionDoseGy());
-            putIfFinite(db, RtTags.DeliveryMaximumDose, d.deliveryMaximumDoseGy());
+            putIfFinite(db, Tag.TargetPrescriptionDose, d.targetPrescriptionDoseGy());
+            putIfFinite(db, Tag.DeliveryMaximumDose, d.deliveryMaximumDoseGy());
             refs.add(db.build());
         }
-        b.putSequence(RtTags.DoseReferenceSequence, refs);
+        b.putSequence(Tag.DoseReferenceSequence, refs);
         DicomWriter.write(file, b.build());
     }
 
@@ -276,24 +267,24 @@ public final class RtWriter {
             offsets[k] = k * g.dz() * along;
         }
         DicomDataset.Builder b = DicomDataset.builder()
-                .putString(RtTags.SOPClassUID, VR.UI, RT_DOSE)
-                .putString(RtTags.SOPInstanceUID, VR.UI, d.sopInstanceUid())
-                .putString(RtTags.Modality, VR.CS, "RTDOSE")
-                .putInts(RtTags.NumberOfFrames, VR.IS, g.nz())
-                .putBytes(FRAME_INCREMENT_POINTER, VR.AT, new byte[] {0x04, 0x30, 0x0C, 0x00})
-                .putInts(RtTags.PixelRepresentation, VR.US, 0)
-                .putDoubles(RtTags.GridFrameOffsetVector, VR.DS, offsets)
-                .putDoubles(RtTags.DoseGridScaling, VR.DS, d.gridScaling())
-                .putBytes(PIXEL_DATA, VR.OW, px.array());
+                .putString(Tag.SOPClassUID, VR.UI, SopClass.RT_DOSE)
+                .putString(Tag.SOPInstanceUID, VR.UI, d.sopInstanceUid())
+                .putString(Tag.Modality, VR.CS, "RTDOSE")
+                .putInts(Tag.NumberOfFrames, VR.IS, g.nz())
+                .putBytes(Tag.FrameIncrementPointer, VR.AT, new byte[] {0x04, 0x30, 0x0C, 0x00})
+                .putInts(Tag.PixelRepresentation, VR.US, 0)
+                .putDoubles(Tag.GridFrameOffsetVector, VR.DS, offsets)
+                .putDoubles(Tag.DoseGridScaling, VR.DS, d.gridScaling())
+                .putBytes(Tag.PixelData, VR.OW, px.array());
         imagePlane(b, g, g.origin(), d.bitsAllocated());
         common(b, d.patientId(), null, d.frameOfReferenceUid());
-        putIfPresent(b, RtTags.DoseUnits, VR.CS, d.units());
-        putIfPresent(b, RtTags.DoseType, VR.CS, d.type());
-        putIfPresent(b, RtTags.DoseSummationType, VR.CS, d.summationType());
+        putIfPresent(b, Tag.DoseUnits, VR.CS, d.units());
+        putIfPresent(b, Tag.DoseType, VR.CS, d.type());
+        putIfPresent(b, Tag.DoseSummationType, VR.CS, d.summationType());
         if (d.referencedPlanUid() != null) {
             List<DicomDataset> beams = new ArrayList<>();
             for (int n : d.referencedBeamNumbers()) {
-                beams.add(DicomDataset.builder().putInts(RtTags.ReferencedBeamNumber, VR.IS, n).build());
+                beams.add(DicomDataset.builder().putInts(Tag.ReferencedBeamNumber, VR.IS, n).build());
             }
             List<DicomDataset> groups = new ArrayList<>();
             if (!d.referencedFractionGroups().isEmpty() || !beams.isEmpty()) {
@@ -302,51 +293,51 @@ public final class RtWriter {
                 for (int i = 0; i < numbers.size(); i++) {
                     DicomDataset.Builder gb = DicomDataset.builder();
                     if (numbers.get(i) >= 0) {
-                        gb.putInts(RtTags.ReferencedFractionGroupNumber, VR.IS, numbers.get(i));
+                        gb.putInts(Tag.ReferencedFractionGroupNumber, VR.IS, numbers.get(i));
                     }
                     if (i == 0 && !beams.isEmpty()) {
-                        gb.putSequence(RtTags.ReferencedBeamSequence, beams);
+                        gb.putSequence(Tag.ReferencedBeamSequence, beams);
                     }
                     groups.add(gb.build());
                 }
             }
-            DicomDataset.Builder pb = DicomDataset.builder().putString(RtTags.ReferencedSOPClassUID, VR.UI, RT_PLAN)
-                    .putString(RtTags.ReferencedSOPInstanceUID, VR.UI, d.referencedPlanUid());
+            DicomDataset.Builder pb = DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.RT_PLAN)
+                    .putString(Tag.ReferencedSOPInstanceUID, VR.UI, d.referencedPlanUid());
             if (!groups.isEmpty()) {
-                pb.putSequence(RtTags.ReferencedFractionGroupSequence, groups);
+                pb.putSequence(Tag.ReferencedFractionGroupSequence, groups);
             }
-            b.putSequence(RtTags.ReferencedRTPlanSequence, List.of(pb.build()));
+            b.putSequence(Tag.ReferencedRTPlanSequence, List.of(pb.build()));
         }
         DicomWriter.write(file, b.build());
     }
 
     /** Image Plane and the single-sample grey-scale pixel description, shared by CT slices and RT Dose frames. */
     private static void imagePlane(DicomDataset.Builder b, ImageGrid g, Vec3 position, int bits) {
-        b.putDoubles(RtTags.ImagePositionPatient, VR.DS, position.x(), position.y(), position.z())
-                .putDoubles(RtTags.ImageOrientationPatient, VR.DS, g.axisI().x(), g.axisI().y(), g.axisI().z(),
+        b.putDoubles(Tag.ImagePositionPatient, VR.DS, position.x(), position.y(), position.z())
+                .putDoubles(Tag.ImageOrientationPatient, VR.DS, g.axisI().x(), g.axisI().y(), g.axisI().z(),
                         g.axisJ().x(), g.axisJ().y(), g.axisJ().z())
-                .putDoubles(RtTags.PixelSpacing, VR.DS, g.dy(), g.dx())
-                .putDoubles(RtTags.SliceThickness, VR.DS, g.dz())
-                .putInts(SAMPLES_PER_PIXEL, VR.US, 1)
-                .putString(PHOTOMETRIC, VR.CS, "MONOCHROME2")
-                .putInts(RtTags.Rows, VR.US, g.ny())
-                .putInts(RtTags.Columns, VR.US, g.nx())
-                .putInts(RtTags.BitsAllocated, VR.US, bits)
-                .putInts(RtTags.BitsStored, VR.US, bits)
-                .putInts(RtTags.HighBit, VR.US, bits - 1);
+                .putDoubles(Tag.PixelSpacing, VR.DS, g.dy(), g.dx())
+                .putDoubles(Tag.SliceThickness, VR.DS, g.dz())
+                .putInts(Tag.SamplesPerPixel, VR.US, 1)
+                .putString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2")
+                .putInts(Tag.Rows, VR.US, g.ny())
+                .putInts(Tag.Columns, VR.US, g.nx())
+                .putInts(Tag.BitsAllocated, VR.US, bits)
+                .putInts(Tag.BitsStored, VR.US, bits)
+                .putInts(Tag.HighBit, VR.US, bits - 1);
     }
 
     private static void common(DicomDataset.Builder b, String patientId, String studyUid, String frameUid) {
-        putIfPresent(b, RtTags.PatientID, VR.LO, patientId);
-        putIfPresent(b, RtTags.StudyInstanceUID, VR.UI, studyUid);
-        putIfPresent(b, RtTags.FrameOfReferenceUID, VR.UI, frameUid);
+        putIfPresent(b, Tag.PatientID, VR.LO, patientId);
+        putIfPresent(b, Tag.StudyInstanceUID, VR.UI, studyUid);
+        putIfPresent(b, Tag.FrameOfReferenceUID, VR.UI, frameUid);
     }
 
     private static List<DicomDataset> imageRefs(List<String> uids) {
         List<DicomDataset> refs = new ArrayList<>(uids.size());
         for (String uid : uids) {
-            refs.add(DicomDataset.builder().putString(RtTags.ReferencedSOPClassUID, VR.UI, CT_IMAGE)
-                    .putString(RtTags.ReferencedSOPInstanceUID, VR.UI, uid).build());
+            refs.add(DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.CT_IMAGE)
+                    .putString(Tag.ReferencedSOPInstanceUID, VR.UI, uid).build());
         }
         return refs;
     }

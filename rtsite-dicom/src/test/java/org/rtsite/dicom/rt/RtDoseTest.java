@@ -17,6 +17,7 @@ import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
 import org.rtsite.dicom.DicomWriter;
+import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
 
 /** GridFrameOffsetVector's two forms, frame order, units and scaling on a small written dose. */
@@ -60,7 +61,7 @@ class RtDoseTest {
 
     @Test
     void absoluteFormGivesTheSameGrid() {
-        change(b -> b.putDoubles(RtTags.GridFrameOffsetVector, VR.DS, -10, -7.5, -5, -2.5, 0));
+        change(b -> b.putDoubles(Tag.GridFrameOffsetVector, VR.DS, -10, -7.5, -5, -2.5, 0));
         RtDose d = RtDose.read(file);
         assertTrue(d.grid().sameGeometry(written.grid(), 1e-9), d.grid().describe());
         assertArrayEquals(written.volume().gy(), d.volume().gy());
@@ -68,7 +69,7 @@ class RtDoseTest {
 
     @Test
     void decreasingOffsetsPointTheKAxisAgainstTheNormal() {
-        change(b -> b.putDoubles(RtTags.GridFrameOffsetVector, VR.DS, 0, -2.5, -5, -7.5, -10));
+        change(b -> b.putDoubles(Tag.GridFrameOffsetVector, VR.DS, 0, -2.5, -5, -7.5, -10));
         RtDose d = RtDose.read(file);
         assertTrue(d.grid().axisK().approx(new Vec3(0, 0, -1), 1e-12), d.grid().axisK().toString());
         assertEquals(2.5, d.grid().dz(), 1e-12);
@@ -77,7 +78,7 @@ class RtDoseTest {
 
     @Test
     void centigrayIsConvertedToGray() {
-        change(b -> b.putString(RtTags.DoseUnits, VR.CS, "CGY"));
+        change(b -> b.putString(Tag.DoseUnits, VR.CS, "CGY"));
         RtDose d = RtDose.read(file);
         assertEquals("CGY", d.units());
         assertEquals(0.01 * 213 / 100, d.volume().get(3, 1, 2), 1e-8);
@@ -85,17 +86,17 @@ class RtDoseTest {
 
     @Test
     void badOffsetVectorsAreNamed() {
-        change(b -> b.putDoubles(RtTags.GridFrameOffsetVector, VR.DS, 0, 2.5, 5, 8, 10));
+        change(b -> b.putDoubles(Tag.GridFrameOffsetVector, VR.DS, 0, 2.5, 5, 8, 10));
         DicomFormatException uneven = assertThrows(DicomFormatException.class, () -> RtDose.read(file));
         assertTrue(uneven.getMessage().contains("not evenly spaced") && uneven.getMessage().contains("rd.dcm"),
                 uneven.getMessage());
-        change(b -> b.putDoubles(RtTags.GridFrameOffsetVector, VR.DS, 3, 5.5, 8, 10.5, 13));
+        change(b -> b.putDoubles(Tag.GridFrameOffsetVector, VR.DS, 3, 5.5, 8, 10.5, 13));
         DicomFormatException form = assertThrows(DicomFormatException.class, () -> RtDose.read(file));
         assertTrue(form.getMessage().contains("neither 0"), form.getMessage());
-        change(b -> b.putDoubles(RtTags.GridFrameOffsetVector, VR.DS, 0, 2.5, 5));
+        change(b -> b.putDoubles(Tag.GridFrameOffsetVector, VR.DS, 0, 2.5, 5));
         assertThrows(DicomFormatException.class, () -> RtDose.read(file));
-        change(b -> b.putDoubles(RtTags.GridFrameOffsetVector, VR.DS, 0, 2.5, 5, 7.5, 10)
-                .putDoubles(RtTags.DoseGridScaling, VR.DS, 0));
+        change(b -> b.putDoubles(Tag.GridFrameOffsetVector, VR.DS, 0, 2.5, 5, 7.5, 10)
+                .putDoubles(Tag.DoseGridScaling, VR.DS, 0));
         DicomFormatException scaling = assertThrows(DicomFormatException.class, () -> RtDose.read(file));
         assertTrue(scaling.getMessage().contains("DoseGridScaling"), scaling.getMessage());
     }

@@ -15,6 +15,8 @@ import org.rtsite.core.prepare.DoseResampler;
 import org.rtsite.core.volume.DoseVolume;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomWriter;
+import org.rtsite.dicom.SopClass;
+import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
 import org.rtsite.dicom.rt.RtsiteOutputMarker;
 import org.rtsite.dicom.rt.Contour;
@@ -41,49 +43,8 @@ public final class IsodoseStructureSet {
 
     private static final Logger LOG = LoggerFactory.getLogger(IsodoseStructureSet.class);
 
-    static final String RT_STRUCTURE_SET = "1.2.840.10008.5.1.4.1.1.481.3";
-    static final String CT_IMAGE = "1.2.840.10008.5.1.4.1.1.2";
-    static final String STUDY_ROOT = "1.2.840.10008.3.1.2.3.1";
     /** The ROIs' RTROIInterpretedType: a structure derived from the dose, not anatomy. */
     public static final String INTERPRETED_TYPE = "CONTROL";
-
-    private static final int SOP_CLASS_UID = 0x00080016;
-    private static final int SOP_INSTANCE_UID = 0x00080018;
-    private static final int MODALITY = 0x00080060;
-    private static final int MANUFACTURER = 0x00080070;
-    private static final int SERIES_DESCRIPTION = 0x0008103E;
-    private static final int REFERENCED_SOP_CLASS_UID = 0x00081150;
-    private static final int REFERENCED_SOP_INSTANCE_UID = 0x00081155;
-    private static final int PATIENT_ID = 0x00100020;
-    private static final int STUDY_INSTANCE_UID = 0x0020000D;
-    private static final int SERIES_INSTANCE_UID = 0x0020000E;
-    private static final int SERIES_NUMBER = 0x00200011;
-    private static final int INSTANCE_NUMBER = 0x00200013;
-    private static final int FRAME_OF_REFERENCE_UID = 0x00200052;
-    private static final int STRUCTURE_SET_LABEL = 0x30060002;
-    private static final int STRUCTURE_SET_NAME = 0x30060004;
-    private static final int STRUCTURE_SET_DATE = 0x30060008;
-    private static final int STRUCTURE_SET_TIME = 0x30060009;
-    private static final int REFERENCED_FRAME_OF_REFERENCE_SEQUENCE = 0x30060010;
-    private static final int RT_REFERENCED_STUDY_SEQUENCE = 0x30060012;
-    private static final int RT_REFERENCED_SERIES_SEQUENCE = 0x30060014;
-    private static final int CONTOUR_IMAGE_SEQUENCE = 0x30060016;
-    private static final int STRUCTURE_SET_ROI_SEQUENCE = 0x30060020;
-    private static final int ROI_NUMBER = 0x30060022;
-    private static final int REFERENCED_FRAME_OF_REFERENCE_UID = 0x30060024;
-    private static final int ROI_NAME = 0x30060026;
-    private static final int ROI_DISPLAY_COLOR = 0x3006002A;
-    private static final int ROI_GENERATION_ALGORITHM = 0x30060036;
-    private static final int ROI_CONTOUR_SEQUENCE = 0x30060039;
-    private static final int CONTOUR_SEQUENCE = 0x30060040;
-    private static final int CONTOUR_GEOMETRIC_TYPE = 0x30060042;
-    private static final int NUMBER_OF_CONTOUR_POINTS = 0x30060046;
-    private static final int CONTOUR_DATA = 0x30060050;
-    private static final int RT_ROI_OBSERVATIONS_SEQUENCE = 0x30060080;
-    private static final int OBSERVATION_NUMBER = 0x30060082;
-    private static final int REFERENCED_ROI_NUMBER = 0x30060084;
-    private static final int RT_ROI_INTERPRETED_TYPE = 0x300600A4;
-    private static final int ROI_INTERPRETER = 0x300600A6;
 
     private IsodoseStructureSet() {
     }
@@ -158,75 +119,75 @@ public final class IsodoseStructureSet {
     public static void write(RtStructureSet rs, CtSeriesIdentity ct, Path file) {
         LocalDateTime now = LocalDateTime.now();
         DicomDataset.Builder b = DicomDataset.builder()
-                .putString(SOP_CLASS_UID, VR.UI, RT_STRUCTURE_SET)
-                .putString(SOP_INSTANCE_UID, VR.UI, rs.sopInstanceUid())
-                .putString(MODALITY, VR.CS, "RTSTRUCT")
-                .putString(MANUFACTURER, VR.LO, RtsiteOutputMarker.MANUFACTURER)
-                .putString(SERIES_DESCRIPTION, VR.LO, RtsiteOutputMarker.ISODOSE_SERIES_DESCRIPTION)
-                .putString(STUDY_INSTANCE_UID, VR.UI, ct.studyInstanceUid())
-                .putString(SERIES_INSTANCE_UID, VR.UI, RtWriter.newUid())
-                .putInts(SERIES_NUMBER, VR.IS, 9001)
-                .putInts(INSTANCE_NUMBER, VR.IS, 1)
-                .putString(STRUCTURE_SET_LABEL, VR.SH, rs.label())
-                .putString(STRUCTURE_SET_NAME, VR.LO, rs.name())
-                .putString(STRUCTURE_SET_DATE, VR.DA, now.format(DateTimeFormatter.BASIC_ISO_DATE))
-                .putString(STRUCTURE_SET_TIME, VR.TM, now.format(DateTimeFormatter.ofPattern("HHmmss")));
-        b.putString(PATIENT_ID, VR.LO, ct.patientId());
+                .putString(Tag.SOPClassUID, VR.UI, SopClass.RT_STRUCTURE_SET)
+                .putString(Tag.SOPInstanceUID, VR.UI, rs.sopInstanceUid())
+                .putString(Tag.Modality, VR.CS, "RTSTRUCT")
+                .putString(Tag.Manufacturer, VR.LO, RtsiteOutputMarker.MANUFACTURER)
+                .putString(Tag.SeriesDescription, VR.LO, RtsiteOutputMarker.ISODOSE_SERIES_DESCRIPTION)
+                .putString(Tag.StudyInstanceUID, VR.UI, ct.studyInstanceUid())
+                .putString(Tag.SeriesInstanceUID, VR.UI, RtWriter.newUid())
+                .putInts(Tag.SeriesNumber, VR.IS, 9001)
+                .putInts(Tag.InstanceNumber, VR.IS, 1)
+                .putString(Tag.StructureSetLabel, VR.SH, rs.label())
+                .putString(Tag.StructureSetName, VR.LO, rs.name())
+                .putString(Tag.StructureSetDate, VR.DA, now.format(DateTimeFormatter.BASIC_ISO_DATE))
+                .putString(Tag.StructureSetTime, VR.TM, now.format(DateTimeFormatter.ofPattern("HHmmss")));
+        b.putString(Tag.PatientID, VR.LO, ct.patientId());
         // Type 2 attributes of the Patient, General Study and RT Series modules: present, empty when unknown.
-        b.putString(0x00100010, VR.PN).putString(0x00100030, VR.DA).putString(0x00100040, VR.CS)
-                .putString(0x00080020, VR.DA).putString(0x00080030, VR.TM).putString(0x00080050, VR.SH)
-                .putString(0x00080090, VR.PN).putString(0x00200010, VR.SH).putString(0x00081070, VR.PN);
+        b.putString(Tag.PatientName, VR.PN).putString(Tag.PatientBirthDate, VR.DA).putString(Tag.PatientSex, VR.CS)
+                .putString(Tag.StudyDate, VR.DA).putString(Tag.StudyTime, VR.TM).putString(Tag.AccessionNumber, VR.SH)
+                .putString(Tag.ReferringPhysicianName, VR.PN).putString(Tag.StudyID, VR.SH).putString(Tag.OperatorsName, VR.PN);
         List<DicomDataset> frames = new ArrayList<>();
         for (RtStructureSet.ReferencedFrameOfReference f : rs.referencedFrames()) {
             List<DicomDataset> studies = new ArrayList<>();
             for (RtStructureSet.ReferencedSeries s : f.series()) {
                 DicomDataset seriesItem = DicomDataset.builder()
-                        .putString(SERIES_INSTANCE_UID, VR.UI, s.seriesInstanceUid())
-                        .putSequence(CONTOUR_IMAGE_SEQUENCE, imageRefs(s.imageUids())).build();
-                studies.add(DicomDataset.builder().putString(REFERENCED_SOP_CLASS_UID, VR.UI, STUDY_ROOT)
-                        .putString(REFERENCED_SOP_INSTANCE_UID, VR.UI, s.studyInstanceUid())
-                        .putSequence(RT_REFERENCED_SERIES_SEQUENCE, List.of(seriesItem)).build());
+                        .putString(Tag.SeriesInstanceUID, VR.UI, s.seriesInstanceUid())
+                        .putSequence(Tag.ContourImageSequence, imageRefs(s.imageUids())).build();
+                studies.add(DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.DETACHED_STUDY_MANAGEMENT)
+                        .putString(Tag.ReferencedSOPInstanceUID, VR.UI, s.studyInstanceUid())
+                        .putSequence(Tag.RTReferencedSeriesSequence, List.of(seriesItem)).build());
             }
-            frames.add(DicomDataset.builder().putString(FRAME_OF_REFERENCE_UID, VR.UI, f.frameOfReferenceUid())
-                    .putSequence(RT_REFERENCED_STUDY_SEQUENCE, studies).build());
+            frames.add(DicomDataset.builder().putString(Tag.FrameOfReferenceUID, VR.UI, f.frameOfReferenceUid())
+                    .putSequence(Tag.RTReferencedStudySequence, studies).build());
         }
-        b.putSequence(REFERENCED_FRAME_OF_REFERENCE_SEQUENCE, frames);
+        b.putSequence(Tag.ReferencedFrameOfReferenceSequence, frames);
         List<DicomDataset> rois = new ArrayList<>();
         List<DicomDataset> contours = new ArrayList<>();
         List<DicomDataset> observations = new ArrayList<>();
         for (RtStructureSet.Roi r : rs.rois()) {
-            rois.add(DicomDataset.builder().putInts(ROI_NUMBER, VR.IS, r.number())
-                    .putString(REFERENCED_FRAME_OF_REFERENCE_UID, VR.UI, r.frameOfReferenceUid())
-                    .putString(ROI_NAME, VR.LO, r.name())
-                    .putString(ROI_GENERATION_ALGORITHM, VR.CS, r.generationAlgorithm()).build());
+            rois.add(DicomDataset.builder().putInts(Tag.ROINumber, VR.IS, r.number())
+                    .putString(Tag.ReferencedFrameOfReferenceUID, VR.UI, r.frameOfReferenceUid())
+                    .putString(Tag.ROIName, VR.LO, r.name())
+                    .putString(Tag.ROIGenerationAlgorithm, VR.CS, r.generationAlgorithm()).build());
             List<DicomDataset> items = new ArrayList<>();
             for (Contour c : r.contours()) {
                 items.add(DicomDataset.builder()
-                        .putSequence(CONTOUR_IMAGE_SEQUENCE, imageRefs(c.referencedImageUids()))
-                        .putString(CONTOUR_GEOMETRIC_TYPE, VR.CS, c.type().name())
-                        .putInts(NUMBER_OF_CONTOUR_POINTS, VR.IS, c.pointCount())
-                        .putDoubles(CONTOUR_DATA, VR.DS, c.xyz()).build());
+                        .putSequence(Tag.ContourImageSequence, imageRefs(c.referencedImageUids()))
+                        .putString(Tag.ContourGeometricType, VR.CS, c.type().name())
+                        .putInts(Tag.NumberOfContourPoints, VR.IS, c.pointCount())
+                        .putDoubles(Tag.ContourData, VR.DS, c.xyz()).build());
             }
             RtStructureSet.Colour col = r.colour();
-            contours.add(DicomDataset.builder().putInts(ROI_DISPLAY_COLOR, VR.IS, col.red(), col.green(), col.blue())
-                    .putSequence(CONTOUR_SEQUENCE, items)
-                    .putInts(REFERENCED_ROI_NUMBER, VR.IS, r.number()).build());
-            observations.add(DicomDataset.builder().putInts(OBSERVATION_NUMBER, VR.IS, r.number())
-                    .putInts(REFERENCED_ROI_NUMBER, VR.IS, r.number())
-                    .putString(RT_ROI_INTERPRETED_TYPE, VR.CS, r.interpretedType())
-                    .putString(ROI_INTERPRETER, VR.PN).build());
+            contours.add(DicomDataset.builder().putInts(Tag.ROIDisplayColor, VR.IS, col.red(), col.green(), col.blue())
+                    .putSequence(Tag.ContourSequence, items)
+                    .putInts(Tag.ReferencedROINumber, VR.IS, r.number()).build());
+            observations.add(DicomDataset.builder().putInts(Tag.ObservationNumber, VR.IS, r.number())
+                    .putInts(Tag.ReferencedROINumber, VR.IS, r.number())
+                    .putString(Tag.RTROIInterpretedType, VR.CS, r.interpretedType())
+                    .putString(Tag.ROIInterpreter, VR.PN).build());
         }
-        b.putSequence(STRUCTURE_SET_ROI_SEQUENCE, rois);
-        b.putSequence(ROI_CONTOUR_SEQUENCE, contours);
-        b.putSequence(RT_ROI_OBSERVATIONS_SEQUENCE, observations);
+        b.putSequence(Tag.StructureSetROISequence, rois);
+        b.putSequence(Tag.ROIContourSequence, contours);
+        b.putSequence(Tag.RTROIObservationsSequence, observations);
         DicomWriter.write(file, b.build());
     }
 
     private static List<DicomDataset> imageRefs(List<String> uids) {
         List<DicomDataset> refs = new ArrayList<>(uids.size());
         for (String uid : uids) {
-            refs.add(DicomDataset.builder().putString(REFERENCED_SOP_CLASS_UID, VR.UI, CT_IMAGE)
-                    .putString(REFERENCED_SOP_INSTANCE_UID, VR.UI, uid).build());
+            refs.add(DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.CT_IMAGE)
+                    .putString(Tag.ReferencedSOPInstanceUID, VR.UI, uid).build());
         }
         return refs;
     }

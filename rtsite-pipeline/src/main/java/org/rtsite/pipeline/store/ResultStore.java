@@ -150,6 +150,7 @@ public final class ResultStore implements AutoCloseable {
         return new ResultStore(database, c);
     }
 
+    /** The SQLite file the results are stored in. */
     public Path file() {
         return file;
     }
@@ -401,6 +402,7 @@ public final class ResultStore implements AutoCloseable {
         return new RtsiteException("result store " + file + ": cannot " + what + ": " + e.getMessage(), e);
     }
 
+    /** Closes the connection; the store cannot be used afterwards. */
     @Override
     public synchronized void close() {
         try {

@@ -41,7 +41,7 @@ public final class RtCommand implements Callable<Integer> {
                 if (Files.isDirectory(p)) {
                     ct(out, p, CtSeriesReader.defaults().readDirectory(p));
                 } else {
-                    String modality = DicomReader.defaults().stopBeforePixelData().read(p).dataset()
+                    String modality = DicomReader.defaults().withStopBeforePixelData(true).read(p).dataset()
                             .getString(0x00080060, "").trim().toUpperCase(Locale.ROOT);
                     switch (modality) {
                         case "RTPLAN" -> plan(out, p, RtPlan.read(p));
@@ -51,7 +51,7 @@ public final class RtCommand implements Callable<Integer> {
                         default -> throw new RtsiteException("Modality '" + modality + "' is not an RT object rtsite reads");
                     }
                 }
-            } catch (RtsiteException | java.io.UncheckedIOException e) {
+            } catch (RtsiteException e) {
                 err.println("rtsite rt: " + p + ": " + e.getMessage());
                 status = 1;
             }

@@ -55,7 +55,7 @@ public final class SiteResultJson {
             }
             return MAPPER.treeToValue(tree, SiteResult.class);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("not a valid site result JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException("not a valid site result JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -1,5 +1,8 @@
 package org.rtsite.eval.seg;
 
+import org.rtsite.core.InvalidInputException;
+
+
 /**
  * Exact squared Euclidean distance transform with anisotropic spacing, linear in the number of
  * voxels: one 1-D pass per axis, each the lower envelope of parabolas of Felzenszwalb and
@@ -30,7 +33,7 @@ public final class DistanceTransform {
         double cap2 = capMm * capMm;
         int n = nx * ny * nz;
         if (feature.length != n) {
-            throw new IllegalArgumentException("feature array has " + feature.length + " voxels, box " + nx + "×" + ny + "×" + nz + " needs " + n);
+            throw new InvalidInputException("feature array has " + feature.length + " voxels, box " + nx + "×" + ny + "×" + nz + " needs " + n);
         }
         float[] d = new float[n];
         int longest = Math.max(nx, Math.max(ny, nz));

@@ -2,6 +2,7 @@ package org.rtsite.archive;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * How {@link DicomArchive} indexes.
@@ -17,10 +18,10 @@ public record ArchiveOptions(Path database, int threads, int batchSize) {
     public ArchiveOptions {
         Objects.requireNonNull(database, "database");
         if (threads < 1 || threads > 256) {
-            throw new IllegalArgumentException("threads must be in 1..256, got " + threads);
+            throw new InvalidInputException("threads must be in 1..256, got " + threads);
         }
         if (batchSize < 1 || batchSize > 1_000_000) {
-            throw new IllegalArgumentException("batchSize must be in 1..1000000, got " + batchSize);
+            throw new InvalidInputException("batchSize must be in 1..1000000, got " + batchSize);
         }
     }
 

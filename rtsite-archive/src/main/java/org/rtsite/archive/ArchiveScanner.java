@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,7 +208,7 @@ final class ArchiveScanner {
             }
             visitor.flush();
         } catch (IOException e) {
-            throw new RtsiteException("cannot walk the archive: " + e.getMessage(), e);
+            throw new RtsiteIOException("cannot walk the archive", e);
         } finally {
             try {
                 loader.join(); // the loader uses the connection: it must be done before anything else does

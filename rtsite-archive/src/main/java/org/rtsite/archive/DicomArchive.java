@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * Entry point of archive indexing and RT linkage: scan folders of DICOM files (any layout, any
@@ -39,23 +41,40 @@ public final class DicomArchive implements AutoCloseable {
         this.temporary = temporary;
     }
 
-    /** Indexes {@code roots} into a temporary database, deleted on {@link #close()}. */
+    /**
+     * Indexes {@code roots} into a temporary database, deleted on {@link #close()}.
+     *
+     * @throws InvalidInputException when no root is given
+     * @throws RtsiteIOException     when the temporary database cannot be created or the archive cannot be walked
+     * @throws RtsiteException       when the index database fails (SQLite's exception as cause); files that
+     *                               are not DICOM or cannot be read are counted, not thrown
+     */
     public static DicomArchive index(Path... roots) {
         Path tmp;
         try {
             tmp = Files.createTempFile("rtsite-index", ".db");
         } catch (IOException e) {
-            throw new RtsiteException("cannot create a temporary index database: " + e.getMessage(), e);
+            throw new RtsiteIOException("cannot create a temporary index database", e);
         }
         return index(ArchiveOptions.of(tmp), ScanListener.NONE, tmp, roots);
     }
 
-    /** Indexes {@code roots} into {@code options.database()}, reading only new or changed files. */
+    /**
+     * Indexes {@code roots} into {@code options.database()}, reading only new or changed files.
+     *
+     * @throws InvalidInputException when no root is given
+     * @throws RtsiteIOException     when the database's folder cannot be created or the archive cannot be walked
+     * @throws RtsiteException       when the index database cannot be opened or written (cause kept)
+     */
     public static DicomArchive index(ArchiveOptions options, Path... roots) {
         return index(options, ScanListener.NONE, null, roots);
     }
 
-    /** As {@link #index(ArchiveOptions, Path...)}, reporting progress after each committed batch. */
+    /**
+     * As {@link #index(ArchiveOptions, Path...)}, reporting progress after each committed batch.
+     *
+     * @throws RtsiteException as {@link #index(ArchiveOptions, Path...)}
+     */
     public static DicomArchive index(ArchiveOptions options, ScanListener listener, Path... roots) {
         return index(options, listener, null, roots);
     }
@@ -65,7 +84,7 @@ public final class DicomArchive implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         if (roots == null || roots.length == 0) {
             deleteTemporary(temporary);
-            throw new IllegalArgumentException("no archive root given");
+            throw new InvalidInputException("no archive root given");
         }
         IndexDatabase db = null;
         try {
@@ -83,7 +102,11 @@ public final class DicomArchive implements AutoCloseable {
         }
     }
 
-    /** Opens an existing index without scanning. */
+    /**
+     * Opens an existing index without scanning.
+     *
+     * @throws RtsiteException when {@code database} does not exist or cannot be opened (cause kept)
+     */
     public static DicomArchive open(Path database) {
         if (!Files.isRegularFile(database)) {
             throw new RtsiteException("index database " + database + " does not exist");

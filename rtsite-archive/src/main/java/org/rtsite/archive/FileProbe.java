@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomReader;
 import org.rtsite.dicom.PixelData;
@@ -57,7 +58,7 @@ interface FileProbe {
                 }
                 return HexFormat.of().formatHex(md.digest(), 0, 12);
             } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+                throw new RtsiteException("SHA-1 is a required JDK algorithm", e);
             } catch (RuntimeException e) {
                 throw new RtsiteException("pixel data of " + f.path() + " cannot be compared: " + e.getMessage(), e);
             }
@@ -88,7 +89,7 @@ interface FileProbe {
                     throw new RtsiteException(f.path() + " changed since it was indexed; index the archive again");
                 }
             } catch (IOException e) {
-                throw new RtsiteException(f.path() + " cannot be read any more: " + e, e);
+                throw new RtsiteIOException(f.path() + " cannot be read any more", e);
             }
         }
     };

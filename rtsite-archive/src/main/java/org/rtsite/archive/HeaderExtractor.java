@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.rtsite.core.RtsiteException;
 import org.rtsite.dicom.DataDictionary;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomElement;
@@ -33,10 +34,10 @@ final class HeaderExtractor {
             Tag.FractionGroupSequence, Tag.ReferencedRTPlanSequence, Tag.ReferencedStructureSetSequence,
             Tag.Manufacturer, Tag.SeriesDescription};
 
-    private static final DicomReader READER = DicomReader.defaults().stopBeforePixelData().onlyTags(TAGS);
+    private static final DicomReader READER = DicomReader.defaults().withStopBeforePixelData(true).withOnlyTags(TAGS);
     /** Second read, only for structure sets whose header lists no contour images (see {@link #contourLevelImages}). */
-    private static final DicomReader CONTOURS = DicomReader.defaults().stopBeforePixelData()
-            .onlyTags(Tag.ROIContourSequence);
+    private static final DicomReader CONTOURS = DicomReader.defaults().withStopBeforePixelData(true)
+            .withOnlyTags(Tag.ROIContourSequence);
 
     private HeaderExtractor() {
     }
@@ -310,7 +311,7 @@ final class HeaderExtractor {
         try {
             md = MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+            throw new RtsiteException("SHA-1 is a required JDK algorithm", e);
         }
         StringBuilder sb = new StringBuilder();
         sb.append(f.sopClass()).append('\n').append(f.modality()).append('\n')

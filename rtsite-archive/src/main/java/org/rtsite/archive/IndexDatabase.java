@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * The SQLite index (schema in docs/archive.md). One connection, used by one thread at a time: the
@@ -95,7 +96,7 @@ final class IndexDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new RtsiteException("cannot open the index database " + file + ": " + e.getMessage(), e);
         } catch (java.io.IOException e) {
-            throw new RtsiteException("cannot create the folder of index database " + file + ": " + e.getMessage(), e);
+            throw new RtsiteIOException("cannot create the folder of index database " + file, e);
         }
     }
 

@@ -3,13 +3,13 @@ package org.rtsite.archive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * Every plan with its status and every orphan object of an indexed archive.
@@ -78,7 +78,7 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
             }
             mapper.writeValue(file.toFile(), this);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write linkage report " + file, e);
+            throw new RtsiteIOException("cannot write linkage report " + file, e);
         }
     }
 
@@ -120,7 +120,7 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write linkage CSV into " + dir, e);
+            throw new RtsiteIOException("cannot write linkage CSV into " + dir, e);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
@@ -188,12 +189,12 @@ class LinkerGuardTest {
 
     @Test
     void badInputIsRefusedWithAMessageNamingTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> ArchiveOptions.of(tmp.resolve("x.db")).withThreads(0));
         assertEquals("threads must be in 1..256, got 0", e.getMessage());
         RtsiteException missing = assertThrows(RtsiteException.class, () -> DicomArchive.open(tmp.resolve("none.db")));
         assertTrue(missing.getMessage().contains("none.db does not exist"));
-        assertThrows(IllegalArgumentException.class, () -> DicomArchive.index(ArchiveOptions.of(tmp.resolve("y.db"))));
+        assertThrows(InvalidInputException.class, () -> DicomArchive.index(ArchiveOptions.of(tmp.resolve("y.db"))));
         Path notDb = tmp.resolve("text.db");
         RtsiteException bad = assertThrows(RtsiteException.class, () -> {
             Files.writeString(notDb, "this is not an SQLite database, just some text long enough to matter...");

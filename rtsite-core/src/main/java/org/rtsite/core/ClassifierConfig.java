@@ -28,19 +28,19 @@ public record ClassifierConfig(double overlapThreshold, double dominanceThreshol
         checkFraction("dominanceThreshold", dominanceThreshold);
         checkFraction("brainDiceThreshold", brainDiceThreshold);
         if (!(cropDoseFraction > 0 && cropDoseFraction <= 1)) {
-            throw new IllegalArgumentException("cropDoseFraction must be in (0, 1], got " + cropDoseFraction);
+            throw new InvalidInputException("cropDoseFraction must be in (0, 1], got " + cropDoseFraction);
         }
         if (cropMarginSlices < 0) {
-            throw new IllegalArgumentException("cropMarginSlices must be >= 0, got " + cropMarginSlices);
+            throw new InvalidInputException("cropMarginSlices must be >= 0, got " + cropMarginSlices);
         }
         if (!(minCropLengthMm >= 0) || !Double.isFinite(minCropLengthMm)) {
-            throw new IllegalArgumentException("minCropLengthMm must be finite and >= 0, got " + minCropLengthMm);
+            throw new InvalidInputException("minCropLengthMm must be finite and >= 0, got " + minCropLengthMm);
         }
     }
 
     private static void checkFraction(String name, double v) {
         if (!(v >= 0 && v <= 1)) {
-            throw new IllegalArgumentException(name + " must be in [0, 1], got " + v);
+            throw new InvalidInputException(name + " must be in [0, 1], got " + v);
         }
     }
 

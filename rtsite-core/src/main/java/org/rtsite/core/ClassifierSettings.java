@@ -48,7 +48,7 @@ public record ClassifierSettings(ClassifierConfig config, DecisionPolicy policy)
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read classifier settings " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read classifier settings " + file + ": " + e.getMessage(), e);
         }
         return parse(text, file.toString());
     }
@@ -58,7 +58,7 @@ public record ClassifierSettings(ClassifierConfig config, DecisionPolicy policy)
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(sourceName + ": not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException(sourceName + ": not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidInputException(sourceName + ": expected a JSON object");
@@ -87,8 +87,11 @@ public record ClassifierSettings(ClassifierConfig config, DecisionPolicy policy)
                     pn.has("landmark") ? DecisionPolicy.Landmark.valueOf(pn.get("landmark").asText()) : p.landmark(),
                     pn.has("useV50") ? pn.get("useV50").asBoolean() : p.useV50());
             return new ClassifierSettings(config, policy);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(sourceName + ": " + e.getMessage());
+        } catch (IllegalArgumentException | InvalidInputException e) { // valueOf, and the records' own checks
+            if (e.getMessage() != null && e.getMessage().startsWith(sourceName + ": ")) {
+                throw e; // number() and integer() name the file already
+            }
+            throw new InvalidInputException(sourceName + ": " + e.getMessage(), e);
         }
     }
 
@@ -134,7 +137,7 @@ public record ClassifierSettings(ClassifierConfig config, DecisionPolicy policy)
         try {
             Files.writeString(file, toJson(extra), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new RtsiteException("cannot write classifier settings " + file + ": " + e.getMessage(), e);
+            throw new RtsiteIOException("cannot write classifier settings " + file, e);
         }
     }
 }

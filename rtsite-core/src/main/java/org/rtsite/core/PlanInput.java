@@ -18,15 +18,15 @@ public record PlanInput(ImageGrid ctGrid, CtVolume ct, DoseVolume dose, OrganMas
         Objects.requireNonNull(ctGrid, "ctGrid");
         Objects.requireNonNull(dose, "dose");
         if ((masks == null) == (segmenter == null)) {
-            throw new IllegalArgumentException("give either organ masks or a segmenter, not "
+            throw new InvalidInputException("give either organ masks or a segmenter, not "
                     + (masks == null ? "neither" : "both"));
         }
         if (ct != null && !ct.grid().equals(ctGrid)) {
-            throw new IllegalArgumentException("CT volume grid " + ct.grid().describe() + " differs from ctGrid "
+            throw new InvalidInputException("CT volume grid " + ct.grid().describe() + " differs from ctGrid "
                     + ctGrid.describe());
         }
         if (segmenter != null && ct == null) {
-            throw new IllegalArgumentException("a segmenter needs the CT's Hounsfield units");
+            throw new InvalidInputException("a segmenter needs the CT's Hounsfield units");
         }
     }
 

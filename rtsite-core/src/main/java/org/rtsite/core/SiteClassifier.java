@@ -166,12 +166,23 @@ public final class SiteClassifier {
         return dictionary;
     }
 
-    /** Ready masks on the CT grid. */
+    /**
+     * Classifies one plan from ready masks on the CT grid.
+     *
+     * @throws InvalidInputException for an empty (Dmax = 0) or non-finite dose, masks on another grid,
+     *                               or a dose that misses the CT; the message names the input and value
+     */
     public SiteResult classify(ImageGrid ctGrid, DoseVolume dose, OrganMasks masks) {
         return classify(PlanInput.withMasks(ctGrid, dose, masks));
     }
 
-    /** Masks from a segmenter called with the cropped CT. */
+    /**
+     * Classifies one plan with masks from a segmenter called with the cropped CT.
+     *
+     * @throws InvalidInputException as {@link #classify(PlanInput)}, and for segmenter masks that are
+     *                               not on the cropped CT's grid
+     * @throws RtsiteException       what the segmenter throws (its own failures, cause kept)
+     */
     public SiteResult classify(CtVolume ct, DoseVolume dose, org.rtsite.core.segment.OrganSegmenter segmenter) {
         return classify(PlanInput.withSegmenter(ct, dose, segmenter));
     }
@@ -193,6 +204,9 @@ public final class SiteClassifier {
      * segmenting twice.
      *
      * @param masksUsed may be null
+     * @throws InvalidInputException as {@link #classify(PlanInput)}
+     * @throws RtsiteException       what the segmenter or the overlap backend throws (a GPU backend
+     *                               that fails mid-run), cause kept
      */
     public SiteResult classify(PlanInput in, Consumer<OrganMasks> masksUsed) {
         Map<String, Double> timings = new LinkedHashMap<>();

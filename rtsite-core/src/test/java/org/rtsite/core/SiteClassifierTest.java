@@ -221,7 +221,7 @@ class SiteClassifierTest {
     @Test
     void segmenterNeedsHu() {
         PhantomPlan p = PhantomScene.LUNG_SBRT.build();
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidInputException.class,
                 () -> new PlanInput(p.ct().grid(), null, p.dose(), null, ct -> p.masks()));
         assertEquals(Rule.V85_OVERLAP, CLASSIFIER.classify(new PlanInput(p.ct().grid(), new CtVolume(p.ct().grid(),
                 p.ct().hu()), p.dose(), p.masks(), null)).rule());

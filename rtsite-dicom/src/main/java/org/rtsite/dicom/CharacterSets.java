@@ -2,6 +2,7 @@ package org.rtsite.dicom;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * Specific Character Set (0008,0005) → Java charset for SH, LO, ST, LT, UT, UC and PN. The
@@ -59,6 +60,6 @@ public final class CharacterSets {
         if (cs.equals(StandardCharsets.ISO_8859_1)) {
             return "ISO_IR 100";
         }
-        throw new IllegalArgumentException("rtsite writes only UTF-8 or ISO 8859-1, not " + cs);
+        throw new InvalidInputException("rtsite writes only UTF-8 or ISO 8859-1, not " + cs);
     }
 }

@@ -4,10 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * Tag → VR and keyword, from the resource {@code dictionary.tsv} generated from dcmtk's
@@ -27,7 +28,7 @@ public final class DataDictionary {
     static {
         try (InputStream in = DataDictionary.class.getResourceAsStream("dictionary.tsv")) {
             if (in == null) {
-                throw new IllegalStateException("resource org/rtsite/dicom/dictionary.tsv missing from the class path");
+                throw new RtsiteException("resource org/rtsite/dicom/dictionary.tsv missing from the class path");
             }
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
             for (String line; (line = r.readLine()) != null; ) {
@@ -42,7 +43,7 @@ public final class DataDictionary {
                 BY_KEYWORD.putIfAbsent(e.keyword(), e);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the DICOM data dictionary resource", e);
+            throw new RtsiteIOException("cannot read the DICOM data dictionary resource", e);
         }
     }
 

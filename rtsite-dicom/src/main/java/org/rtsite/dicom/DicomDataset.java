@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * An immutable DICOM data set (or sequence item): elements in ascending tag order with typed
@@ -303,7 +304,7 @@ public final class DicomDataset {
             return (long) d;
         } catch (NumberFormatException ex) {
             throw new DicomFormatException(source, e.offset(), e.tag(),
-                    "value '" + s + "' is not an integer (" + e.vr() + ")");
+                    "value '" + s + "' is not an integer (" + e.vr() + ")", ex);
         }
     }
 
@@ -361,7 +362,7 @@ public final class DicomDataset {
                         r[i] = Double.parseDouble(s[i]);
                     } catch (NumberFormatException ex) {
                         throw new DicomFormatException(source, e.offset(), tag,
-                                "value '" + s[i] + "' is not a decimal number (" + e.vr() + ")");
+                                "value '" + s[i] + "' is not a decimal number (" + e.vr() + ")", ex);
                     }
                 }
                 return r;
@@ -447,10 +448,10 @@ public final class DicomDataset {
         /** String values of a string VR (AE…UT), joined with backslashes. */
         public Builder putString(int tag, VR vr, String... values) {
             if (!vr.isString()) {
-                throw new IllegalArgumentException("putString needs a string VR, not " + vr + " for " + Tag.toString(tag));
+                throw new InvalidInputException("putString needs a string VR, not " + vr + " for " + Tag.toString(tag));
             }
             if (vr.isSingleValuedText() && values.length > 1) {
-                throw new IllegalArgumentException(vr + " is single valued; got " + values.length + " values for "
+                throw new InvalidInputException(vr + " is single valued; got " + values.length + " values for "
                         + Tag.toString(tag));
             }
             entries.put(tag, new PendingText(tag, vr, values.clone()));
@@ -471,7 +472,7 @@ public final class DicomDataset {
                     ByteBuffer b = le(values.length * 2);
                     for (int v : values) {
                         if (vr == VR.US ? v < 0 || v > 0xFFFF : v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
-                            throw new IllegalArgumentException("value " + v + " out of range for " + vr + " in "
+                            throw new InvalidInputException("value " + v + " out of range for " + vr + " in "
                                     + Tag.toString(tag));
                         }
                         b.putShort((short) v);
@@ -485,7 +486,7 @@ public final class DicomDataset {
                     }
                     return put(DicomElement.ofValue(tag, vr, b.array(), -1));
                 }
-                default -> throw new IllegalArgumentException("putInts cannot write VR " + vr + " for " + Tag.toString(tag));
+                default -> throw new InvalidInputException("putInts cannot write VR " + vr + " for " + Tag.toString(tag));
             }
         }
 
@@ -513,14 +514,14 @@ public final class DicomDataset {
                     }
                     return put(DicomElement.ofValue(tag, vr, b.array(), -1));
                 }
-                default -> throw new IllegalArgumentException("putDoubles cannot write VR " + vr + " for " + Tag.toString(tag));
+                default -> throw new InvalidInputException("putDoubles cannot write VR " + vr + " for " + Tag.toString(tag));
             }
         }
 
         /** Raw little endian bytes of a binary VR (OB, OW, UN, …); padded to even length when written. */
         public Builder putBytes(int tag, VR vr, byte[] value) {
             if (vr == VR.SQ) {
-                throw new IllegalArgumentException("use putSequence for " + Tag.toString(tag));
+                throw new InvalidInputException("use putSequence for " + Tag.toString(tag));
             }
             return put(DicomElement.ofValue(tag, vr, value.clone(), -1));
         }
@@ -568,7 +569,7 @@ public final class DicomDataset {
             String joined = String.join("\\", p.values());
             Charset use = p.vr().usesCharacterSet() ? cs : StandardCharsets.US_ASCII;
             if (!use.newEncoder().canEncode(joined)) {
-                throw new IllegalArgumentException("value '" + joined + "' of " + Tag.toString(p.tag()) + " (" + p.vr()
+                throw new InvalidInputException("value '" + joined + "' of " + Tag.toString(p.tag()) + " (" + p.vr()
                         + ") cannot be encoded in " + use);
             }
             byte[] b = joined.getBytes(use);
@@ -587,7 +588,7 @@ public final class DicomDataset {
     /** A decimal string of at most 16 characters that parses back to the closest representable value. */
     static String formatDecimalString(int tag, double v) {
         if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("DS cannot hold " + v + " (" + Tag.toString(tag) + ")");
+            throw new InvalidInputException("DS cannot hold " + v + " (" + Tag.toString(tag) + ")");
         }
         String s = Double.toString(v);
         if (s.endsWith(".0")) {
@@ -597,7 +598,7 @@ public final class DicomDataset {
             s = stripZeros(String.format(java.util.Locale.ROOT, "%." + digits + "G", v));
         }
         if (s.length() > 16) {
-            throw new IllegalArgumentException("cannot write " + v + " in 16 characters as DS (" + Tag.toString(tag) + ")");
+            throw new InvalidInputException("cannot write " + v + " in 16 characters as DS (" + Tag.toString(tag) + ")");
         }
         return s;
     }

@@ -1,6 +1,7 @@
 package org.rtsite.dicom;
 
 import java.util.Locale;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * Text rendering of a file, one element per line in the manner of dcmtk's dcmdump:
@@ -22,7 +23,7 @@ public final class DicomDump {
     /** A dump that shows at most {@code maxValues} values of a multi-valued element (then "..."). */
     public static DicomDump withMaxValues(int maxValues) {
         if (maxValues < 1) {
-            throw new IllegalArgumentException("maxValues must be at least 1, was " + maxValues);
+            throw new InvalidInputException("maxValues must be at least 1, was " + maxValues);
         }
         return new DicomDump(maxValues);
     }

@@ -22,7 +22,7 @@ public record DicomFile(String source, boolean hasPreamble, DicomDataset meta, S
 
     /** Reads a file up to, not including, Pixel Data. */
     public static DicomFile readHeader(Path path) {
-        return DicomReader.defaults().stopBeforePixelData().read(path);
+        return DicomReader.defaults().withStopBeforePixelData(true).read(path);
     }
 
     public boolean hasMeta() {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.rtsite.core.InvalidInputException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -21,11 +22,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Options (immutable; each {@code with…} returns a new reader):
  * <ul>
- *   <li>{@link #stopBeforePixelData()}: header-only, stops at (7FE0,0008/0009/0010), the (float) pixel
+ *   <li>{@link #withStopBeforePixelData(boolean)}: header-only, stops at (7FE0,0008/0009/0010), the (float) pixel
  *       data, without reading it;</li>
- *   <li>{@link #onlyTags(int...)}: keep only these top-level elements (values of others are skipped,
+ *   <li>{@link #withOnlyTags(int...)}: keep only these top-level elements (values of others are skipped,
  *       reading stops after the highest), for fast indexing;</li>
- *   <li>{@link #includePrivate()}: keep private (odd group) elements, skipped by default.</li>
+ *   <li>{@link #withPrivateElements(boolean)}: keep private (odd group) elements, skipped by default.</li>
  * </ul>
  * Malformed input raises {@link DicomFormatException} with file, offset and tag; reading takes
  * time and memory bounded by the file's size. Deflated data sets have no size until inflated, so
@@ -92,13 +93,13 @@ public final class DicomReader {
         return DEFAULT;
     }
 
-    /** A reader that stops before Pixel Data. */
-    public DicomReader stopBeforePixelData() {
-        return new DicomReader(true, onlyTags, includePrivate, maxInflated, maxElements);
+    /** A reader that stops before Pixel Data ({@code true}) or reads it (the default). */
+    public DicomReader withStopBeforePixelData(boolean stop) {
+        return new DicomReader(stop, onlyTags, includePrivate, maxInflated, maxElements);
     }
 
     /** A reader that keeps only these top-level tags (plus Specific Character Set, needed to decode text). */
-    public DicomReader onlyTags(int... tags) {
+    public DicomReader withOnlyTags(int... tags) {
         int[] t = Arrays.copyOf(tags, tags.length + 1);
         t[tags.length] = Tag.SpecificCharacterSet;
         long[] unsigned = new long[t.length];
@@ -113,25 +114,63 @@ public final class DicomReader {
         return new DicomReader(stopBeforePixelData, sorted, includePrivate, maxInflated, maxElements);
     }
 
-    /** A reader that keeps private elements. */
-    public DicomReader includePrivate() {
-        return new DicomReader(stopBeforePixelData, onlyTags, true, maxInflated, maxElements);
+    /** A reader that keeps private elements ({@code true}) or drops them (the default). */
+    public DicomReader withPrivateElements(boolean include) {
+        return new DicomReader(stopBeforePixelData, onlyTags, include, maxInflated, maxElements);
     }
 
-    /** A reader that lets a deflated data set inflate to at most {@code bytes}, whatever its compressed size. */
-    public DicomReader maxInflatedBytes(long bytes) {
+    /**
+     * A reader that lets a deflated data set inflate to at most {@code bytes}, whatever its compressed size.
+     *
+     * @throws InvalidInputException if {@code bytes} is not positive
+     */
+    public DicomReader withMaxInflatedBytes(long bytes) {
         if (bytes < 1) {
-            throw new IllegalArgumentException("inflation limit must be positive, got " + bytes);
+            throw new InvalidInputException("inflation limit must be positive, got " + bytes);
         }
         return new DicomReader(stopBeforePixelData, onlyTags, includePrivate, bytes, maxElements);
     }
 
-    /** A reader that refuses files with more than {@code count} data elements, items and fragments in all. */
-    public DicomReader maxElements(int count) {
+    /**
+     * A reader that refuses files with more than {@code count} data elements, items and fragments in all.
+     *
+     * @throws InvalidInputException if {@code count} is not positive
+     */
+    public DicomReader withMaxElements(int count) {
         if (count < 1) {
-            throw new IllegalArgumentException("element limit must be positive, got " + count);
+            throw new InvalidInputException("element limit must be positive, got " + count);
         }
         return new DicomReader(stopBeforePixelData, onlyTags, includePrivate, maxInflated, count);
+    }
+
+    /** @deprecated use {@link #withStopBeforePixelData(boolean) withStopBeforePixelData(true)} */
+    @Deprecated
+    public DicomReader stopBeforePixelData() {
+        return withStopBeforePixelData(true);
+    }
+
+    /** @deprecated use {@link #withOnlyTags(int...)} */
+    @Deprecated
+    public DicomReader onlyTags(int... tags) {
+        return withOnlyTags(tags);
+    }
+
+    /** @deprecated use {@link #withPrivateElements(boolean) withPrivateElements(true)} */
+    @Deprecated
+    public DicomReader includePrivate() {
+        return withPrivateElements(true);
+    }
+
+    /** @deprecated use {@link #withMaxInflatedBytes(long)} */
+    @Deprecated
+    public DicomReader maxInflatedBytes(long bytes) {
+        return withMaxInflatedBytes(bytes);
+    }
+
+    /** @deprecated use {@link #withMaxElements(int)} */
+    @Deprecated
+    public DicomReader maxElements(int count) {
+        return withMaxElements(count);
     }
 
     /** The inflation limit for a deflated data set of {@code compressed} bytes (-1: unknown). */
@@ -146,14 +185,20 @@ public final class DicomReader {
     }
 
     private String inflationLimitText(long limit, long compressed) {
-        String rule = maxInflated > 0 ? "set by -D" + MAX_INFLATED_PROPERTY + " or DicomReader.maxInflatedBytes"
+        String rule = maxInflated > 0 ? "set by -D" + MAX_INFLATED_PROPERTY + " or DicomReader.withMaxInflatedBytes"
                 : "the larger of " + (MIN_INFLATION_LIMIT >> 20) + " MiB and " + INFLATION_RATIO + " × "
                         + (compressed < 0 ? "the compressed size (unknown for a stream)" : compressed + " compressed bytes");
         return "rtsite's inflation limit of " + limit + " bytes for a deflated data set (" + rule + "; -D"
                 + MAX_INFLATED_PROPERTY + "=BYTES raises it)";
     }
 
-    /** Reads a file, streaming it; the file is opened once and closed before returning. */
+    /**
+     * Reads a file, streaming it; the file is opened once and closed before returning.
+     *
+     * @throws DicomFormatException for a missing or unreadable file (the {@code IOException} as cause),
+     *                              a file that is not DICOM, or an encoding rtsite cannot follow;
+     *                              the message names the file, the byte offset and the tag
+     */
     public DicomFile read(Path path) {
         String source = path.toString();
         long size;
@@ -163,7 +208,7 @@ public final class DicomReader {
             in = new FileInputStream(path.toFile());
         } catch (NoSuchFileException e) {
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, DicomFormatException.NO_TAG,
-                    "no such file");
+                    "no such file", e);
         } catch (IOException e) {
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, DicomFormatException.NO_TAG,
                     "cannot open: " + e.getMessage(), e);
@@ -173,12 +218,20 @@ public final class DicomReader {
         }
     }
 
-    /** Reads from a stream of unknown length (not closed here); {@code source} names it in messages. */
+    /**
+     * Reads from a stream of unknown length (not closed here); {@code source} names it in messages.
+     *
+     * @throws DicomFormatException as {@link #read(Path)}
+     */
     public DicomFile read(InputStream in, String source) {
         return new Parser(new DicomInput(in, -1, source, 64 * 1024)).readFile();
     }
 
-    /** Reads from bytes in memory. */
+    /**
+     * Reads from bytes in memory.
+     *
+     * @throws DicomFormatException as {@link #read(Path)}
+     */
     public DicomFile read(byte[] bytes, String source) {
         return new Parser(new DicomInput(new java.io.ByteArrayInputStream(bytes), bytes.length, source,
                 Math.max(256, Math.min(bytes.length, 64 * 1024)))).readFile();

@@ -3,11 +3,12 @@ package org.rtsite.dicom;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * Writes DICOM Part 10 files in explicit VR little endian: 128-byte zero preamble, "DICM", a file
@@ -28,7 +29,7 @@ public final class DicomWriter {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024)) {
             write(out, dataset);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path, e);
+            throw new RtsiteIOException("cannot write " + path, e);
         }
     }
 
@@ -46,7 +47,7 @@ public final class DicomWriter {
         String sopClass = dataset.getString(Tag.SOPClassUID);
         String sopInstance = dataset.getString(Tag.SOPInstanceUID);
         if (sopClass == null || sopInstance == null) {
-            throw new IllegalArgumentException("cannot write a file meta group: the data set lacks "
+            throw new InvalidInputException("cannot write a file meta group: the data set lacks "
                     + (sopClass == null ? "SOPClassUID (0008,0016)" : "SOPInstanceUID (0008,0018)"));
         }
         DicomDataset meta = DicomDataset.builder()
@@ -61,7 +62,7 @@ public final class DicomWriter {
         try {
             writeDataset(body, meta, -1);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RtsiteIOException("cannot encode the file meta information in memory", e);
         }
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         ByteBuffer h = le(12);
@@ -85,7 +86,7 @@ public final class DicomWriter {
         int tag = e.tag();
         VR vr = e.vr();
         if (e.isEncapsulated()) {
-            throw new IllegalArgumentException("cannot write encapsulated pixel data " + Tag.toString(tag)
+            throw new InvalidInputException("cannot write encapsulated pixel data " + Tag.toString(tag)
                     + " in explicit VR little endian; decode it first");
         }
         if (e.isSequence()) {
@@ -101,7 +102,7 @@ public final class DicomWriter {
         byte[] v = e.rawValue();
         int padded = v.length + (v.length & 1);
         if (!vr.hasLongLength() && padded > 0xFFFF) {
-            throw new IllegalArgumentException("value of " + Tag.toString(tag) + " (" + vr + ") is " + padded
+            throw new InvalidInputException("value of " + Tag.toString(tag) + " (" + vr + ") is " + padded
                     + " bytes, more than explicit VR " + vr + " can hold (65534)");
         }
         header(out, tag, vr, padded);

@@ -22,6 +22,7 @@ import ome.codecs.CodecOptions;
 import ome.codecs.JPEG2000Codec;
 import ome.codecs.JPEG2000CodecOptions;
 import ome.codecs.LosslessJPEGCodec;
+import org.rtsite.core.RtsiteException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -65,12 +66,12 @@ final class JpegCodecs {
             stopSpinningDecoder(worker.get(), source);
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, Tag.PixelData, "frame " + frame
                     + ": " + TransferSyntax.name(ts) + " decoder did not finish within " + TIMEOUT_MILLIS
-                    + " ms (corrupt stream?)");
+                    + " ms (corrupt stream?)", e);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, Tag.PixelData,
-                    "interrupted while decoding frame " + frame);
+                    "interrupted while decoding frame " + frame, e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof DicomFormatException d) {
@@ -255,7 +256,7 @@ final class JpegCodecs {
             }
             return out;
         }
-        throw new IllegalStateException("unexpected JPEG raster type " + db.getClass().getSimpleName());
+        throw new RtsiteException("unexpected JPEG raster type " + db.getClass().getSimpleName());
     }
 
 }

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
 
 /**
  * The pixel data of a file, frame by frame, as native little endian bytes whatever the transfer
@@ -96,7 +98,7 @@ public final class PixelData {
     /** Frame {@code index} (0-based), decoded, little endian, samples interleaved unless planar configuration 1. */
     public byte[] frame(int index) {
         if (index < 0 || index >= numberOfFrames) {
-            throw new IndexOutOfBoundsException("frame " + index + " of " + numberOfFrames + " in " + file.source());
+            throw new InvalidInputException("frame " + index + " of " + numberOfFrames + " in " + file.source());
         }
         int len = frameLength();
         if (!element.isEncapsulated()) {
@@ -142,7 +144,7 @@ public final class PixelData {
             return ByteBuffer.wrap(frame(index)).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
         if (index < 0 || index >= numberOfFrames) {
-            throw new IndexOutOfBoundsException("frame " + index + " of " + numberOfFrames + " in " + file.source());
+            throw new InvalidInputException("frame " + index + " of " + numberOfFrames + " in " + file.source());
         }
         int len = frameLength();
         byte[] v = element.rawValue();
@@ -162,7 +164,7 @@ public final class PixelData {
      */
     public byte[] compressedFrame(int index) {
         if (!element.isEncapsulated()) {
-            throw new IllegalStateException(file.source() + ": pixel data is not encapsulated");
+            throw new RtsiteException(file.source() + ": pixel data is not encapsulated");
         }
         List<byte[]> f = element.rawFragments();
         int fragments = f.size() - 1;

@@ -66,7 +66,7 @@ class CodecEdgeCasesTest {
         assertEquals("RTDOSE", DicomFile.readHeader(bomb).dataset().getString(Tag.Modality));
         // a larger limit set for the reader lets the same value be read (dcmtk reads it whole)
         DicomFormatException skipped = assertThrows(DicomFormatException.class,
-                () -> DicomReader.defaults().onlyTags(Tag.PixelData).read(bomb));
+                () -> DicomReader.defaults().withOnlyTags(Tag.PixelData).read(bomb));
         assertTrue(skipped.getMessage().contains("inflation limit"), skipped.getMessage());
     }
 
@@ -76,9 +76,9 @@ class CodecEdgeCasesTest {
         Path f = TestFiles.resource("corpus/rtstruct.deflated.dcm");
         assertEquals("RTSTRUCT", DicomFile.read(f).dataset().getString(Tag.Modality));
         DicomFormatException e = assertThrows(DicomFormatException.class,
-                () -> DicomReader.defaults().maxInflatedBytes(600).read(f));
+                () -> DicomReader.defaults().withMaxInflatedBytes(600).read(f));
         assertTrue(e.getMessage().startsWith(f + " (inflated)") && e.getMessage().contains("inflation limit of 600 bytes")
-                && e.getMessage().contains("set by -Drtsite.dicom.maxInflatedBytes or DicomReader.maxInflatedBytes"), e.getMessage());
+                && e.getMessage().contains("set by -Drtsite.dicom.maxInflatedBytes or DicomReader.withMaxInflatedBytes"), e.getMessage());
     }
 
     /** Deflated implicit-in-UN flood: 5 million empty items in 40 MB that deflate to ~40 KB. */
@@ -110,9 +110,9 @@ class CodecEdgeCasesTest {
         assertTrue(e.getMessage().startsWith("flood.dcm (inflated)") && e.getMessage().contains("would take more memory (64 bytes"
                 + " each plus their values) than rtsite's inflation limit of 67108864 bytes"), e.getMessage());
         // without an inflation limit the element count still stops it
-        e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().maxInflatedBytes(1L << 40).read(file, "flood.dcm"));
+        e = assertThrows(DicomFormatException.class, () -> DicomReader.defaults().withMaxInflatedBytes(1L << 40).read(file, "flood.dcm"));
         assertTrue(e.getMessage().contains("more than 4194304 data elements, items and fragments"), e.getMessage());
-        assertThrows(DicomFormatException.class, () -> DicomReader.defaults().maxElements(1000).read(file, "flood.dcm"));
+        assertThrows(DicomFormatException.class, () -> DicomReader.defaults().withMaxElements(1000).read(file, "flood.dcm"));
     }
 
     /** pydicom writes "US or SS" pixel values of signed CT in implicit VR; dcmtk and pydicom read them SS. */

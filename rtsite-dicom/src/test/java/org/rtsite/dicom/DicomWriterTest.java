@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rtsite.core.InvalidInputException;
 
 class DicomWriterTest {
 
@@ -63,7 +64,7 @@ class DicomWriterTest {
         DicomDataset ds = richDataset();
         Path f = tmp.resolve("rich.dcm");
         DicomWriter.write(f, ds);
-        DicomFile back = DicomReader.defaults().includePrivate().read(f);
+        DicomFile back = DicomReader.defaults().withPrivateElements(true).read(f);
         assertTrue(back.hasPreamble());
         assertEquals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, back.transferSyntaxUid());
         assertEquals(ds.getString(Tag.SOPInstanceUID), back.meta().getString(Tag.MediaStorageSOPInstanceUID));
@@ -94,10 +95,10 @@ class DicomWriterTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("catalogue")
     void everyCatalogueFileRoundTrips(String name) {
-        DicomFile original = DicomReader.defaults().includePrivate().read(TestFiles.publicRt(name));
+        DicomFile original = DicomReader.defaults().withPrivateElements(true).read(TestFiles.publicRt(name));
         Path f = tmp.resolve("rt.dcm");
         DicomWriter.write(f, decodedIfNeeded(original));
-        DicomFile back = DicomReader.defaults().includePrivate().read(f);
+        DicomFile back = DicomReader.defaults().withPrivateElements(true).read(f);
         assertEquals(withoutGroupLengths(decodedIfNeeded(original)), back.dataset());
     }
 
@@ -178,9 +179,9 @@ class DicomWriterTest {
 
     @Test
     void refusesWhatItCannotWriteCorrectly() {
-        assertThrows(IllegalArgumentException.class, () -> DicomWriter.write(tmp.resolve("x.dcm"), DicomDataset.empty()));
+        assertThrows(InvalidInputException.class, () -> DicomWriter.write(tmp.resolve("x.dcm"), DicomDataset.empty()));
         DicomDataset tooLong = richDataset().toBuilder().putString(Tag.PatientID, VR.LO, "x".repeat(70_000)).build();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> DicomWriter.write(tmp.resolve("y.dcm"), tooLong));
         assertTrue(e.getMessage().contains("(0010,0020)"), e.getMessage());
     }

@@ -148,7 +148,7 @@ class HostileInputTest {
         byte[] ct = java.nio.file.Files.readAllBytes(TestFiles.publicRt("pydicom_rt/CT_small.dcm"));
         byte[] cut = java.util.Arrays.copyOf(ct, ct.length - 20_000); // pixel data now runs past the end
         assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(cut, "cut"));
-        DicomFile header = DicomReader.defaults().stopBeforePixelData().read(cut, "cut");
+        DicomFile header = DicomReader.defaults().withStopBeforePixelData(true).read(cut, "cut");
         assertEquals("CT", header.dataset().getString(Tag.Modality));
         assertEquals(128, header.dataset().getInt(Tag.Rows, 0));
     }
@@ -159,7 +159,7 @@ class HostileInputTest {
         java.util.Arrays.fill(garbage, (byte) 0x7F);
         byte[] f = concat(MODALITY, implicitElement(Tag.PatientID, "ABCD".getBytes(StandardCharsets.US_ASCII), 4), garbage);
         assertThrows(DicomFormatException.class, () -> DicomReader.defaults().read(f, "g"));
-        DicomDataset ds = DicomReader.defaults().onlyTags(Tag.Modality, Tag.PatientID).read(f, "g").dataset();
+        DicomDataset ds = DicomReader.defaults().withOnlyTags(Tag.Modality, Tag.PatientID).read(f, "g").dataset();
         assertEquals("ABCD", ds.getString(Tag.PatientID));
         assertEquals(2, ds.size());
     }
@@ -173,7 +173,7 @@ class HostileInputTest {
         byte[] unknownSeq = concat(implicitElement(0x00091010, new byte[0], 0xFFFFFFFFL), item,
                 implicitElement(Tag.SequenceDelimitationItem, new byte[0], 0));
         byte[] f = concat(MODALITY, odd, unknownSeq, implicitElement(0x00100030, "20000101".getBytes(StandardCharsets.US_ASCII), 8));
-        DicomDataset ds = DicomReader.defaults().includePrivate().read(f, "odd").dataset();
+        DicomDataset ds = DicomReader.defaults().withPrivateElements(true).read(f, "odd").dataset();
         assertEquals("ABC", ds.getString(Tag.PatientID));
         assertEquals("PTV", ds.getItem(0x00091010).getString(Tag.ROIName));
         assertEquals("20000101", ds.getString(Tag.PatientBirthDate));

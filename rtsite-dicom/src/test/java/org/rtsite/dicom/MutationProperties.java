@@ -97,7 +97,7 @@ class MutationProperties {
 
     /** Everything a user would do with a file; returns normally or throws DicomFormatException. */
     static void exercise(byte[] data, String name, boolean asStream) {
-        DicomReader reader = DicomReader.defaults().includePrivate();
+        DicomReader reader = DicomReader.defaults().withPrivateElements(true);
         DicomFile f = asStream ? reader.read(new ByteArrayInputStream(data), name) : reader.read(data, name);
         if (f.dataset().contains(Tag.PixelData)) {
             PixelData pd = f.pixelData();

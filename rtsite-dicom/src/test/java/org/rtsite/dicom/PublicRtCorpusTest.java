@@ -160,7 +160,7 @@ class PublicRtCorpusTest {
     @Test
     void tagSubsetKeepsOnlyWhatWasAskedFor() {
         Path p = TestFiles.publicRt("dicompyler-core_example/rtss.dcm");
-        DicomDataset ds = DicomReader.defaults().onlyTags(Tag.SOPInstanceUID, Tag.Modality,
+        DicomDataset ds = DicomReader.defaults().withOnlyTags(Tag.SOPInstanceUID, Tag.Modality,
                 Tag.StructureSetROISequence).read(p).dataset();
         assertEquals("1.2.246.352.71.4.320687012.3190.20090511122144", ds.getString(Tag.SOPInstanceUID));
         assertEquals("RTSTRUCT", ds.getString(Tag.Modality));
@@ -173,7 +173,7 @@ class PublicRtCorpusTest {
     void privateElementsAreSkippedUnlessAskedFor() {
         Path p = TestFiles.publicRt("rt-utils_mock/mock_data/ct_1.dcm");
         DicomDataset plain = DicomFile.read(p).dataset();
-        DicomDataset withPrivate = DicomReader.defaults().includePrivate().read(p).dataset();
+        DicomDataset withPrivate = DicomReader.defaults().withPrivateElements(true).read(p).dataset();
         assertTrue(plain.elements().stream().noneMatch(e -> Tag.isPrivate(e.tag())));
         assertTrue(withPrivate.elements().stream().anyMatch(e -> Tag.isPrivate(e.tag())), "GE CT has private tags");
         assertEquals(plain.getString(Tag.SOPInstanceUID), withPrivate.getString(Tag.SOPInstanceUID));

@@ -66,7 +66,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             }
             o.println("Settings: " + out.toAbsolutePath());
             return 0;
-        } catch (RtsiteException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (RtsiteException e) {
             spec.commandLine().getErr().println("rtsite calibrate: " + e.getMessage());
             return 2;
         }

@@ -275,7 +275,7 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             out.flush();
             return storedFailed > 0 ? 3 : 0;
-        } catch (RtsiteException | IllegalArgumentException | java.io.IOException | java.io.UncheckedIOException e) {
+        } catch (RtsiteException | java.io.IOException e) {
             err.println("rtsite classify: " + (pseudonyms == null ? e.getMessage()
                     : pseudonyms.scrub(e.getMessage(), List.of(), List.of())));
             err.flush();

@@ -36,10 +36,10 @@ public final class DumpCommand implements Callable<Integer> {
     public Integer call() {
         DicomReader reader = DicomReader.defaults();
         if (headerOnly) {
-            reader = reader.stopBeforePixelData();
+            reader = reader.withStopBeforePixelData(true);
         }
         if (includePrivate) {
-            reader = reader.includePrivate();
+            reader = reader.withPrivateElements(true);
         }
         DicomDump dump = DicomDump.withMaxValues(maxValues);
         PrintWriter out = spec.commandLine().getOut();

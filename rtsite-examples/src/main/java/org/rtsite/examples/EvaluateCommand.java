@@ -49,7 +49,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "Mismatched plans: %d; non-adjacent errors: %d%n", ev.mismatches().size(), ev.nonAdjacent().size());
             o.println("Report: " + html.toAbsolutePath());
             return 0;
-        } catch (RtsiteException | java.io.UncheckedIOException e) {
+        } catch (RtsiteException e) {
             spec.commandLine().getErr().println("rtsite evaluate: " + e.getMessage());
             return 2;
         }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.Conflict;
 import org.rtsite.archive.DicomArchive;
@@ -103,7 +104,7 @@ public final class IndexCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot pseudonymize the linkage report in " + dir, e);
+            throw new RtsiteIOException("cannot pseudonymize the linkage report in " + dir, e);
         }
     }
 
@@ -230,7 +231,7 @@ public final class IndexCommand implements Callable<Integer> {
             out.println("report: " + reportDir.resolve("linkage.json") + ", plans.csv, structure_sets.csv, orphans.csv");
             out.flush();
             return 0;
-        } catch (RtsiteException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (RtsiteException e) {
             err.println("rtsite index: " + (pseudonyms == null ? e.getMessage()
                     : pseudonyms.scrub(e.getMessage(), List.of(), List.of())));
             err.flush();

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.archive.ArchiveOptions;
@@ -159,7 +160,7 @@ public final class QuickstartCommand implements Callable<Integer> {
             out.println("next: rtsite report --db " + db + " --primary Thorax");
             out.flush();
             return unexpected == 0 ? 0 : 1;
-        } catch (RtsiteException | IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+        } catch (RtsiteException | IOException e) {
             err.println("rtsite quickstart: " + e.getMessage());
             err.flush();
             return 1;
@@ -185,7 +186,7 @@ public final class QuickstartCommand implements Callable<Integer> {
         List<PhantomScene> scenes;
         try {
             scenes = scene.equalsIgnoreCase("all") ? List.of(PhantomScene.values()) : List.of(PhantomScene.parse(scene));
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
         }

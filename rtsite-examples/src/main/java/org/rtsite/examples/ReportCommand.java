@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.region.Region;
 import org.rtsite.pipeline.store.Pseudonymizer;
@@ -63,7 +64,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (primary != null) {
             try {
                 primary = Region.parse(primary).label();
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 err.println("rtsite report: " + e.getMessage());
                 err.flush();
                 return 2;

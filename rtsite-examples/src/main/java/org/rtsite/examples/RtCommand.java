@@ -42,7 +42,7 @@ public final class RtCommand implements Callable<Integer> {
                 if (Files.isDirectory(p)) {
                     ct(out, p, CtSeriesReader.defaults().readDirectory(p));
                 } else {
-                    String modality = DicomReader.defaults().stopBeforePixelData().read(p).dataset()
+                    String modality = DicomReader.defaults().withStopBeforePixelData(true).read(p).dataset()
                             .getString(Tag.Modality, "").trim().toUpperCase(Locale.ROOT);
                     switch (modality) {
                         case "RTPLAN" -> plan(out, p, RtPlan.read(p));
@@ -52,7 +52,7 @@ public final class RtCommand implements Callable<Integer> {
                         default -> throw new RtsiteException("Modality '" + modality + "' is not an RT object rtsite reads");
                     }
                 }
-            } catch (RtsiteException | java.io.UncheckedIOException e) {
+            } catch (RtsiteException e) {
                 err.println("rtsite rt: " + p + ": " + e.getMessage());
                 status = 1;
             }

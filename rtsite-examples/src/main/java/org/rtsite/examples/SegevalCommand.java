@@ -1,7 +1,6 @@
 package org.rtsite.examples;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.eval.report.Csv;
 import org.rtsite.eval.report.SegmentationReport;
@@ -72,8 +72,8 @@ public final class SegevalCommand implements Callable<Integer> {
             ReferenceRegion region;
             try {
                 region = ReferenceRegion.parse(referenceRegion);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException("--reference-region: " + e.getMessage());
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("--reference-region: " + e.getMessage(), e);
             }
             Map<Integer, String> labelNames = labels == null ? Map.of() : readLabels(labels);
             StructureNames structureNames = names == null ? StructureNames.EXACT : StructureNames.read(names);
@@ -123,7 +123,7 @@ public final class SegevalCommand implements Callable<Integer> {
             }
             o.println("Report: " + html.toAbsolutePath());
             return 0;
-        } catch (RtsiteException | UncheckedIOException e) {
+        } catch (RtsiteException e) {
             spec.commandLine().getErr().println("rtsite segeval: " + e.getMessage());
             return 2;
         } catch (IOException e) {
@@ -155,11 +155,11 @@ public final class SegevalCommand implements Callable<Integer> {
                 try {
                     m.put(Integer.parseInt(c.get(0).trim()), c.get(1).trim());
                 } catch (NumberFormatException | IndexOutOfBoundsException e) {
-                    throw new InvalidInputException("label table " + file + " line " + (i + 1) + ": expected 'value,name', got '" + lines.get(i) + "'");
+                    throw new InvalidInputException("label table " + file + " line " + (i + 1) + ": expected 'value,name', got '" + lines.get(i) + "'", e);
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read label table " + file, e);
+            throw new RtsiteIOException("cannot read label table " + file, e);
         }
         return m;
     }

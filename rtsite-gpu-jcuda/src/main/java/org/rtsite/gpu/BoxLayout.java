@@ -50,7 +50,7 @@ record BoxLayout(int voxels, int nx, int ny, int maps, int masks, int maskWords,
     /** Writes the box into {@code dst} from position 0 in this layout (native byte order, as the GPU reads it). */
     void pack(IsodoseBox box, ByteBuffer dst) {
         if (dst.capacity() < bytes) {
-            throw new IllegalArgumentException("packing buffer holds " + dst.capacity() + " bytes, box needs " + bytes);
+            throw new InvalidInputException("packing buffer holds " + dst.capacity() + " bytes, box needs " + bytes);
         }
         ByteBuffer b = dst.duplicate().order(ByteOrder.nativeOrder());
         b.clear();

@@ -30,7 +30,6 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +51,7 @@ import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.overlap.IsodoseBox;
 import org.rtsite.core.overlap.OverlapCounts;
 import org.slf4j.Logger;
@@ -253,12 +253,12 @@ final class CudaDevice {
     static byte[] ptx() {
         try (InputStream in = CudaDevice.class.getResourceAsStream(PTX_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + PTX_RESOURCE + " is missing from rtsite-gpu-jcuda");
+                throw new RtsiteException("resource " + PTX_RESOURCE + " is missing from rtsite-gpu-jcuda");
             }
             byte[] text = in.readAllBytes();
             return Arrays.copyOf(text, text.length + 1);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + PTX_RESOURCE, e);
+            throw new RtsiteIOException("cannot read " + PTX_RESOURCE, e);
         }
     }
 
@@ -267,7 +267,7 @@ final class CudaDevice {
         String text = new String(ptx, StandardCharsets.US_ASCII);
         String out = text.replaceFirst("(?m)^\\.version \\d+\\.\\d+$", ".version " + isa);
         if (out.equals(text) && !text.contains("\n.version " + isa + "\n")) {
-            throw new IllegalStateException("the overlap PTX has no .version line to relabel");
+            throw new RtsiteException("the overlap PTX has no .version line to relabel");
         }
         return out.getBytes(StandardCharsets.US_ASCII);
     }

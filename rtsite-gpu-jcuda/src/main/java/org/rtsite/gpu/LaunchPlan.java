@@ -2,6 +2,7 @@ package org.rtsite.gpu;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * How one box's sources are split over kernel launches. Every source's block-local histogram
@@ -29,11 +30,11 @@ record LaunchPlan(List<Group> launches) {
 
     static LaunchPlan plan(int maps, int masks, int sharedBytesPerBlock) {
         if (maps < 0 || masks < 0) {
-            throw new IllegalArgumentException("negative source count: " + maps + " maps, " + masks + " masks");
+            throw new InvalidInputException("negative source count: " + maps + " maps, " + masks + " masks");
         }
         int words = sharedBytesPerBlock / 4;
         if (words < MAP_HIST_WORDS) {
-            throw new IllegalArgumentException("a block's " + sharedBytesPerBlock
+            throw new InvalidInputException("a block's " + sharedBytesPerBlock
                     + " bytes of shared memory cannot hold one label map's histogram ("
                     + 4 * MAP_HIST_WORDS + " bytes)");
         }

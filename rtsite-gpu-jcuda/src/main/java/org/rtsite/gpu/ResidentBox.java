@@ -1,5 +1,7 @@
 package org.rtsite.gpu;
 
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
 import org.rtsite.core.overlap.IsodoseBox;
 import org.rtsite.core.overlap.OverlapCounts;
 
@@ -24,7 +26,7 @@ public final class ResidentBox implements AutoCloseable {
     public OverlapCounts count() {
         synchronized (this) {
             if (closed) {
-                throw new IllegalStateException("resident box has been closed");
+                throw new RtsiteException("resident box has been closed");
             }
         }
         return device.countResident(lane, layout);
@@ -36,11 +38,11 @@ public final class ResidentBox implements AutoCloseable {
      */
     public double kernelMillis(int repeats) {
         if (repeats < 1) {
-            throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
+            throw new InvalidInputException("repeats must be at least 1, got " + repeats);
         }
         synchronized (this) {
             if (closed) {
-                throw new IllegalStateException("resident box has been closed");
+                throw new RtsiteException("resident box has been closed");
             }
         }
         return device.timeResident(lane, layout, repeats);

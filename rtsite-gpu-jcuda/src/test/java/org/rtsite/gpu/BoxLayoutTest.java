@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.overlap.IsodoseBox;
@@ -71,7 +72,7 @@ class BoxLayoutTest {
     @Test
     void aBufferTooSmallForTheBoxIsRefusedWithBothSizes() {
         IsodoseBox box = BoxScenes.box(4, 4, 4, 1, 0, new Random(1));
-        var e = assertThrows(IllegalArgumentException.class, () -> BoxLayout.of(box).pack(box, ByteBuffer.allocate(10)));
+        var e = assertThrows(InvalidInputException.class, () -> BoxLayout.of(box).pack(box, ByteBuffer.allocate(10)));
         assertTrue(e.getMessage().contains("10") && e.getMessage().contains("320"), e.getMessage());
     }
 }

@@ -67,7 +67,7 @@ class CudaParityProperties {
             org.junit.jupiter.api.Assertions.assertTrue(ms > 0 && ms < 1000, "kernel time " + ms + " ms");
             CountsAssert.assertSameCounts(expected, resident.count(), "resident 200×200×80 after timing");
         }
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, closed::count);
+        org.junit.jupiter.api.Assertions.assertThrows(org.rtsite.core.RtsiteException.class, closed::count);
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import org.junit.jupiter.api.Test;
+import org.rtsite.core.InvalidInputException;
 
 class LaunchPlanProperties {
 
@@ -50,7 +51,7 @@ class LaunchPlanProperties {
 
     @Test
     void tooLittleSharedMemoryForOneMapIsRefused() {
-        var e = assertThrows(IllegalArgumentException.class, () -> LaunchPlan.plan(1, 0, 2048));
+        var e = assertThrows(InvalidInputException.class, () -> LaunchPlan.plan(1, 0, 2048));
         assertTrue(e.getMessage().contains("2048"), e.getMessage());
     }
 }

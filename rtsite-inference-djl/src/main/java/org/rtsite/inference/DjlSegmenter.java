@@ -39,6 +39,10 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
      * Opens the packages (directories or zips) and loads their networks.
      *
      * @param workers threads running windows concurrently, each with its own predictor (1 = the calling thread)
+     * @throws org.rtsite.core.InvalidInputException for no package, a worker count below 1, a package whose
+     *                                               spec is invalid or that is not a readable zip or folder
+     * @throws org.rtsite.core.RtsiteException       when the engine cannot load a network (DJL's exception as
+     *                                               cause), or a package cannot be unpacked (RtsiteIOException)
      */
     public static DjlSegmenter open(List<Path> packagePaths, int workers) {
         List<ModelPackage> packages = new ArrayList<>();
@@ -116,7 +120,11 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         return packages.stream().map(ModelPackage::spec).toList();
     }
 
-    /** Runs every task on {@code ct} with no label maps given (see {@link #segment(CtVolume, List)}). */
+    /**
+     * Runs every task on {@code ct} with no label maps given (see {@link #segment(CtVolume, List)}).
+     *
+     * @throws org.rtsite.core.RtsiteException when the engine fails on a window (its exception as cause)
+     */
     @Override
     public OrganMasks segment(CtVolume ct) {
         return segment(ct, List.of());
@@ -126,6 +134,10 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
      * Runs every task on {@code ct}; tasks that crop around, or depend on, a task this segmenter does not run
      * (such as a {@code total} segmentation computed before) find it among {@code given}, which must lie on the CT's grid.
      * Only this segmenter's label maps are returned.
+     *
+     * @throws org.rtsite.core.InvalidInputException when a task needs a label map that neither this segmenter
+     *                                               nor {@code given} provides, or one of {@code given} is off the CT grid
+     * @throws org.rtsite.core.RtsiteException       when the engine fails on a window (its exception as cause)
      */
     public OrganMasks segment(CtVolume ct, List<LabelMap> given) {
         Map<String, LabelMap> known = new LinkedHashMap<>();

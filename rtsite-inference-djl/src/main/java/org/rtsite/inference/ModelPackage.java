@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.rtsite.core.InvalidInputException;
-import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * A model package: a directory (or a zip of one) holding {@value #SPEC_FILE} and the network file it names.
@@ -48,7 +48,7 @@ public final class ModelPackage implements AutoCloseable {
         try {
             dir = Files.createTempDirectory("rtsite-model-");
         } catch (IOException e) {
-            throw new RtsiteException("cannot create a temporary directory for model package " + path, e);
+            throw new RtsiteIOException("cannot create a temporary directory for model package " + path, e);
         }
         try {
             unzip(path, dir);
@@ -66,7 +66,7 @@ public final class ModelPackage implements AutoCloseable {
             Files.createDirectories(directory);
             JSON.writeValue(directory.resolve(SPEC_FILE).toFile(), spec);
         } catch (IOException e) {
-            throw new RtsiteException("cannot write " + directory.resolve(SPEC_FILE) + ": " + e.getMessage(), e);
+            throw new RtsiteIOException("cannot write " + directory.resolve(SPEC_FILE), e);
         }
     }
 
@@ -80,7 +80,7 @@ public final class ModelPackage implements AutoCloseable {
             spec = JSON.readValue(file.toFile(), ModelSpec.class);
         } catch (IOException e) {
             Throwable c = e.getCause() instanceof InvalidInputException ? e.getCause() : e;
-            throw new InvalidInputException(file + ": " + c.getMessage());
+            throw new InvalidInputException(file + ": " + c.getMessage(), e);
         }
         if (!Files.isRegularFile(directory.resolve(spec.network()))) {
             throw new InvalidInputException(file + " names network '" + spec.network() + "', which is not in " + directory);
@@ -126,7 +126,7 @@ public final class ModelPackage implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException("model package " + zip + " is not a readable zip: " + e.getMessage());
+            throw new InvalidInputException("model package " + zip + " is not a readable zip: " + e.getMessage(), e);
         }
     }
 
@@ -135,7 +135,7 @@ public final class ModelPackage implements AutoCloseable {
             return s.filter(p -> Files.isRegularFile(p.resolve(SPEC_FILE))).findFirst()
                     .orElseThrow(() -> new InvalidInputException("model package " + zip + " has no " + SPEC_FILE));
         } catch (IOException e) {
-            throw new RtsiteException("cannot list " + dir, e);
+            throw new RtsiteIOException("cannot list " + dir, e);
         }
     }
 

@@ -31,6 +31,11 @@ public final class NnUnetConverter {
     /** Options nnU-Net takes from the trainer or the predictor rather than from the plans. */
     public record Options(String task, String networkFile, String configuration, List<Integer> mirrorAxes,
                           double tileStep, Set<Integer> auxiliaryLabels, String readerAxisOrder) {
+        public Options {
+            mirrorAxes = mirrorAxes == null ? List.of() : List.copyOf(mirrorAxes);
+            auxiliaryLabels = auxiliaryLabels == null ? Set.of() : Set.copyOf(auxiliaryLabels);
+        }
+
         /** TotalSegmentator's defaults: 3d_fullres, no test-time mirroring, step 0.5, no auxiliary labels. */
         public static Options totalSegmentator(String task, String networkFile) {
             return new Options(task, networkFile, "3d_fullres", List.of(), 0.5, Set.of(), null);
@@ -99,7 +104,7 @@ public final class NnUnetConverter {
                     options.auxiliaryLabels(), spacing, patch, axisOrder.toString(), norm, options.tileStep(), true,
                     options.mirrorAxes(), false, 0, null, null);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException(plansJson + " / " + datasetJson + ": " + e.getMessage());
+            throw new InvalidInputException(plansJson + " / " + datasetJson + ": " + e.getMessage(), e);
         }
     }
 
@@ -124,7 +129,7 @@ public final class NnUnetConverter {
         try {
             return ModelPackage.JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package org.rtsite.inference;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.rtsite.core.InvalidInputException;
 
 /** nnU-Net v2's sliding-window arithmetic, reproduced exactly (sliding_window_prediction.py). */
 public final class SlidingWindow {
@@ -15,12 +16,12 @@ public final class SlidingWindow {
      */
     public static int[][] steps(int[] imageSize, int[] tileSize, double tileStep) {
         if (!(tileStep > 0) || tileStep > 1) {
-            throw new IllegalArgumentException("tile step " + tileStep + " is outside (0, 1]");
+            throw new InvalidInputException("tile step " + tileStep + " is outside (0, 1]");
         }
         int[][] steps = new int[imageSize.length][];
         for (int d = 0; d < imageSize.length; d++) {
             if (imageSize[d] < tileSize[d]) {
-                throw new IllegalArgumentException("image size " + imageSize[d] + " on axis " + d
+                throw new InvalidInputException("image size " + imageSize[d] + " on axis " + d
                         + " is smaller than the tile " + tileSize[d] + " (pad first)");
             }
             double target = tileSize[d] * tileStep;

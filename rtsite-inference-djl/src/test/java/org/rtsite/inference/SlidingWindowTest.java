@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.rtsite.core.InvalidInputException;
 
 class SlidingWindowTest {
 
@@ -25,7 +26,7 @@ class SlidingWindowTest {
 
     @Test
     void imageSmallerThanTileIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> SlidingWindow.steps(new int[] {10, 64, 64}, new int[] {16, 16, 16}, 0.5));
         assertTrue(e.getMessage().contains("10"), e.getMessage());
     }

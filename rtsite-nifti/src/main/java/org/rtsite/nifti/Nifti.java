@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +15,8 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.BinaryMask;
@@ -43,7 +44,13 @@ public final class Nifti {
     private Nifti() {
     }
 
-    /** Reads a 3-D volume (a 4th dimension of length 1 is accepted). */
+    /**
+     * Reads a 3-D volume (a 4th dimension of length 1 is accepted).
+     *
+     * @throws InvalidInputException for a missing or truncated file, a header rtsite cannot follow (more
+     *                               dimensions, an unsupported datatype, a degenerate affine), naming the file
+     * @throws RtsiteIOException     when the file cannot be read (the {@code IOException} as cause)
+     */
     public static NiftiImage read(Path file) {
         String name = file.toString();
         try (InputStream in = open(file)) {
@@ -60,11 +67,11 @@ public final class Nifti {
             Object data = readVoxels(in, h, grid.voxelCount(), name);
             return new NiftiImage(name, h, grid, data);
         } catch (EOFException e) {
-            throw new InvalidInputException("NIfTI file " + name + " ends before its vox_offset");
+            throw new InvalidInputException("NIfTI file " + name + " ends before its vox_offset", e);
         } catch (NoSuchFileException e) {
-            throw new InvalidInputException("NIfTI file " + name + " does not exist");
+            throw new InvalidInputException("NIfTI file " + name + " does not exist", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read NIfTI file " + name, e);
+            throw new RtsiteIOException("cannot read NIfTI file " + name, e);
         }
     }
 
@@ -225,8 +232,8 @@ public final class Nifti {
         try {
             return new ImageGrid(h.nx(), h.ny(), h.nz(), spacing[0], spacing[1], spacing[2], col[3],
                     col[0].times(1 / spacing[0]), col[1].times(1 / spacing[1]), col[2].times(1 / spacing[2]));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("NIfTI file " + name + ": " + e.getMessage());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("NIfTI file " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -268,6 +275,9 @@ public final class Nifti {
      * Writes a volume: {@code byte[]} as uint8, {@code short[]} int16, {@code int[]} int32,
      * {@code float[]} float32, {@code double[]} float64; gzip-compressed when the name ends in
      * {@code .gz}. Both sform and (when the axes are orthogonal) qform are written, in RAS+ mm.
+     *
+     * @throws InvalidInputException for an array type not listed or a length that does not match the grid
+     * @throws RtsiteIOException     when the file cannot be written, naming it and the OS's words
      */
     public static void write(Path file, ImageGrid grid, Object data) {
         NiftiDatatype t;
@@ -288,11 +298,11 @@ public final class Nifti {
             t = NiftiDatatype.FLOAT64;
             length = a.length;
         } else {
-            throw new IllegalArgumentException("cannot write " + (data == null ? "null" : data.getClass().getSimpleName())
+            throw new InvalidInputException("cannot write " + (data == null ? "null" : data.getClass().getSimpleName())
                     + " as NIfTI; use byte[], short[], int[], float[] or double[]");
         }
         if (length != grid.voxelCount()) {
-            throw new IllegalArgumentException("data for " + file + " has " + length + " voxels, grid " + grid.describe()
+            throw new InvalidInputException("data for " + file + " has " + length + " voxels, grid " + grid.describe()
                     + " has " + grid.voxelCount());
         }
         try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
@@ -300,7 +310,7 @@ public final class Nifti {
             out.write(header(grid, t));
             writeVoxels(out, t, data, length);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write NIfTI file " + file, e);
+            throw new RtsiteIOException("cannot write NIfTI file " + file, e);
         }
     }
 
@@ -325,7 +335,7 @@ public final class Nifti {
         b.put(38, (byte) 'r');
         short[] dim = {3, (short) g.nx(), (short) g.ny(), (short) g.nz(), 1, 1, 1, 1};
         if (g.nx() > Short.MAX_VALUE || g.ny() > Short.MAX_VALUE || g.nz() > Short.MAX_VALUE) {
-            throw new IllegalArgumentException("grid " + g.describe() + " exceeds NIfTI-1's 32767 voxels per axis");
+            throw new InvalidInputException("grid " + g.describe() + " exceeds NIfTI-1's 32767 voxels per axis");
         }
         for (int d = 0; d < 8; d++) {
             b.putShort(40 + 2 * d, dim[d]);
@@ -445,7 +455,7 @@ public final class Nifti {
                 case INT32 -> bb.asIntBuffer().put((int[]) data, done, count);
                 case FLOAT32 -> bb.asFloatBuffer().put((float[]) data, done, count);
                 case FLOAT64 -> bb.asDoubleBuffer().put((double[]) data, done, count);
-                default -> throw new IllegalStateException(t.toString());
+                default -> throw new RtsiteException(t.toString());
             }
             out.write(bb.array(), 0, count * size);
         }

@@ -17,7 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
@@ -68,7 +70,7 @@ public final class ArchiveClassifier {
         this.masks = Objects.requireNonNull(masks, "masks").withDictionary(classifier.dictionary());
         this.loader = Objects.requireNonNull(loader, "loader");
         if (workers < 1 || workers > 1024) {
-            throw new IllegalArgumentException("workers must be in 1..1024, got " + workers);
+            throw new InvalidInputException("workers must be in 1..1024, got " + workers);
         }
         this.workers = workers;
         this.jsonDir = jsonDir;
@@ -142,9 +144,10 @@ public final class ArchiveClassifier {
      * output files are missing); returns when all are written. Runs on one store take turns: a second
      * run waits for the first (a lock file beside the database) and then skips what it finished.
      *
-     * @throws RtsiteException when the run itself fails (the store or the output folder cannot be
-     *                         written, interruption, out of memory): plans finished before stay stored,
-     *                         the others stay unrecorded for the next run, none is stored as failed for it
+     * @throws RunFaultException when the run itself fails (the output folder cannot be written,
+     *                           interruption, out of memory): plans finished before stay stored,
+     *                           the others stay unrecorded for the next run, none is stored as failed for it
+     * @throws RtsiteException   when the results store fails (thrown by {@code ResultStore}, cause kept)
      */
     public Summary run(List<PlanBundle> plans, ResultStore store, Progress progress) {
         long t0 = System.nanoTime();
@@ -264,7 +267,8 @@ public final class ArchiveClassifier {
     /**
      * Loads, masks and classifies one plan; never throws for bad input (the error is in the record).
      *
-     * @throws RunFaultException when the run, not the plan, failed (see {@link RunFaultException})
+     * @throws RunFaultException when the run, not the plan, failed (see {@link RunFaultException});
+     *                           every other {@code RtsiteException} of the plan ends up in the record
      */
     public PlanRecord classify(PlanBundle b) {
         return outcome(b).record();
@@ -461,8 +465,9 @@ public final class ArchiveClassifier {
             writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
-        } catch (IOException | UncheckedIOException e) {
-            IOException io = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+        } catch (IOException | UncheckedIOException | RtsiteIOException e) {
+            IOException io = e instanceof UncheckedIOException u ? u.getCause()
+                    : e instanceof RtsiteIOException r ? r.getCause() : (IOException) e;
             throw new RunFaultException("cannot write " + target + ": " + RunFaultException.reason(io), e);
         } finally {
             if (tmp != null) {

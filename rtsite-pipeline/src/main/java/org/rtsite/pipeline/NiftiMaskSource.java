@@ -1,7 +1,6 @@
 package org.rtsite.pipeline;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.PlanInput;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.geometry.AxisReorder;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.NearestNeighbour;
@@ -229,7 +229,7 @@ public final class NiftiMaskSource implements MaskSource {
                     return n.endsWith(".nii") || n.endsWith(".nii.gz");
                 }).sorted().forEach(out::add);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + d, e);
+                throw new RtsiteIOException("cannot list " + d, e);
             }
         }
         return out;

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.rtsite.core.RtsiteException;
 
 /**
  * Names of a plan's output files ({@code json/NAME.json}, {@code isodose/NAME.dcm}, {@code qa/NAME.png})
@@ -69,7 +70,7 @@ public final class OutputNames {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            throw new RtsiteException("every JDK has SHA-256", e);
         }
     }
 }

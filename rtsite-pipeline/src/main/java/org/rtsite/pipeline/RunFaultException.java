@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.FileSystemException;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * A fault of the classification run, not of the plan being classified: the output folder cannot be
@@ -46,36 +47,6 @@ public final class RunFaultException extends RtsiteException {
      * too long", "Permission denied"), which {@code IOException}'s own message may bury or lack.
      */
     public static String reason(IOException e) {
-        String own = ownReason(e);
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        // ImageIO and other wrappers say "I/O error writing PNG file!" and keep the OS's words in a cause
-        if (root != e && root instanceof IOException io) {
-            String inner = ownReason(io);
-            if (!own.contains(inner)) {
-                return own + ": " + inner;
-            }
-        }
-        return own;
-    }
-
-    private static String ownReason(IOException e) {
-        if (e instanceof FileSystemException f) {
-            String why = f.getReason();
-            if (why == null) {
-                why = switch (e.getClass().getSimpleName()) {
-                    case "AccessDeniedException" -> "Permission denied";
-                    case "NoSuchFileException" -> "No such file or directory";
-                    case "FileAlreadyExistsException" -> "File exists";
-                    case "NotDirectoryException" -> "Not a directory";
-                    case "DirectoryNotEmptyException" -> "Directory not empty";
-                    default -> e.getClass().getSimpleName();
-                };
-            }
-            return why + (f.getFile() != null ? " (" + f.getFile() + ")" : "");
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return RtsiteIOException.reason(e);
     }
 }

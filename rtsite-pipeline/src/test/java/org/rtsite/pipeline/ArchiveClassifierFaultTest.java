@@ -1,5 +1,6 @@
 package org.rtsite.pipeline;
 
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.samples.PhantomArchive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -134,7 +134,7 @@ class ArchiveClassifierFaultTest {
                                 ch.read(ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 20)), 0);
                             } catch (IOException io) {
                                 victimOutcome.add(io.getClass().getSimpleName());
-                                throw new UncheckedIOException("cannot read CT slice " + ct, io);
+                                throw new RtsiteIOException("cannot read CT slice " + ct, io);
                             }
                         }
                     }

@@ -1,12 +1,12 @@
 package org.rtsite.samples;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.phantom.PhantomPlan;
@@ -80,7 +80,7 @@ public final class PhantomArchive {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
+            throw new RtsiteIOException("cannot create " + dir, e);
         }
         String patient = "PHANTOM-" + scene.cliName();
         String study = RtWriter.newUid();

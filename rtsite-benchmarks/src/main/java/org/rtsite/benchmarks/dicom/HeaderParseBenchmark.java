@@ -43,9 +43,9 @@ public class HeaderParseBenchmark {
 
     private List<Path> files;
     private int next;
-    private final DicomReader headerOnly = DicomReader.defaults().stopBeforePixelData();
+    private final DicomReader headerOnly = DicomReader.defaults().withStopBeforePixelData(true);
     private final DicomReader indexing = DicomReader.defaults()
-            .onlyTags(Tag.SOPClassUID, Tag.SOPInstanceUID, Tag.Modality, Tag.PatientID, Tag.StudyInstanceUID,
+            .withOnlyTags(Tag.SOPClassUID, Tag.SOPInstanceUID, Tag.Modality, Tag.PatientID, Tag.StudyInstanceUID,
                     Tag.SeriesInstanceUID, Tag.FrameOfReferenceUID);
 
     @Setup

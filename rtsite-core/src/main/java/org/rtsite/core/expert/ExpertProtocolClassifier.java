@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.rtsite.core.ClassifierConfig;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.decision.Rule;
@@ -101,7 +102,7 @@ public final class ExpertProtocolClassifier {
         /** An organ counts when V85 penetrates it at least this deep (protocol: 5 mm). */
         public Builder penetrationMm(double mm) {
             if (!(mm > 0) || !Double.isFinite(mm)) {
-                throw new IllegalArgumentException("penetrationMm must be finite and > 0, got " + mm);
+                throw new InvalidInputException("penetrationMm must be finite and > 0, got " + mm);
             }
             this.penetrationMm = mm;
             return this;
@@ -110,7 +111,7 @@ public final class ExpertProtocolClassifier {
         /** A plan is whole-brain when V85 covers at least this share of the brain (0.8). */
         public Builder wholeBrainCoverage(double share) {
             if (!(share > 0 && share <= 1)) {
-                throw new IllegalArgumentException("wholeBrainCoverage must be in (0, 1], got " + share);
+                throw new InvalidInputException("wholeBrainCoverage must be in (0, 1], got " + share);
             }
             this.wholeBrainCoverage = share;
             return this;

@@ -32,7 +32,7 @@ public final class ExpertResultJson {
             SiteResultJson.read(MAPPER.writeValueAsString(r.site()));
             return r;
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException("not a valid expert result JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException("not a valid expert result JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

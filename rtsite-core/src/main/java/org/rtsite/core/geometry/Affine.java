@@ -1,6 +1,7 @@
 package org.rtsite.core.geometry;
 
 import java.util.Arrays;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * An affine map of 3-D space, {@code p' = M p + t}, stored row-major as 12 numbers
@@ -18,11 +19,11 @@ public final class Affine {
     /** Row-major 3×4 matrix; the array is copied. */
     public static Affine of(double... rowMajor3x4) {
         if (rowMajor3x4.length != 12) {
-            throw new IllegalArgumentException("an affine needs 12 numbers, got " + rowMajor3x4.length);
+            throw new InvalidInputException("an affine needs 12 numbers, got " + rowMajor3x4.length);
         }
         for (double v : rowMajor3x4) {
             if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("non-finite affine entry in " + Arrays.toString(rowMajor3x4));
+                throw new InvalidInputException("non-finite affine entry in " + Arrays.toString(rowMajor3x4));
             }
         }
         return new Affine(rowMajor3x4.clone());
@@ -83,7 +84,7 @@ public final class Affine {
     public Affine inverse() {
         double det = determinant();
         if (Math.abs(det) < 1e-12) {
-            throw new IllegalArgumentException("singular affine (determinant " + det + ")");
+            throw new InvalidInputException("singular affine (determinant " + det + ")");
         }
         double[] r = new double[12];
         r[0] = (m[5] * m[10] - m[6] * m[9]) / det;

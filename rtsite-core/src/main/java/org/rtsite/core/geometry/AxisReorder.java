@@ -1,6 +1,7 @@
 package org.rtsite.core.geometry;
 
 import java.util.Optional;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * How the voxels of one grid ({@code from}) are the voxels of another ({@code onto}) stored in
@@ -18,12 +19,12 @@ public record AxisReorder(int[] source, boolean[] flipped) {
 
     public AxisReorder {
         if (source.length != 3 || flipped.length != 3) {
-            throw new IllegalArgumentException("an axis reorder needs 3 axes, got " + source.length + " and " + flipped.length);
+            throw new InvalidInputException("an axis reorder needs 3 axes, got " + source.length + " and " + flipped.length);
         }
         boolean[] seen = new boolean[3];
         for (int s : source) {
             if (s < 0 || s > 2 || seen[s]) {
-                throw new IllegalArgumentException("axis reorder sources must be a permutation of 0, 1, 2, got "
+                throw new InvalidInputException("axis reorder sources must be a permutation of 0, 1, 2, got "
                         + java.util.Arrays.toString(source));
             }
             seen[s] = true;
@@ -109,7 +110,7 @@ public record AxisReorder(int[] source, boolean[] flipped) {
     /** One value per voxel of {@code from} (i fastest), returned in the new order. */
     public byte[] apply(ImageGrid from, byte[] values) {
         if (values.length != from.voxelCount()) {
-            throw new IllegalArgumentException(values.length + " values for grid " + from.describe());
+            throw new InvalidInputException(values.length + " values for grid " + from.describe());
         }
         byte[] out = new byte[values.length];
         Walk w = new Walk(from);

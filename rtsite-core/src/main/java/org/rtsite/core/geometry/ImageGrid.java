@@ -1,5 +1,8 @@
 package org.rtsite.core.geometry;
 
+import org.rtsite.core.InvalidInputException;
+
+
 /**
  * A regular voxel grid in DICOM patient coordinates (LPS, mm): voxel (i, j, k) has its centre at
  * {@code origin + i·dx·axisI + j·dy·axisJ + k·dz·axisK}. The axes are unit direction cosines;
@@ -16,23 +19,23 @@ public record ImageGrid(int nx, int ny, int nz,
 
     public ImageGrid {
         if (nx <= 0 || ny <= 0 || nz <= 0) {
-            throw new IllegalArgumentException("grid dimensions must be positive, got " + nx + "×" + ny + "×" + nz);
+            throw new InvalidInputException("grid dimensions must be positive, got " + nx + "×" + ny + "×" + nz);
         }
         if ((long) nx * ny * nz > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("grid of " + nx + "×" + ny + "×" + nz + " voxels exceeds 2^31");
+            throw new InvalidInputException("grid of " + nx + "×" + ny + "×" + nz + " voxels exceeds 2^31");
         }
         if (!(dx > 0) || !(dy > 0) || !(dz > 0) || !Double.isFinite(dx) || !Double.isFinite(dy) || !Double.isFinite(dz)) {
-            throw new IllegalArgumentException("grid spacing must be positive and finite, got " + dx + ", " + dy + ", " + dz);
+            throw new InvalidInputException("grid spacing must be positive and finite, got " + dx + ", " + dy + ", " + dz);
         }
         if (!origin.isFinite()) {
-            throw new IllegalArgumentException("grid origin must be finite, got " + origin);
+            throw new InvalidInputException("grid origin must be finite, got " + origin);
         }
         checkUnit("axisI", axisI);
         checkUnit("axisJ", axisJ);
         checkUnit("axisK", axisK);
         double volume = Math.abs(axisI.cross(axisJ).dot(axisK));
         if (volume < 1e-3) {
-            throw new IllegalArgumentException("grid axes are (nearly) coplanar: " + axisI + ", " + axisJ + ", " + axisK);
+            throw new InvalidInputException("grid axes are (nearly) coplanar: " + axisI + ", " + axisJ + ", " + axisK);
         }
     }
 
@@ -43,7 +46,7 @@ public record ImageGrid(int nx, int ny, int nz,
 
     private static void checkUnit(String name, Vec3 v) {
         if (!v.isFinite() || Math.abs(v.norm() - 1) > UNIT_TOLERANCE) {
-            throw new IllegalArgumentException(name + " must be a unit vector, got " + v);
+            throw new InvalidInputException(name + " must be a unit vector, got " + v);
         }
     }
 
@@ -87,7 +90,7 @@ public record ImageGrid(int nx, int ny, int nz,
     /** The part of this grid inside {@code box}, with the origin moved to the box's first voxel. */
     public ImageGrid sub(IndexBox box) {
         if (box.isEmpty() || !box.within(IndexBox.of(this))) {
-            throw new IllegalArgumentException("box " + box + " is empty or not within grid " + nx + "×" + ny + "×" + nz);
+            throw new InvalidInputException("box " + box + " is empty or not within grid " + nx + "×" + ny + "×" + nz);
         }
         return new ImageGrid(box.nx(), box.ny(), box.nz(), dx, dy, dz,
                 toPatient(box.i0(), box.j0(), box.k0()), axisI, axisJ, axisK);

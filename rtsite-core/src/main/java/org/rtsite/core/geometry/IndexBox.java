@@ -1,5 +1,8 @@
 package org.rtsite.core.geometry;
 
+import org.rtsite.core.InvalidInputException;
+
+
 /**
  * A box of voxel indices, lower bounds inclusive and upper bounds exclusive, as in
  * {@code for (k = k0; k < k1; k++)}.
@@ -8,10 +11,10 @@ public record IndexBox(int i0, int j0, int k0, int i1, int j1, int k1) {
 
     public IndexBox {
         if (i0 < 0 || j0 < 0 || k0 < 0) {
-            throw new IllegalArgumentException("negative lower bound in box " + str(i0, j0, k0, i1, j1, k1));
+            throw new InvalidInputException("negative lower bound in box " + str(i0, j0, k0, i1, j1, k1));
         }
         if (i1 < i0 || j1 < j0 || k1 < k0) {
-            throw new IllegalArgumentException("upper bound below lower bound in box " + str(i0, j0, k0, i1, j1, k1));
+            throw new InvalidInputException("upper bound below lower bound in box " + str(i0, j0, k0, i1, j1, k1));
         }
     }
 

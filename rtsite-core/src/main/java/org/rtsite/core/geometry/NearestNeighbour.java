@@ -1,5 +1,8 @@
 package org.rtsite.core.geometry;
 
+import org.rtsite.core.InvalidInputException;
+
+
 /**
  * Nearest-neighbour resampling of labels and masks onto another grid: each target voxel takes the
  * value of the source voxel whose centre is nearest to its own centre (ties go up), 0 when that
@@ -14,7 +17,7 @@ public final class NearestNeighbour {
     /** {@code values} (one per voxel of {@code from}, i fastest) resampled onto {@code onto}. */
     public static byte[] resample(ImageGrid from, byte[] values, ImageGrid onto) {
         if (values.length != from.voxelCount()) {
-            throw new IllegalArgumentException(values.length + " values for grid " + from.describe());
+            throw new InvalidInputException(values.length + " values for grid " + from.describe());
         }
         byte[] out = new byte[onto.voxelCount()];
         walk(from, onto, (target, source) -> out[target] = values[source]);

@@ -1,5 +1,8 @@
 package org.rtsite.core.geometry;
 
+import org.rtsite.core.InvalidInputException;
+
+
 /** A point or direction in DICOM patient coordinates (LPS, millimetres). */
 public record Vec3(double x, double y, double z) {
 
@@ -39,7 +42,7 @@ public record Vec3(double x, double y, double z) {
     public Vec3 normalized() {
         double n = norm();
         if (!(n > 0) || !Double.isFinite(n)) {
-            throw new IllegalArgumentException("cannot normalize vector " + this);
+            throw new InvalidInputException("cannot normalize vector " + this);
         }
         return times(1 / n);
     }

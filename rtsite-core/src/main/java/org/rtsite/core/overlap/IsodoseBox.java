@@ -2,6 +2,7 @@ package org.rtsite.core.overlap;
 
 import java.util.List;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.volume.BinaryMask;
 import org.rtsite.core.volume.LabelMap;
@@ -32,22 +33,22 @@ public record IsodoseBox(ImageGrid grid, float[] dose, float level85, float leve
         masks = List.copyOf(masks);
         int n = grid.voxelCount();
         if (dose.length != n) {
-            throw new IllegalArgumentException("box dose has " + dose.length + " voxels, box grid has " + n);
+            throw new InvalidInputException("box dose has " + dose.length + " voxels, box grid has " + n);
         }
         if (!(level85 >= level50) || !(level50 > 0)) {
-            throw new IllegalArgumentException("isodose levels must satisfy level85 >= level50 > 0, got "
+            throw new InvalidInputException("isodose levels must satisfy level85 >= level50 > 0, got "
                     + level85 + " and " + level50);
         }
         for (int m = 0; m < labelMaps.size(); m++) {
             if (labelMaps.get(m).length != n) {
-                throw new IllegalArgumentException("box label map " + m + " has " + labelMaps.get(m).length
+                throw new InvalidInputException("box label map " + m + " has " + labelMaps.get(m).length
                         + " voxels, box grid has " + n);
             }
         }
         int words = BinaryMask.wordsFor(n);
         for (int m = 0; m < masks.size(); m++) {
             if (masks.get(m).length != words) {
-                throw new IllegalArgumentException("box mask " + m + " has " + masks.get(m).length
+                throw new InvalidInputException("box mask " + m + " has " + masks.get(m).length
                         + " words, box grid needs " + words);
             }
         }

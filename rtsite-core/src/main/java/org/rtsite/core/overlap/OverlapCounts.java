@@ -1,6 +1,7 @@
 package org.rtsite.core.overlap;
 
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * The counts one pass over an isodose box yields. For each source {@code s} (label maps, then
@@ -18,7 +19,7 @@ public record OverlapCounts(long v85, long v50, long[][] organ, long[][] inter85
         Objects.requireNonNull(inter50, "inter50");
         Objects.requireNonNull(moments, "moments");
         if (organ.length != inter85.length || organ.length != inter50.length) {
-            throw new IllegalArgumentException("count tables disagree on the number of sources: "
+            throw new InvalidInputException("count tables disagree on the number of sources: "
                     + organ.length + ", " + inter85.length + ", " + inter50.length);
         }
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.Affine;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
@@ -65,7 +66,7 @@ public final class PhantomBuilder {
      */
     public PhantomBuilder noise(long seed, double sdHu) {
         if (!(sdHu >= 0) || Double.isInfinite(sdHu)) {
-            throw new IllegalArgumentException("noise standard deviation must be finite and ≥ 0 HU, got " + sdHu);
+            throw new InvalidInputException("noise standard deviation must be finite and ≥ 0 HU, got " + sdHu);
         }
         this.noiseSeed = seed;
         this.noiseSdHu = sdHu;

@@ -6,6 +6,7 @@ import static org.rtsite.core.phantom.Shape.sphere;
 
 import java.util.List;
 import java.util.Locale;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.decision.Rule;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
@@ -75,7 +76,7 @@ public enum PhantomScene {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown phantom scene '" + name + "'; known: "
+        throw new InvalidInputException("unknown phantom scene '" + name + "'; known: "
                 + java.util.Arrays.stream(values()).map(PhantomScene::cliName).toList());
     }
 

@@ -3,6 +3,7 @@ package org.rtsite.core.phantom;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * TotalSegmentator class indices of the three tasks rtsite uses (ALGORITHM.md §2), so that phantom
@@ -22,7 +23,7 @@ public final class TotalSegmentatorLabels {
             case TOTAL -> TOTAL_MAP;
             case HEAD_GLANDS_CAVITIES -> HGC_MAP;
             case APPENDICULAR_BONES -> APP_MAP;
-            default -> throw new IllegalArgumentException("unknown TotalSegmentator task '" + task
+            default -> throw new InvalidInputException("unknown TotalSegmentator task '" + task
                     + "'; known: total, head_glands_cavities, appendicular_bones");
         };
     }
@@ -73,6 +74,6 @@ public final class TotalSegmentatorLabels {
                 return e.getKey();
             }
         }
-        throw new IllegalArgumentException("'" + name + "' is not a class of TotalSegmentator task '" + task + "'");
+        throw new InvalidInputException("'" + name + "' is not a class of TotalSegmentator task '" + task + "'");
     }
 }

@@ -1,5 +1,6 @@
 package org.rtsite.core.prepare;
 
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.Affine;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.IndexBox;
@@ -62,7 +63,7 @@ public final class DoseResampler {
      */
     public static float[] resample(DoseVolume dose, ImageGrid target, IndexBox region) {
         if (!region.within(IndexBox.of(target))) {
-            throw new IllegalArgumentException("region " + region + " is not within target grid " + target.describe());
+            throw new InvalidInputException("region " + region + " is not within target grid " + target.describe());
         }
         ImageGrid dg = dose.grid();
         float[] src = dose.gy();

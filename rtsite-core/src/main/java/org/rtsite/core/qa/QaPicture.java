@@ -9,7 +9,6 @@ import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,8 @@ import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.IndexBox;
 import org.rtsite.core.geometry.Vec3;
@@ -103,6 +104,10 @@ public final class QaPicture {
 
     /** The image and its views' places. */
     public record Picture(BufferedImage image, List<View> views) {
+        public Picture {
+            views = List.copyOf(views);
+        }
+
         public View view(String name) {
             return views.stream().filter(v -> v.name.equals(name)).findFirst().orElseThrow();
         }
@@ -116,10 +121,10 @@ public final class QaPicture {
                 Files.createDirectories(png.toAbsolutePath().getParent());
             }
             if (!ImageIO.write(p.image(), "png", png.toFile())) {
-                throw new IllegalStateException("no PNG writer in this JDK");
+                throw new RtsiteException("no PNG writer in this JDK");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write QA picture " + png, e);
+            throw new RtsiteIOException("cannot write QA picture " + png, e);
         }
         return p;
     }

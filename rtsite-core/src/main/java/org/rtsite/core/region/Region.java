@@ -3,6 +3,7 @@ package org.rtsite.core.region;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * The anatomic regions of Hink et al., in their fixed order: the order breaks ranking ties and
@@ -41,7 +42,7 @@ public enum Region {
      * Parses a label ({@code Head and Neck}), an enum name ({@code HEAD_AND_NECK}) or common short
      * forms ({@code H&N}, {@code HN}), ignoring case.
      *
-     * @throws IllegalArgumentException naming the text when it is no region
+     * @throws InvalidInputException naming the text when it is no region
      */
     @JsonCreator
     public static Region parse(String text) {
@@ -54,7 +55,7 @@ public enum Region {
         if (t.equals("h&n") || t.equals("hn") || t.equals("head & neck") || t.equals("head-and-neck")) {
             return HEAD_AND_NECK;
         }
-        throw new IllegalArgumentException("unknown region '" + text + "'; expected one of Cranial, Head and Neck, "
+        throw new InvalidInputException("unknown region '" + text + "'; expected one of Cranial, Head and Neck, "
                 + "Thorax, Abdomen, Pelvis, Extremity");
     }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * Structure name → region (ALGORITHM.md §2), as data: the bundled table
@@ -49,11 +50,11 @@ public final class RegionDictionary {
         private static RegionDictionary loadBundled() {
             try (InputStream in = RegionDictionary.class.getResourceAsStream(BUNDLED)) {
                 if (in == null) {
-                    throw new IllegalStateException("bundled region dictionary " + BUNDLED + " is missing from the class path");
+                    throw new RtsiteException("bundled region dictionary " + BUNDLED + " is missing from the class path");
                 }
                 return parse(new InputStreamReader(in, StandardCharsets.UTF_8), "bundled " + BUNDLED);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new RtsiteIOException("cannot read bundled " + BUNDLED, e);
             }
         }
     }
@@ -76,9 +77,9 @@ public final class RegionDictionary {
             }
             bytes = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new InvalidInputException("cannot read region dictionary " + file + ": no such file");
+            throw new InvalidInputException("cannot read region dictionary " + file + ": no such file", e);
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read region dictionary " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read region dictionary " + file + ": " + e.getMessage(), e);
         }
         return parse(new java.io.StringReader(utf8Text(bytes, file.toString())), file.toString());
     }
@@ -138,7 +139,7 @@ public final class RegionDictionary {
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read region dictionary " + sourceName + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read region dictionary " + sourceName + ": " + e.getMessage(), e);
         }
         if (map.isEmpty()) {
             throw new InvalidInputException("region dictionary " + sourceName + " has no entries");
@@ -152,9 +153,9 @@ public final class RegionDictionary {
         }
         try {
             return Region.parse(text);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new InvalidInputException(source + " line " + lineNo + ": unknown region '" + text
-                    + "' (expected Cranial, Head and Neck, Thorax, Abdomen, Pelvis, Extremity or Excluded)");
+                    + "' (expected Cranial, Head and Neck, Thorax, Abdomen, Pelvis, Extremity or Excluded)", e);
         }
     }
 

@@ -55,10 +55,7 @@ public final class SiteResultJson {
             }
             return MAPPER.treeToValue(tree, SiteResult.class);
         } catch (JsonProcessingException e) {
-            InvalidInputException invalid = new InvalidInputException("not a valid site result JSON: "
-                    + e.getOriginalMessage());
-            invalid.initCause(e); // the parser's location and path stay with the failure
-            throw invalid;
+            throw new InvalidInputException("not a valid site result JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.region.Region;
 
 /**
@@ -42,11 +43,11 @@ public final class TextSiteClassifier {
     public static TextSiteClassifier defaults() {
         try (InputStream in = TextSiteClassifier.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource " + RESOURCE);
+                throw new RtsiteException("missing resource " + RESOURCE);
             }
             return parse(new InputStreamReader(in, StandardCharsets.UTF_8), RESOURCE);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RtsiteIOException("cannot read bundled resource " + RESOURCE, e);
         }
     }
 
@@ -55,7 +56,7 @@ public final class TextSiteClassifier {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(r, file.toString());
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read keyword list " + file + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read keyword list " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -82,8 +83,8 @@ public final class TextSiteClassifier {
             Region region;
             try {
                 region = Region.parse(t.substring(comma + 1).strip());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidInputException(sourceName + " line " + n + ": " + e.getMessage());
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(sourceName + " line " + n + ": " + e.getMessage(), e);
             }
             Region previous = map.put(tokens, region);
             if (previous != null) {

@@ -1,6 +1,7 @@
 package org.rtsite.core.volume;
 
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 
 /**
@@ -19,7 +20,7 @@ public final class BinaryMask {
         this.bits = Objects.requireNonNull(bits, "bits");
         int words = wordsFor(grid.voxelCount());
         if (bits.length != words) {
-            throw new IllegalArgumentException("mask '" + name + "' has " + bits.length + " words but its grid "
+            throw new InvalidInputException("mask '" + name + "' has " + bits.length + " words but its grid "
                     + grid.describe() + " needs " + words);
         }
     }

@@ -1,6 +1,7 @@
 package org.rtsite.core.volume;
 
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 
 /**
@@ -15,7 +16,7 @@ public final class CtVolume {
         this.grid = Objects.requireNonNull(grid, "grid");
         this.hu = Objects.requireNonNull(hu, "hu");
         if (hu.length != grid.voxelCount()) {
-            throw new IllegalArgumentException("CT has " + hu.length + " voxels but its grid " + grid.describe()
+            throw new InvalidInputException("CT has " + hu.length + " voxels but its grid " + grid.describe()
                     + " has " + grid.voxelCount());
         }
     }

@@ -1,6 +1,7 @@
 package org.rtsite.core.volume;
 
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 
 /** Absorbed dose in Gy on a grid (the RTDOSE grid, or the CT grid after resampling). The array is owned, not copied. */
@@ -12,7 +13,7 @@ public final class DoseVolume {
         this.grid = Objects.requireNonNull(grid, "grid");
         this.gy = Objects.requireNonNull(gy, "gy");
         if (gy.length != grid.voxelCount()) {
-            throw new IllegalArgumentException("dose has " + gy.length + " voxels but its grid " + grid.describe()
+            throw new InvalidInputException("dose has " + gy.length + " voxels but its grid " + grid.describe()
                     + " has " + grid.voxelCount());
         }
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 
 /**
@@ -31,18 +32,18 @@ public final class LabelMap {
         this.grid = Objects.requireNonNull(grid, "grid");
         this.labels = Objects.requireNonNull(labels, "labels");
         if (labels.length != grid.voxelCount()) {
-            throw new IllegalArgumentException("label map '" + task + "' has " + labels.length
+            throw new InvalidInputException("label map '" + task + "' has " + labels.length
                     + " voxels but its grid " + grid.describe() + " has " + grid.voxelCount());
         }
         TreeMap<Integer, String> copy = new TreeMap<>();
         for (Map.Entry<Integer, String> e : names.entrySet()) {
             int label = e.getKey();
             if (label < 1 || label > MAX_LABEL) {
-                throw new IllegalArgumentException("label map '" + task + "': label " + label + " ("
+                throw new InvalidInputException("label map '" + task + "': label " + label + " ("
                         + e.getValue() + ") is outside 1.." + MAX_LABEL);
             }
             if (e.getValue() == null || e.getValue().isBlank()) {
-                throw new IllegalArgumentException("label map '" + task + "': label " + label + " has no name");
+                throw new InvalidInputException("label map '" + task + "': label " + label + " has no name");
             }
             copy.put(label, e.getValue());
         }

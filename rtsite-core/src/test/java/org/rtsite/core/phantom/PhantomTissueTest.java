@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.LabelMap;
@@ -57,7 +58,7 @@ class PhantomTissueTest {
         assertFalse(java.util.Arrays.equals(a, c));
         assertEquals(PhantomBuilder.BODY_HU, off[TORSO.index(2, 33, 30)]);
         assertEquals(60, off[TORSO.index(35, 32, 30)], "the liver's centre without noise");
-        assertThrows(IllegalArgumentException.class, () -> new PhantomBuilder(TORSO).noise(1, Double.NaN));
+        assertThrows(InvalidInputException.class, () -> new PhantomBuilder(TORSO).noise(1, Double.NaN));
     }
 
     @Test

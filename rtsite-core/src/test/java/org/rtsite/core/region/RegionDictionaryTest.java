@@ -109,7 +109,7 @@ class RegionDictionaryTest {
     void regionsOrderLabelsAndAdjacency() {
         assertEquals("Head and Neck", Region.HEAD_AND_NECK.label());
         assertEquals(Region.HEAD_AND_NECK, Region.parse("h&n"));
-        assertThrows(IllegalArgumentException.class, () -> Region.parse("Leg"));
+        assertThrows(InvalidInputException.class, () -> Region.parse("Leg"));
         assertTrue(Region.CRANIAL.isAdjacentTo(Region.HEAD_AND_NECK));
         assertTrue(Region.PELVIS.isAdjacentTo(Region.EXTREMITY));
         assertTrue(Region.EXTREMITY.isAdjacentTo(Region.THORAX));

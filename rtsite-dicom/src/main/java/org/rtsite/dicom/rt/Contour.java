@@ -3,6 +3,7 @@ package org.rtsite.dicom.rt;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.Vec3;
 
 /**
@@ -28,11 +29,11 @@ public record Contour(GeometricType type, double[] xyz, List<String> referencedI
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(xyz, "xyz");
         if (xyz.length == 0 || xyz.length % 3 != 0) {
-            throw new IllegalArgumentException(type + " contour needs x, y, z triplets, got " + xyz.length + " numbers");
+            throw new InvalidInputException(type + " contour needs x, y, z triplets, got " + xyz.length + " numbers");
         }
         for (int i = 0; i < xyz.length; i++) {
             if (!Double.isFinite(xyz[i])) {
-                throw new IllegalArgumentException(type + " contour has non-finite coordinate " + xyz[i]
+                throw new InvalidInputException(type + " contour has non-finite coordinate " + xyz[i]
                         + " at point " + i / 3);
             }
         }

@@ -1,7 +1,6 @@
 package org.rtsite.dicom.rt;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.CtVolume;
@@ -65,7 +65,7 @@ public final class CtSeriesReader {
     /** Relative tolerance on each gap between slices, as a fraction of the median gap. */
     public CtSeriesReader withSpacingTolerance(double fraction) {
         if (!(fraction > 0 && fraction < 0.5)) {
-            throw new IllegalArgumentException("spacing tolerance must be a fraction in (0, 0.5), got " + fraction);
+            throw new InvalidInputException("spacing tolerance must be a fraction in (0, 0.5), got " + fraction);
         }
         return new CtSeriesReader(fraction, dropDuplicates);
     }
@@ -81,12 +81,12 @@ public final class CtSeriesReader {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list CT directory " + dir, e);
+            throw new RtsiteIOException("cannot list CT directory " + dir, e);
         }
         List<Slice> slices = files.parallelStream().map(f -> {
             DicomFile h;
             try {
-                h = DicomReader.defaults().stopBeforePixelData().read(f);
+                h = DicomReader.defaults().withStopBeforePixelData(true).read(f);
             } catch (DicomFormatException e) {
                 LOG.debug("skipping {}: {}", f, e.getMessage());
                 return null;
@@ -105,7 +105,7 @@ public final class CtSeriesReader {
             throw new InvalidInputException("no CT files given");
         }
         List<Slice> slices = files.parallelStream().map(f -> {
-            DicomFile h = DicomReader.defaults().stopBeforePixelData().read(f);
+            DicomFile h = DicomReader.defaults().withStopBeforePixelData(true).read(f);
             RtObjects.requireModality(h, "CT");
             return slice(f, h);
         }).toList();
@@ -285,7 +285,7 @@ public final class CtSeriesReader {
                     : (buf.get(4) == 'O' && (buf.get(5) == 'W' || buf.get(5) == 'B') && buf.getInt(8) == length);
             return tagOk && lengthOk ? buf.position(headerLength).slice() : null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read CT slice " + s.file, e);
+            throw new RtsiteIOException("cannot read CT slice " + s.file, e);
         }
     }
 

@@ -3,6 +3,7 @@ package org.rtsite.dicom.rt;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * Isolines of one image slice by marching squares, as closed polygons in (fractional) voxel index
@@ -36,10 +37,10 @@ public final class MarchingSquares {
      */
     public static List<double[]> isolines(float[] values, int nx, int ny, double level) {
         if (values.length != nx * ny) {
-            throw new IllegalArgumentException("slice of " + values.length + " values for " + nx + "×" + ny);
+            throw new InvalidInputException("slice of " + values.length + " values for " + nx + "×" + ny);
         }
         if (!(level > 0) || !Double.isFinite(level)) {
-            throw new IllegalArgumentException("isoline level must be positive and finite, got " + level);
+            throw new InvalidInputException("isoline level must be positive and finite, got " + level);
         }
         int i0 = nx, i1 = -1, j0 = ny, j1 = -1;
         for (int j = 0; j < ny; j++) {

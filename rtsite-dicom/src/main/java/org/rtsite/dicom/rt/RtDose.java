@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.DoseVolume;
@@ -107,9 +108,9 @@ public record RtDose(String source, String sopInstanceUid, String patientId, Str
         ImageGrid grid;
         try {
             grid = new ImageGrid(cols, rows, frames, ps[1], ps[0], dz, origin, row, col, axisK);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new DicomFormatException(src, DicomFormatException.NO_OFFSET, Tag.ImagePositionPatient,
-                    "dose grid geometry is invalid: " + e.getMessage());
+                    "dose grid geometry is invalid: " + e.getMessage(), e);
         }
         String units = ds.getString(Tag.DoseUnits, "").trim().toUpperCase(Locale.ROOT);
         double scaling = RtObjects.doubleOr(ds, Tag.DoseGridScaling, 1);

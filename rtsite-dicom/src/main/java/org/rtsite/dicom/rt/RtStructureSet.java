@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.volume.BinaryMask;
 import org.rtsite.dicom.DicomDataset;
@@ -176,7 +177,7 @@ public record RtStructureSet(String source, String sopInstanceUid, String patien
             type = GeometricType.valueOf(typeText.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, Tag.ContourGeometricType,
-                    "ROI " + roi + " contour #" + index + ": unknown ContourGeometricType '" + typeText + "'");
+                    "ROI " + roi + " contour #" + index + ": unknown ContourGeometricType '" + typeText + "'", e);
         }
         double[] xyz = item.getDoubles(Tag.ContourData);
         if (xyz.length == 0 || xyz.length % 3 != 0) {
@@ -186,9 +187,9 @@ public record RtStructureSet(String source, String sopInstanceUid, String patien
         }
         try {
             return new Contour(type, xyz, RtObjects.referencedUids(item.getSequence(Tag.ContourImageSequence)));
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, Tag.ContourData,
-                    "ROI " + roi + " contour #" + index + ": " + e.getMessage());
+                    "ROI " + roi + " contour #" + index + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.rtsite.dicom.rt;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.CtVolume;
@@ -50,16 +51,16 @@ public final class RtWriter {
         ImageGrid g = v.grid();
         Vec3 normal = g.axisI().cross(g.axisJ()).normalized();
         if (!g.axisK().approx(normal, 1e-6)) {
-            throw new IllegalArgumentException("CT grid's k axis " + g.axisK() + " is not the slice normal " + normal);
+            throw new InvalidInputException("CT grid's k axis " + g.axisK() + " is not the slice normal " + normal);
         }
         if (series.sopInstanceUids().size() != g.nz()) {
-            throw new IllegalArgumentException(series.sopInstanceUids().size() + " SOP instance UIDs for "
+            throw new InvalidInputException(series.sopInstanceUids().size() + " SOP instance UIDs for "
                     + g.nz() + " slices");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
+            throw new RtsiteIOException("cannot create " + dir, e);
         }
         int plane = g.nx() * g.ny();
         List<Path> files = new ArrayList<>(g.nz());
@@ -241,19 +242,19 @@ public final class RtWriter {
         Vec3 normal = g.axisI().cross(g.axisJ()).normalized();
         double along = g.axisK().dot(normal);
         if (Math.abs(Math.abs(along) - 1) > 1e-6) {
-            throw new IllegalArgumentException("dose grid's k axis " + g.axisK() + " is not along the frame normal " + normal);
+            throw new InvalidInputException("dose grid's k axis " + g.axisK() + " is not along the frame normal " + normal);
         }
         double perGy = d.units().equals("CGY") ? 100 / d.gridScaling() : 1 / d.gridScaling();
         long maxStored = d.bitsAllocated() == 16 ? 0xFFFFL : 0xFFFFFFFFL;
         if (d.bitsAllocated() != 16 && d.bitsAllocated() != 32) {
-            throw new IllegalArgumentException("RT Dose bits must be 16 or 32, got " + d.bitsAllocated());
+            throw new InvalidInputException("RT Dose bits must be 16 or 32, got " + d.bitsAllocated());
         }
         float[] gy = d.volume().gy();
         ByteBuffer px = ByteBuffer.allocate(gy.length * d.bitsAllocated() / 8).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < gy.length; i++) {
             long s = Math.round(gy[i] * perGy);
             if (s < 0 || s > maxStored || Float.isNaN(gy[i])) {
-                throw new IllegalArgumentException("dose " + gy[i] + " at voxel " + i + " does not fit " + d.bitsAllocated()
+                throw new InvalidInputException("dose " + gy[i] + " at voxel " + i + " does not fit " + d.bitsAllocated()
                         + "-bit unsigned storage at DoseGridScaling " + d.gridScaling());
             }
             if (d.bitsAllocated() == 16) {

@@ -56,7 +56,7 @@ public final class StructureRasterizer {
      */
     public static BinaryMask rasterize(String name, List<Contour> contours, ImageGrid grid, double contourSpacingMm) {
         if (!Double.isNaN(contourSpacingMm) && !(contourSpacingMm > 0 && Double.isFinite(contourSpacingMm))) {
-            throw new IllegalArgumentException("contour spacing must be positive or NaN, got " + contourSpacingMm
+            throw new InvalidInputException("contour spacing must be positive or NaN, got " + contourSpacingMm
                     + " for ROI '" + name + "'");
         }
         long[] bits = BinaryMask.bitsFor(grid);

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.DoseVolume;
@@ -107,7 +108,7 @@ class RtDoseTest {
         gy[0] = 1000; // 1000 Gy / 0.01 > 65535
         RtDose big = new RtDose("mem", written.sopInstanceUid(), null, null, "GY", "PHYSICAL", "PLAN", 0.01, 16, null,
                 List.of(), List.of(), new DoseVolume(written.grid(), gy));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RtWriter.write(big, file));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> RtWriter.write(big, file));
         assertTrue(e.getMessage().contains("1000"), e.getMessage());
     }
 }

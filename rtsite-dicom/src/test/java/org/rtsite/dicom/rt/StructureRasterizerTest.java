@@ -131,14 +131,14 @@ class StructureRasterizerTest {
 
     @Test
     void badSpacingIsRejected() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidInputException.class,
                 () -> StructureRasterizer.rasterize("x", List.of(rect(0, 0, 5, 5, 0)), GRID, -1));
     }
 
     @Test
     void contourRejectsNonFiniteAndIncompletePoints() {
-        assertThrows(IllegalArgumentException.class, () -> new Contour(GeometricType.POINT, 1, 2));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidInputException.class, () -> new Contour(GeometricType.POINT, 1, 2));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> new Contour(GeometricType.CLOSED_PLANAR, 1, 2, 3, Double.NaN, 0, 0));
         assertTrue(e.getMessage().contains("point 1"), e.getMessage());
     }

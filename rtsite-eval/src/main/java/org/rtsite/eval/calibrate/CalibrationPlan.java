@@ -55,11 +55,11 @@ public record CalibrationPlan(String planId, SiteResult result, List<Region> exp
                 try {
                     results.put(id, SiteResultJson.read(Files.readString(f, StandardCharsets.UTF_8)));
                 } catch (InvalidInputException e) {
-                    throw new InvalidInputException(f + ": " + e.getMessage());
+                    throw new InvalidInputException(f + ": " + e.getMessage(), e);
                 }
             }
         } catch (IOException e) {
-            throw new InvalidInputException("cannot read results folder " + resultsDir + ": " + e.getMessage());
+            throw new InvalidInputException("cannot read results folder " + resultsDir + ": " + e.getMessage(), e);
         }
         List<CalibrationPlan> plans = new ArrayList<>();
         List<String> missing = new ArrayList<>();

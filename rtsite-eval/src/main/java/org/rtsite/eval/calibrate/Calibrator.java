@@ -35,7 +35,7 @@ public final class Calibrator {
     public Calibrator(ParameterGrid grid, int folds, long seed) {
         this.grid = grid;
         if (folds < 2) {
-            throw new IllegalArgumentException("folds must be >= 2, got " + folds);
+            throw new InvalidInputException("folds must be >= 2, got " + folds);
         }
         this.folds = folds;
         this.seed = seed;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.rtsite.core.ClassifierConfig;
 import org.rtsite.core.ClassifierSettings;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.decision.DecisionPolicy;
 
 /**
@@ -24,7 +25,7 @@ public record ParameterGrid(List<Double> overlapThresholds, List<Double> dominan
 
     private static <T> List<T> nonEmpty(String name, List<T> values) {
         if (values == null || values.isEmpty()) {
-            throw new IllegalArgumentException("parameter grid: " + name + " must list at least one value");
+            throw new InvalidInputException("parameter grid: " + name + " must list at least one value");
         }
         return List.copyOf(values);
     }

@@ -2,7 +2,6 @@ package org.rtsite.eval.labels;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
 import org.rtsite.core.region.Region;
@@ -39,12 +39,12 @@ public final class LabelCsv {
                 try {
                     r = SiteResultJson.read(Files.readString(f, StandardCharsets.UTF_8));
                 } catch (InvalidInputException e) {
-                    throw new InvalidInputException("result file " + f + ": " + e.getMessage());
+                    throw new InvalidInputException("result file " + f + ": " + e.getMessage(), e);
                 }
                 plans.add(new PlanLabels(name.substring(0, name.length() - 5), r.labels(), r.rule().name()));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list result folder " + folder, e);
+            throw new RtsiteIOException("cannot list result folder " + folder, e);
         }
         if (plans.isEmpty()) {
             throw new InvalidInputException("result folder " + folder + " holds no .json site result");
@@ -61,7 +61,7 @@ public final class LabelCsv {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read label table " + file, e);
+            throw new RtsiteIOException("cannot read label table " + file, e);
         }
     }
 
@@ -92,8 +92,8 @@ public final class LabelCsv {
                 if (!name.isBlank()) {
                     try {
                         list.add(Region.parse(name)); // the one place where region names are read
-                    } catch (IllegalArgumentException e) {
-                        throw new InvalidInputException(source + " line " + lineNo + ": " + e.getMessage());
+                    } catch (InvalidInputException e) {
+                        throw new InvalidInputException(source + " line " + lineNo + ": " + e.getMessage(), e);
                     }
                 }
             }
@@ -101,7 +101,7 @@ public final class LabelCsv {
             try {
                 plans.add(new PlanLabels(cells.get(id).trim(), list, r));
             } catch (InvalidInputException e) {
-                throw new InvalidInputException(source + " line " + lineNo + ": " + e.getMessage());
+                throw new InvalidInputException(source + " line " + lineNo + ": " + e.getMessage(), e);
             }
         }
         return plans;

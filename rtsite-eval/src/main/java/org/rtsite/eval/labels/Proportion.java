@@ -1,5 +1,8 @@
 package org.rtsite.eval.labels;
 
+import org.rtsite.core.InvalidInputException;
+
+
 /**
  * A binomial proportion {@code successes / n} with its 95 % confidence intervals. The paper reports
  * Wald intervals; Wilson intervals behave better near 0 and 1 and are offered beside them.
@@ -11,7 +14,7 @@ public record Proportion(int successes, int n) {
 
     public Proportion {
         if (n < 0 || successes < 0 || successes > n) {
-            throw new IllegalArgumentException("proportion " + successes + "/" + n + " is not valid");
+            throw new InvalidInputException("proportion " + successes + "/" + n + " is not valid");
         }
     }
 

@@ -1,7 +1,6 @@
 package org.rtsite.eval.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.region.Region;
 import org.rtsite.eval.labels.ClassMetrics;
 import org.rtsite.eval.labels.LabelEvaluation;
@@ -78,7 +78,7 @@ public final class LabelReport {
             Files.writeString(html, html(ev, title), StandardCharsets.UTF_8);
             return html;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the label report into " + dir, e);
+            throw new RtsiteIOException("cannot write the label report into " + dir, e);
         }
     }
 

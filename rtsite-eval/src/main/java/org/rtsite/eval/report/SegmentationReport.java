@@ -2,7 +2,6 @@ package org.rtsite.eval.report;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.eval.seg.MaskComparison;
 import org.rtsite.eval.seg.PairedComparison;
 import org.rtsite.eval.seg.ReferenceRegion;
@@ -37,7 +38,7 @@ public final class SegmentationReport {
      */
     public static Path write(Map<String, List<SegmentationMetrics>> bySource, ReferenceRegion region, Path dir, String title) {
         if (bySource.isEmpty() || bySource.size() > 2) {
-            throw new IllegalArgumentException("a segmentation report takes one or two test sources, got " + bySource.size());
+            throw new InvalidInputException("a segmentation report takes one or two test sources, got " + bySource.size());
         }
         try {
             Files.createDirectories(dir);
@@ -82,7 +83,7 @@ public final class SegmentationReport {
             Files.writeString(html, html(bySource, summaries, comparisons, region, title), StandardCharsets.UTF_8);
             return html;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the segmentation report into " + dir, e);
+            throw new RtsiteIOException("cannot write the segmentation report into " + dir, e);
         }
     }
 

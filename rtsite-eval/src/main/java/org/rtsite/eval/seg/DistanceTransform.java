@@ -1,6 +1,7 @@
 package org.rtsite.eval.seg;
 
 import java.util.stream.IntStream;
+import org.rtsite.core.InvalidInputException;
 
 /**
  * Exact squared Euclidean distance transform with anisotropic spacing, linear in the number of
@@ -40,12 +41,12 @@ public final class DistanceTransform {
     public static float[] squared(byte[] feature, int nx, int ny, int nz, double dx, double dy, double dz, double capMm,
                                   int threads) {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            throw new InvalidInputException("threads must be at least 1, got " + threads);
         }
         double cap2 = capMm * capMm;
         int n = nx * ny * nz;
         if (feature.length != n) {
-            throw new IllegalArgumentException("feature array has " + feature.length + " voxels, box " + nx + "×" + ny + "×" + nz + " needs " + n);
+            throw new InvalidInputException("feature array has " + feature.length + " voxels, box " + nx + "×" + ny + "×" + nz + " needs " + n);
         }
         float[] d = new float[n];
         int longest = Math.max(nx, Math.max(ny, nz));

@@ -33,7 +33,11 @@ public final class MaskComparison {
     private MaskComparison() {
     }
 
-    /** The one entry point for a pair of masks that both exist. */
+    /**
+     * The one entry point for a pair of masks that both exist.
+     *
+     * @throws org.rtsite.core.InvalidInputException when the two masks are not on the same grid, naming both
+     */
     public static SegmentationMetrics compare(String caseId, String structure, BinaryMask reference, BinaryMask test,
                                               ReferenceRegion region) {
         ImageGrid g = reference.grid();

@@ -1,7 +1,6 @@
 package org.rtsite.eval.seg;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -10,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.volume.BinaryMask;
 import org.rtsite.nifti.Nifti;
 
@@ -39,7 +39,7 @@ public final class NiftiFolderSource implements SegmentationSource {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list segmentation folder " + folder, e);
+            throw new RtsiteIOException("cannot list segmentation folder " + folder, e);
         }
         if (files.isEmpty()) {
             throw new InvalidInputException("segmentation folder " + folder + " holds no .nii or .nii.gz file");

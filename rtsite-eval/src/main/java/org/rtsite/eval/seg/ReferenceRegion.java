@@ -1,5 +1,8 @@
 package org.rtsite.eval.seg;
 
+import org.rtsite.core.InvalidInputException;
+
+
 /**
  * The voxels within which true negatives are counted for specificity. Over a whole CT grid nearly
  * every voxel is a true negative and specificity is ≈ 1 for any mask, so the default is the
@@ -16,7 +19,7 @@ public record ReferenceRegion(Kind kind, double marginMm) {
 
     public ReferenceRegion {
         if (!(marginMm >= 0) || !Double.isFinite(marginMm)) {
-            throw new IllegalArgumentException("reference-region margin must be finite and ≥ 0 mm, got " + marginMm);
+            throw new InvalidInputException("reference-region margin must be finite and ≥ 0 mm, got " + marginMm);
         }
     }
 
@@ -34,10 +37,10 @@ public record ReferenceRegion(Kind kind, double marginMm) {
             try {
                 return boundingBox(Double.parseDouble(t.substring(5)));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("reference region '" + text + "': margin is not a number");
+                throw new InvalidInputException("reference region '" + text + "': margin is not a number", e);
             }
         }
-        throw new IllegalArgumentException("reference region '" + text + "' is neither 'grid' nor 'bbox:MARGIN_MM'");
+        throw new InvalidInputException("reference region '" + text + "' is neither 'grid' nor 'bbox:MARGIN_MM'");
     }
 
     @Override

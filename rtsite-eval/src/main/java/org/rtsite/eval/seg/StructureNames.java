@@ -1,7 +1,6 @@
 package org.rtsite.eval.seg;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.region.DictionaryEntry;
 import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.eval.report.Csv;
@@ -61,7 +61,7 @@ public final class StructureNames {
         try {
             lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read name mapping " + csv, e);
+            throw new RtsiteIOException("cannot read name mapping " + csv, e);
         }
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {

@@ -102,7 +102,7 @@ class CalibratorTest {
 
     @Test
     void tooFewPlansOrFoldsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new Calibrator(GRID, 1, 0));
+        assertThrows(InvalidInputException.class, () -> new Calibrator(GRID, 1, 0));
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Calibrator(GRID, 5, 0)
                 .calibrate(SyntheticPlans.random(TRUTH, TRUTH, 3, 1)));
         assertTrue(e.getMessage().contains("at least as many plans as folds (5), got 3"), e.getMessage());

@@ -2,6 +2,7 @@ package org.rtsite.pipeline.output;
 
 import java.util.List;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.dicom.rt.CtSeries;
 
@@ -19,7 +20,7 @@ public record CtSeriesIdentity(String patientId, String studyInstanceUid, String
         requireUid("FrameOfReferenceUID", frameOfReferenceUid);
         sopInstanceUids = List.copyOf(sopInstanceUids);
         if (sopInstanceUids.size() != grid.nz()) {
-            throw new IllegalArgumentException(sopInstanceUids.size() + " slice SOP instance UIDs for a CT grid of "
+            throw new InvalidInputException(sopInstanceUids.size() + " slice SOP instance UIDs for a CT grid of "
                     + grid.nz() + " slices");
         }
         for (int k = 0; k < sopInstanceUids.size(); k++) {
@@ -35,7 +36,7 @@ public record CtSeriesIdentity(String patientId, String studyInstanceUid, String
 
     private static void requireUid(String what, String uid) {
         if (uid == null || uid.isBlank()) {
-            throw new IllegalArgumentException("the CT series has no " + what + ": an RTSTRUCT cannot reference it");
+            throw new InvalidInputException("the CT series has no " + what + ": an RTSTRUCT cannot reference it");
         }
     }
 }

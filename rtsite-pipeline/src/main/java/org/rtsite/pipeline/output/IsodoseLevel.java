@@ -2,6 +2,7 @@ package org.rtsite.pipeline.output;
 
 import java.util.List;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.dicom.rt.RtStructureSet.Colour;
 
@@ -15,10 +16,10 @@ public record IsodoseLevel(String roiName, double gy, Colour colour) {
         Objects.requireNonNull(roiName, "roiName");
         Objects.requireNonNull(colour, "colour");
         if (roiName.isBlank() || roiName.length() > 64) {
-            throw new IllegalArgumentException("ROI name must be 1–64 characters (LO), got '" + roiName + "'");
+            throw new InvalidInputException("ROI name must be 1–64 characters (LO), got '" + roiName + "'");
         }
         if (!(gy > 0) || !Double.isFinite(gy)) {
-            throw new IllegalArgumentException("isodose level of ROI '" + roiName + "' must be positive and finite, got "
+            throw new InvalidInputException("isodose level of ROI '" + roiName + "' must be positive and finite, got "
                     + gy + " Gy");
         }
     }

@@ -1,5 +1,6 @@
 package org.rtsite.pipeline.output;
 
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.dicom.rt.MarchingSquares;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -7,7 +8,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.IndexBox;
 import org.rtsite.core.geometry.Vec3;
@@ -58,7 +58,7 @@ public final class IsodoseStructureSet {
         Objects.requireNonNull(ct, "ct");
         Objects.requireNonNull(dose, "dose");
         if (levels.isEmpty()) {
-            throw new IllegalArgumentException("no isodose levels to contour");
+            throw new InvalidInputException("no isodose levels to contour");
         }
         ImageGrid g = ct.grid();
         IndexBox foot = DoseResampler.footprint(dose.grid(), g);

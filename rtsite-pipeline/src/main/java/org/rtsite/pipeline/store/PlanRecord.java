@@ -2,6 +2,7 @@ package org.rtsite.pipeline.store;
 
 import java.util.List;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.result.SiteResult;
 
 /**
@@ -34,7 +35,7 @@ public record PlanRecord(String planFile, String planUid, String patientId, Stri
         Objects.requireNonNull(planFile, "planFile");
         unmatched = List.copyOf(unmatched);
         if ((result == null) == (error == null)) {
-            throw new IllegalArgumentException("a plan record has either a result or an error, not "
+            throw new InvalidInputException("a plan record has either a result or an error, not "
                     + (result == null ? "neither" : "both"));
         }
     }

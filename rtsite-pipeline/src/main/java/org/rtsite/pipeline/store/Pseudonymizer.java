@@ -19,6 +19,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 
 /**
  * Stable keyed pseudonyms for what identifies a patient in rtsite's outputs: PatientID becomes
@@ -59,7 +60,7 @@ public final class Pseudonymizer {
             return withKey(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).stripTrailing()
                     .getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
-            throw new RtsiteException("cannot read the pseudonym key file " + file + ": " + e, e);
+            throw new RtsiteIOException("cannot read the pseudonym key file " + file, e);
         }
     }
 
@@ -276,7 +277,7 @@ public final class Pseudonymizer {
             byte[] h = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java 17 runtime", e);
+            throw new RtsiteException("HmacSHA256 is part of every Java 17 runtime", e);
         }
     }
 }

@@ -2,7 +2,6 @@ package org.rtsite.pipeline.store;
 
 import org.rtsite.archive.RtsiteDatabase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.region.Region;
 import org.rtsite.core.result.OrganMetrics;
 import org.rtsite.core.result.SiteResult;
@@ -162,7 +163,7 @@ public final class ResultStore implements AutoCloseable {
      */
     public synchronized void limitGrowth(long bytes) {
         if (bytes < 0) {
-            throw new IllegalArgumentException("growth limit must be >= 0 bytes, got " + bytes);
+            throw new InvalidInputException("growth limit must be >= 0 bytes, got " + bytes);
         }
         try (Statement s = conn.createStatement()) {
             long pageSize;
@@ -387,7 +388,7 @@ public final class ResultStore implements AutoCloseable {
         try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             writeCsv(query(primary, status), w);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out, e);
+            throw new RtsiteIOException("cannot write " + out, e);
         }
     }
 

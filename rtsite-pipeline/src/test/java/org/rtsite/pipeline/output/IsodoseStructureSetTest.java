@@ -194,8 +194,8 @@ class IsodoseStructureSetTest {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> IsodoseStructureSet.contour(identity(g),
                 far, List.of(new IsodoseLevel("x", 1, new Colour(1, 2, 3)))));
         assertTrue(e.getMessage().contains("does not meet the CT grid"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new CtSeriesIdentity("p", "1.2", "1.3", "1.4", g, List.of("1.5")));
-        assertThrows(IllegalArgumentException.class, () -> new IsodoseLevel("x", 0, new Colour(1, 2, 3)));
+        assertThrows(InvalidInputException.class, () -> new CtSeriesIdentity("p", "1.2", "1.3", "1.4", g, List.of("1.5")));
+        assertThrows(InvalidInputException.class, () -> new IsodoseLevel("x", 0, new Colour(1, 2, 3)));
     }
 
     static void assertDcmdumpClean(Path f) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package org.rtsite.examples;
 import java.nio.file.Path;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.DicomArchive;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.phantom.PhantomPlan;
 import org.rtsite.core.phantom.PhantomScene;
@@ -34,7 +35,7 @@ public final class EmbeddingExample {
             case 0 -> inMemory();
             case 1 -> fromFolder(Path.of(args[0]));
             case 2 -> wholeArchive(Path.of(args[0]), Path.of(args[1]));
-            default -> throw new IllegalArgumentException("usage: EmbeddingExample [PLAN_FOLDER | ARCHIVE_ROOT DB],"
+            default -> throw new InvalidInputException("usage: EmbeddingExample [PLAN_FOLDER | ARCHIVE_ROOT DB],"
                     + " got " + args.length + " arguments");
         }
     }

@@ -1,5 +1,7 @@
 package org.rtsite.archive;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -9,17 +11,15 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.dicom.DataDictionary;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomElement;
-import org.rtsite.dicom.VR;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomFormatException;
 import org.rtsite.dicom.DicomReader;
 import org.rtsite.dicom.Tag;
+import org.rtsite.dicom.VR;
 import org.rtsite.dicom.rt.RtsiteOutputMarker;
 
 /** Reads the tag subset linkage needs from one file, in one header-only read. */

@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.rtsite.core.RtsiteException;
-import org.rtsite.core.SiteClassifier;
-import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.PlanBundle;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.SiteClassifier;
+import org.rtsite.core.region.RegionDictionary;
+import org.rtsite.inference.DjlSegmenter;
 import org.rtsite.pipeline.ArchiveClassifier;
 import org.rtsite.pipeline.NiftiMaskSource;
 import org.rtsite.pipeline.OutputNames;
@@ -20,7 +21,6 @@ import org.rtsite.pipeline.RtsitePipeline;
 import org.rtsite.pipeline.store.PlanRecord;
 import org.rtsite.pipeline.store.Pseudonymizer;
 import org.rtsite.pipeline.store.ResultStore;
-import org.rtsite.inference.DjlSegmenter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -173,16 +173,11 @@ public final class ClassifyCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        Pseudonymizer pseudonyms = null;
-        if (pseudonymize || pseudonymKey != null) {
-            try {
-                pseudonyms = Pseudonymizer.fromKeyFileOrEnv(pseudonymKey, System.getenv());
-            } catch (RtsiteException e) {
-                err.println("rtsite classify: " + e.getMessage());
-                err.flush();
-                return 2;
-            }
+        PseudonymOption.Choice pseudonymChoice = PseudonymOption.resolve("classify", pseudonymize, pseudonymKey, err);
+        if (pseudonymChoice.failed()) {
+            return 2;
         }
+        Pseudonymizer pseudonyms = pseudonymChoice.pseudonyms();
         DjlSegmenter djl = null;
         try {
             RegionDictionary dictionary = dictionaryFile == null ? RegionDictionary.defaults()

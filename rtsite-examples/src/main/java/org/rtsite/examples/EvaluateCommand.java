@@ -9,9 +9,9 @@ import org.rtsite.eval.labels.LabelEvaluation;
 import org.rtsite.eval.labels.Proportion;
 import org.rtsite.eval.report.LabelReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rtsite evaluate}: accuracy of predicted region labels against expert labels (the paper's Table 2). */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,

@@ -1,12 +1,5 @@
 package org.rtsite.examples;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.rtsite.core.RtsiteException;
-import org.rtsite.core.RtsiteIOException;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.Conflict;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.LinkageReport;
 import org.rtsite.archive.PlanBundle;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
 import org.rtsite.pipeline.store.Pseudonymizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -183,16 +183,11 @@ public final class IndexCommand implements Callable<Integer> {
         if (threads != null) {
             options = options.withThreads(threads);
         }
-        Pseudonymizer pseudonyms = null;
-        if (pseudonymize || pseudonymKey != null) {
-            try {
-                pseudonyms = Pseudonymizer.fromKeyFileOrEnv(pseudonymKey, System.getenv());
-            } catch (RtsiteException e) {
-                err.println("rtsite index: " + e.getMessage());
-                err.flush();
-                return 2;
-            }
+        PseudonymOption.Choice pseudonymChoice = PseudonymOption.resolve("index", pseudonymize, pseudonymKey, err);
+        if (pseudonymChoice.failed()) {
+            return 2;
         }
+        Pseudonymizer pseudonyms = pseudonymChoice.pseudonyms();
         long t0 = System.nanoTime();
         try (DicomArchive archive = DicomArchive.index(options, noProgress ? (s, r, c) -> { } : (seen, read, committed) -> {
             double s = (System.nanoTime() - t0) / 1e9;

@@ -1,7 +1,5 @@
 package org.rtsite.examples;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -11,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.region.Region;
@@ -80,16 +80,11 @@ public final class ReportCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        Pseudonymizer pseudonyms = null;
-        if (pseudonymize || pseudonymKey != null) {
-            try {
-                pseudonyms = Pseudonymizer.fromKeyFileOrEnv(pseudonymKey, System.getenv());
-            } catch (RtsiteException e) {
-                err.println("rtsite report: " + e.getMessage());
-                err.flush();
-                return 2;
-            }
+        PseudonymOption.Choice pseudonymChoice = PseudonymOption.resolve("report", pseudonymize, pseudonymKey, err);
+        if (pseudonymChoice.failed()) {
+            return 2;
         }
+        Pseudonymizer pseudonyms = pseudonymChoice.pseudonyms();
         if (!Files.isRegularFile(db)) {
             err.println("rtsite report: database " + db + " does not exist");
             err.flush();

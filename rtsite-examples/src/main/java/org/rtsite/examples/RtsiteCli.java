@@ -1,8 +1,8 @@
 package org.rtsite.examples;
 
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code rtsite} command line; each subcommand is a class of its own in this package. */
 @Command(name = "rtsite",

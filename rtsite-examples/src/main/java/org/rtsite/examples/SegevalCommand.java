@@ -27,9 +27,9 @@ import org.rtsite.eval.seg.StructureNames;
 import org.rtsite.eval.seg.StructureSummary;
 import org.rtsite.nifti.Nifti;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rtsite segeval}: segmentation quality of one or two sources against reference contours. */
 @Command(name = "segeval", mixinStandardHelpOptions = true,

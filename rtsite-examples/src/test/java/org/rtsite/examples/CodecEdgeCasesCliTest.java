@@ -20,9 +20,9 @@ import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.volume.DoseVolume;
-import org.rtsite.samples.PhantomArchive;
 import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtWriter;
+import org.rtsite.samples.PhantomArchive;
 
 /**
  * Issue 13.6 / 14.7 as a user meets them: {@code rtsite dump}, {@code rt}, {@code index} and

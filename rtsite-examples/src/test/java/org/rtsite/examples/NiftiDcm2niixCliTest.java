@@ -28,9 +28,9 @@ import org.rtsite.core.result.OrganMetrics;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
 import org.rtsite.core.volume.LabelMap;
-import org.rtsite.samples.PhantomArchive;
-import org.rtsite.pipeline.store.ResultStore;
 import org.rtsite.nifti.Nifti;
+import org.rtsite.pipeline.store.ResultStore;
+import org.rtsite.samples.PhantomArchive;
 
 /**
  * {@code rtsite classify --nifti} on label maps as TotalSegmentator writes them for a NIfTI made by

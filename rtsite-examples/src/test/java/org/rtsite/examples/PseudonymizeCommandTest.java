@@ -17,17 +17,17 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.region.RegionDictionary;
-import org.rtsite.archive.DicomArchive;
-import org.rtsite.archive.PlanBundle;
+import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.pipeline.ArchiveClassifier;
 import org.rtsite.pipeline.DicomPlanLoader;
-import org.rtsite.samples.PhantomArchive;
 import org.rtsite.pipeline.RtStructMaskSource;
-import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.pipeline.store.Pseudonymizer;
+import org.rtsite.samples.PhantomArchive;
 
 /**
  * {@code classify --pseudonymize} and {@code report --pseudonymize} on an archive whose PatientID,

@@ -17,13 +17,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.RtsiteIOException;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
-import org.rtsite.archive.PlanBundle;
 import org.rtsite.pipeline.store.PlanRecord;
 import org.rtsite.pipeline.store.ResultStore;
 

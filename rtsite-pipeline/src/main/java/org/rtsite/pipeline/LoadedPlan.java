@@ -1,8 +1,8 @@
 package org.rtsite.pipeline;
 
 import java.util.Objects;
-import org.rtsite.core.volume.DoseVolume;
 import org.rtsite.archive.PlanBundle;
+import org.rtsite.core.volume.DoseVolume;
 import org.rtsite.dicom.rt.CtSeries;
 import org.rtsite.dicom.rt.RtPlan;
 import org.rtsite.dicom.rt.RtStructureSet;

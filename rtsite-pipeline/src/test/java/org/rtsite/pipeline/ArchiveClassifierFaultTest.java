@@ -1,12 +1,5 @@
 package org.rtsite.pipeline;
 
-import org.rtsite.core.RtsiteIOException;
-import org.rtsite.samples.PhantomArchive;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,14 +19,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rtsite.core.RtsiteException;
-import org.rtsite.core.SiteClassifier;
-import org.rtsite.core.phantom.PhantomScene;
-import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.PlanBundle;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
+import org.rtsite.core.SiteClassifier;
+import org.rtsite.core.phantom.PhantomScene;
+import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.pipeline.store.ResultStore;
+import org.rtsite.samples.PhantomArchive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Faults of the run injected into a real classification (issue 14.1, 14.2, 14.8): the store fills up,

@@ -1,11 +1,5 @@
 package org.rtsite.pipeline;
 
-import org.rtsite.samples.PhantomArchive;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,17 +13,22 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.archive.ArchiveOptions;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.core.result.OrganMetrics;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
-import org.rtsite.archive.ArchiveOptions;
-import org.rtsite.archive.DicomArchive;
-import org.rtsite.archive.PlanBundle;
 import org.rtsite.pipeline.store.PlanRecord;
 import org.rtsite.pipeline.store.ResultStore;
+import org.rtsite.samples.PhantomArchive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole path on a phantom archive written as DICOM: index, link, load, RTSTRUCT masks, classify, store. */
 class ArchiveClassifierTest {

@@ -1,10 +1,5 @@
 package org.rtsite.pipeline;
 
-import org.rtsite.samples.PhantomArchive;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -16,18 +11,22 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.archive.ArchiveOptions;
+import org.rtsite.archive.DicomArchive;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.core.volume.DoseVolume;
-import org.rtsite.archive.ArchiveOptions;
-import org.rtsite.archive.DicomArchive;
 import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
 import org.rtsite.pipeline.store.ResultStore;
+import org.rtsite.samples.PhantomArchive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Damaged plans end to end: each is recorded with a clear reason, the rest of the archive is classified. */
 class BadInputArchiveTest {

@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.archive.DoseChoice;
+import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
 import org.rtsite.core.volume.DoseVolume;
-import org.rtsite.archive.DoseChoice;
-import org.rtsite.archive.PlanBundle;
 import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtWriter;
 

@@ -1,9 +1,5 @@
 package org.rtsite.pipeline;
 
-import org.rtsite.samples.PhantomArchive;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -12,6 +8,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.archive.ArchiveOptions;
+import org.rtsite.archive.DicomArchive;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
@@ -23,10 +21,11 @@ import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
 import org.rtsite.core.volume.BinaryMask;
 import org.rtsite.core.volume.LabelMap;
-import org.rtsite.archive.ArchiveOptions;
-import org.rtsite.archive.DicomArchive;
-import org.rtsite.pipeline.store.ResultStore;
 import org.rtsite.nifti.Nifti;
+import org.rtsite.pipeline.store.ResultStore;
+import org.rtsite.samples.PhantomArchive;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole path with TotalSegmentator-style NIfTI masks on disk (multilabel per task, or one file per structure). */
 class NiftiArchiveTest {

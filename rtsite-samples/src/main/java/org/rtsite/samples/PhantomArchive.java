@@ -16,11 +16,11 @@ import org.rtsite.core.volume.LabelMap;
 import org.rtsite.core.volume.OrganMasks;
 import org.rtsite.dicom.rt.Contour;
 import org.rtsite.dicom.rt.CtSeries;
+import org.rtsite.dicom.rt.MarchingSquares;
 import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtPlan;
 import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
-import org.rtsite.dicom.rt.MarchingSquares;
 
 /**
  * Writes the core's phantom scenes as a DICOM archive, one patient per scene: CT series, RTSTRUCT

@@ -1,6 +1,8 @@
 package org.rtsite.benchmarks.dicomrt;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,16 +23,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.rtsite.core.geometry.ImageGrid;
+import org.rtsite.core.geometry.Vec3;
+import org.rtsite.core.volume.CtVolume;
 import org.rtsite.dicom.DicomDataset;
 import org.rtsite.dicom.DicomFile;
 import org.rtsite.dicom.DicomWriter;
 import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
-import org.rtsite.core.geometry.Vec3;
-import org.rtsite.core.volume.CtVolume;
 import org.rtsite.dicom.rt.CtSeries;
 import org.rtsite.dicom.rt.CtSeriesReader;
 import org.rtsite.dicom.rt.RtWriter;

@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.rtsite.archive.DicomArchive;
+import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.Vec3;
@@ -25,14 +27,12 @@ import org.rtsite.core.phantom.PhantomScene;
 import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.volume.LabelMap;
-import org.rtsite.archive.DicomArchive;
-import org.rtsite.archive.PlanBundle;
+import org.rtsite.nifti.Nifti;
 import org.rtsite.pipeline.DicomPlanLoader;
 import org.rtsite.pipeline.LoadedPlan;
 import org.rtsite.pipeline.NiftiMaskSource;
-import org.rtsite.samples.PhantomArchive;
 import org.rtsite.pipeline.RtStructMaskSource;
-import org.rtsite.nifti.Nifti;
+import org.rtsite.samples.PhantomArchive;
 
 /**
  * Per-plan wall time of the end-to-end path on a realistic grid: the prostate phantom on a CT of

@@ -28,11 +28,11 @@ import org.rtsite.core.volume.CtVolume;
 import org.rtsite.core.volume.DoseVolume;
 import org.rtsite.core.volume.LabelMap;
 import org.rtsite.core.volume.OrganMasks;
+import org.rtsite.dicom.rt.RtStructureSet;
+import org.rtsite.dicom.rt.RtWriter;
 import org.rtsite.pipeline.output.CtSeriesIdentity;
 import org.rtsite.pipeline.output.IsodoseLevel;
 import org.rtsite.pipeline.output.IsodoseStructureSet;
-import org.rtsite.dicom.rt.RtStructureSet;
-import org.rtsite.dicom.rt.RtWriter;
 
 /**
  * Per-plan outputs on a realistic plan: CT 512×512×150 (0.98 mm, 2.5 mm slices), dose on a 2.5 mm grid

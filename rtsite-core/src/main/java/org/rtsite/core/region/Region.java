@@ -1,8 +1,8 @@
 package org.rtsite.core.region;
 
+import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 import org.rtsite.core.InvalidInputException;
 
 /**

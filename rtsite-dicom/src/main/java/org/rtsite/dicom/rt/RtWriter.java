@@ -334,7 +334,8 @@ public final class RtWriter {
         putIfPresent(b, Tag.FrameOfReferenceUID, VR.UI, frameUid);
     }
 
-    private static List<DicomDataset> imageRefs(List<String> uids) {
+    /** ContourImageSequence items: one (ReferencedSOPClassUID CT Image, ReferencedSOPInstanceUID) per CT slice UID. */
+    public static List<DicomDataset> imageRefs(List<String> uids) {
         List<DicomDataset> refs = new ArrayList<>(uids.size());
         for (String uid : uids) {
             refs.add(DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.CT_IMAGE)

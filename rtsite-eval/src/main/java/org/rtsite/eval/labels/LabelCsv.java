@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteIOException;
+import org.rtsite.core.region.Region;
 import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.result.SiteResultJson;
-import org.rtsite.core.region.Region;
 import org.rtsite.eval.report.Csv;
 
 /**

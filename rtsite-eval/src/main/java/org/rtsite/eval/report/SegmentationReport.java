@@ -15,8 +15,8 @@ import org.rtsite.core.RtsiteIOException;
 import org.rtsite.eval.seg.MaskComparison;
 import org.rtsite.eval.seg.PairedComparison;
 import org.rtsite.eval.seg.ReferenceRegion;
-import org.rtsite.eval.seg.SegmentationMetrics;
 import org.rtsite.eval.seg.SegmentationMetrics.Metric;
+import org.rtsite.eval.seg.SegmentationMetrics;
 import org.rtsite.eval.seg.StructureSummary;
 
 /**

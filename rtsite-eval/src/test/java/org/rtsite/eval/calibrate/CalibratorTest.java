@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.rtsite.core.ClassifierConfig;
 import org.rtsite.core.ClassifierSettings;
 import org.rtsite.core.InvalidInputException;
-import org.rtsite.core.decision.DecisionPolicy;
 import org.rtsite.core.decision.DecisionPolicy.Landmark;
+import org.rtsite.core.decision.DecisionPolicy;
 import org.rtsite.core.region.Region;
 import org.rtsite.core.result.SiteResult;
 

@@ -1,13 +1,12 @@
 package org.rtsite.pipeline.output;
 
-import org.rtsite.core.InvalidInputException;
-import org.rtsite.dicom.rt.MarchingSquares;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.geometry.ImageGrid;
 import org.rtsite.core.geometry.IndexBox;
 import org.rtsite.core.geometry.Vec3;
@@ -18,10 +17,11 @@ import org.rtsite.dicom.DicomWriter;
 import org.rtsite.dicom.SopClass;
 import org.rtsite.dicom.Tag;
 import org.rtsite.dicom.VR;
-import org.rtsite.dicom.rt.RtsiteOutputMarker;
 import org.rtsite.dicom.rt.Contour;
+import org.rtsite.dicom.rt.MarchingSquares;
 import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
+import org.rtsite.dicom.rt.RtsiteOutputMarker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +143,7 @@ public final class IsodoseStructureSet {
             for (RtStructureSet.ReferencedSeries s : f.series()) {
                 DicomDataset seriesItem = DicomDataset.builder()
                         .putString(Tag.SeriesInstanceUID, VR.UI, s.seriesInstanceUid())
-                        .putSequence(Tag.ContourImageSequence, imageRefs(s.imageUids())).build();
+                        .putSequence(Tag.ContourImageSequence, RtWriter.imageRefs(s.imageUids())).build();
                 studies.add(DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.DETACHED_STUDY_MANAGEMENT)
                         .putString(Tag.ReferencedSOPInstanceUID, VR.UI, s.studyInstanceUid())
                         .putSequence(Tag.RTReferencedSeriesSequence, List.of(seriesItem)).build());
@@ -163,7 +163,7 @@ public final class IsodoseStructureSet {
             List<DicomDataset> items = new ArrayList<>();
             for (Contour c : r.contours()) {
                 items.add(DicomDataset.builder()
-                        .putSequence(Tag.ContourImageSequence, imageRefs(c.referencedImageUids()))
+                        .putSequence(Tag.ContourImageSequence, RtWriter.imageRefs(c.referencedImageUids()))
                         .putString(Tag.ContourGeometricType, VR.CS, c.type().name())
                         .putInts(Tag.NumberOfContourPoints, VR.IS, c.pointCount())
                         .putDoubles(Tag.ContourData, VR.DS, c.xyz()).build());
@@ -181,15 +181,6 @@ public final class IsodoseStructureSet {
         b.putSequence(Tag.ROIContourSequence, contours);
         b.putSequence(Tag.RTROIObservationsSequence, observations);
         DicomWriter.write(file, b.build());
-    }
-
-    private static List<DicomDataset> imageRefs(List<String> uids) {
-        List<DicomDataset> refs = new ArrayList<>(uids.size());
-        for (String uid : uids) {
-            refs.add(DicomDataset.builder().putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.CT_IMAGE)
-                    .putString(Tag.ReferencedSOPInstanceUID, VR.UI, uid).build());
-        }
-        return refs;
     }
 
     /** 1 µm is far below any CT's resolution and keeps DS values short (16 characters at most). */

@@ -1,6 +1,5 @@
 package org.rtsite.pipeline.store;
 
-import org.rtsite.archive.RtsiteDatabase;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.rtsite.archive.RtsiteDatabase;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.RtsiteIOException;

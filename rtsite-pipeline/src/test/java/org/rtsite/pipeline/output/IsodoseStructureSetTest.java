@@ -25,8 +25,8 @@ import org.rtsite.core.result.SiteResult;
 import org.rtsite.core.volume.BinaryMask;
 import org.rtsite.core.volume.DoseVolume;
 import org.rtsite.dicom.rt.Contour;
-import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtStructureSet.Colour;
+import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
 
 /**

@@ -26,6 +26,7 @@ import org.rtsite.archive.LinkageReport;
 import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.RtsiteIOException;
+import org.rtsite.eval.report.Csv;
 import org.rtsite.pipeline.store.Pseudonymizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -94,10 +95,10 @@ public final class IndexCommand implements Callable<Integer> {
                     JsonNode tree = mapper.readTree(f.toFile());
                     mapper.writeValue(f.toFile(), json(tree, values));
                 } else if (name.endsWith(".csv")) {
-                    List<List<String>> rows = Csv.read(Files.readString(f, StandardCharsets.UTF_8));
+                    List<List<String>> rows = Csv.read(Files.readString(f, StandardCharsets.UTF_8), f.toString());
                     StringBuilder out = new StringBuilder();
                     for (List<String> row : rows) {
-                        out.append(row.stream().map(c -> Csv.quote(values.apply(c))).collect(Collectors.joining(",")))
+                        out.append(row.stream().map(c -> Csv.cell(values.apply(c))).collect(Collectors.joining(",")))
                                 .append('\n');
                     }
                     Files.writeString(f, out, StandardCharsets.UTF_8);
@@ -123,56 +124,6 @@ public final class IndexCommand implements Callable<Integer> {
             return o;
         }
         return n;
-    }
-
-    /** RFC 4180, as LinkageReport writes it. */
-    static final class Csv {
-        private Csv() {
-        }
-
-        static List<List<String>> read(String text) {
-            List<List<String>> rows = new ArrayList<>();
-            List<String> row = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (quoted) {
-                    if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else if (c == '"') {
-                        quoted = false;
-                    } else {
-                        cell.append(c);
-                    }
-                } else if (c == '"') {
-                    quoted = true;
-                } else if (c == ',') {
-                    row.add(cell.toString());
-                    cell.setLength(0);
-                } else if (c == '\n') {
-                    row.add(cell.toString());
-                    cell.setLength(0);
-                    rows.add(row);
-                    row = new ArrayList<>();
-                } else if (c != '\r') {
-                    cell.append(c);
-                }
-            }
-            if (cell.length() > 0 || !row.isEmpty()) {
-                row.add(cell.toString());
-                rows.add(row);
-            }
-            return rows;
-        }
-
-        static String quote(String s) {
-            if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
-                return s;
-            }
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
     }
 
     @Override

@@ -12,36 +12,56 @@ public final class Csv {
 
     /** Splits one line into cells, honouring double quotes ({@code ""} inside quotes is a quote). */
     public static List<String> parseLine(String line, String source, int lineNo) {
-        List<String> cells = new ArrayList<>();
+        List<List<String>> rows = parse(line, source + " line " + lineNo, line);
+        return rows.isEmpty() ? List.of("") : rows.get(0);
+    }
+
+    /**
+     * Every row of a whole CSV text; a quoted cell may hold commas, quotes ({@code ""}) and line breaks,
+     * CR LF and LF both end a row.
+     */
+    public static List<List<String>> read(String text, String source) {
+        return parse(text, source, null);
+    }
+
+    private static List<List<String>> parse(String text, String where, String shown) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> row = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (quoted) {
-                if (c == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
+                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
                 } else {
                     cell.append(c);
                 }
             } else if (c == '"') {
                 quoted = true;
             } else if (c == ',') {
-                cells.add(cell.toString());
+                row.add(cell.toString());
                 cell.setLength(0);
-            } else {
+            } else if (c == '\n') {
+                row.add(cell.toString());
+                cell.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+            } else if (c != '\r') {
                 cell.append(c);
             }
         }
         if (quoted) {
-            throw new InvalidInputException(source + " line " + lineNo + ": unterminated quote in '" + line + "'");
+            throw new InvalidInputException(where + ": unterminated quote" + (shown == null ? "" : " in '" + shown + "'"));
         }
-        cells.add(cell.toString());
-        return cells;
+        if (cell.length() > 0 || !row.isEmpty()) {
+            row.add(cell.toString());
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** One cell, quoted when it holds a comma, quote or line break. */

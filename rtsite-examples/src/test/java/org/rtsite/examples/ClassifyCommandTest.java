@@ -2,13 +2,11 @@ package org.rtsite.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rtsite.examples.ClassifyFaultInjectionTest.count;
+
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -125,17 +123,4 @@ class ClassifyCommandTest {
                 count(db, "SELECT count(*) FROM plan_organ"));
     }
 
-    private static int count(Path db, String sql) throws Exception {
-        if (!Files.exists(db)) {
-            return 0;
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
-            s.execute("PRAGMA busy_timeout=10000");
-            try (ResultSet rs = s.executeQuery(sql)) {
-                return rs.next() ? rs.getInt(1) : 0;
-            }
-        } catch (java.sql.SQLException e) {
-            return 0; // tables not created yet
-        }
-    }
 }

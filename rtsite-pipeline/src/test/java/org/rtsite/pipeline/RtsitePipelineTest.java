@@ -89,6 +89,30 @@ class RtsitePipelineTest {
     }
 
     /**
+     * A real TPS export rather than rtsite's own files: dicompyler-core's example (RTPLAN, RTSTRUCT and one
+     * of its 98 CT slices, no RTDOSE; the public-rt catalogue, kept in rtsite-dicom's test resources) is
+     * refused as incomplete, naming both missing links the linker found.
+     */
+    @Test
+    void aRealExportMissingItsDoseAndMostSlicesIsRefusedWithBothReasons() throws IOException {
+        Path example = Path.of(System.getProperty("basedir", ".")).resolve(
+                "../rtsite-dicom/src/test/resources/public-rt/dicompyler-core_example").normalize();
+        assertTrue(Files.isDirectory(example), "rtsite-dicom's public-rt fixtures not found at " + example);
+        Path folder = dir.resolve("dicompyler");
+        Files.createDirectories(folder);
+        try (Stream<Path> files = Files.list(example)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, folder.resolve(f.getFileName()));
+            }
+        }
+        PlanFolderException e = assertThrows(PlanFolderException.class,
+                () -> RtsitePipeline.builder().classifier(CPU).build().classify(folder.resolve("rtplan.dcm")));
+        assertEquals(PlanFolderException.Problem.INCOMPLETE_PLAN, e.problem());
+        assertTrue(e.getMessage().contains("no dose"), e.getMessage());
+        assertTrue(e.getMessage().contains("97 of 98 contour image references"), e.getMessage());
+    }
+
+    /**
      * Issue 15: two workers finishing together used to report 5 before 4, so a bar could end at "4/5".
      * The callback for the next-to-last plan dawdles, giving the last plan time to overtake it.
      */

@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -178,43 +178,32 @@ public final class ArchiveClassifier {
         AtomicInteger failed = new AtomicInteger();
         Object reporting = new Object();
         AtomicBoolean stopping = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "rtsite-classify");
-            t.setDaemon(true);
-            return t;
-        });
+        // One pool of max(workers, processors) threads runs the plans and, since a parallel stream started
+        // on a ForkJoinPool worker runs in that pool, also the CT reader's slice decoding: threads idle
+        // while fewer plans than threads are left (the last plans, a one-plan run, -j 1) decode slices,
+        // and plan- and slice-parallelism never add up to more threads than cores.
+        ForkJoinPool pool = new ForkJoinPool(Math.max(workers, Runtime.getRuntime().availableProcessors()),
+                p -> {
+                    ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+                    t.setName("rtsite-classify-" + t.getPoolIndex());
+                    t.setDaemon(true);
+                    return t;
+                }, null, false);
         Throwable fault = null;
         try {
             CompletionService<Void> cs = new ExecutorCompletionService<>(pool);
-            for (PlanBundle b : todo) {
-                cs.submit(() -> {
-                    if (stopping.get()) {
-                        return null;
-                    }
-                    Outcome rec = outcome(b);
-                    if (!rec.ok() && (stopping.get() || Thread.currentThread().isInterrupted())) {
-                        // the run is stopping: this failure may be the stop's doing, so the plan stays unrecorded
-                        return null;
-                    }
-                    String json = rec.ok() ? rec.json() : null;
-                    if (json != null && jsonDir != null) {
-                        writeAtomically(jsonDir, OutputNames.of(rec.planUid(), rec.planFile()) + ".json",
-                                f -> Files.writeString(f, json, StandardCharsets.UTF_8));
-                    }
-                    store.write(rec.record(), json);
-                    // counting and telling under one lock: two workers finishing together cannot report 5 before 4
-                    synchronized (reporting) {
-                        if (!rec.ok()) {
-                            failed.incrementAndGet();
-                        }
-                        progress.planDone(finished.incrementAndGet(), todo.size(), failed.get(), rec.record());
-                    }
-                    return null;
-                });
+            java.util.Iterator<PlanBundle> next = todo.iterator();
+            // at most `workers` plans in flight: each holds one plan's volumes
+            for (int i = 0; i < workers && next.hasNext(); i++) {
+                submitPlan(cs, next.next(), store, progress, stopping, reporting, finished, failed, todo.size());
             }
             for (int i = 0; i < todo.size() && fault == null; i++) {
                 try {
                     cs.take().get();
+                    if (next.hasNext()) {
+                        submitPlan(cs, next.next(), store, progress, stopping, reporting, finished, failed,
+                                todo.size());
+                    }
                 } catch (java.util.concurrent.ExecutionException e) {
                     fault = e.getCause();
                 }
@@ -242,6 +231,36 @@ public final class ArchiveClassifier {
         }
         return new Summary(plans.size(), skipped, todo.size() - failed.get(), failed.get(),
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Queues one plan: classify, write its JSON, store it, tell {@code progress}. */
+    private void submitPlan(CompletionService<Void> cs, PlanBundle b, ResultStore store, Progress progress,
+                            AtomicBoolean stopping, Object reporting, AtomicInteger finished, AtomicInteger failed,
+                            int total) {
+        cs.submit(() -> {
+            if (stopping.get()) {
+                return null;
+            }
+            Outcome rec = outcome(b);
+            if (!rec.ok() && (stopping.get() || Thread.currentThread().isInterrupted())) {
+                // the run is stopping: this failure may be the stop's doing, so the plan stays unrecorded
+                return null;
+            }
+            String json = rec.ok() ? rec.json() : null;
+            if (json != null && jsonDir != null) {
+                writeAtomically(jsonDir, OutputNames.of(rec.planUid(), rec.planFile()) + ".json",
+                        f -> Files.writeString(f, json, StandardCharsets.UTF_8));
+            }
+            store.write(rec.record(), json);
+            // counting and telling under one lock: two workers finishing together cannot report 5 before 4
+            synchronized (reporting) {
+                if (!rec.ok()) {
+                    failed.incrementAndGet();
+                }
+                progress.planDone(finished.incrementAndGet(), total, failed.get(), rec.record());
+            }
+            return null;
+        });
     }
 
     /**

@@ -123,8 +123,9 @@ final class CudaDevice {
     static Detection detect() {
         Detection d;
         boolean noDriver = false;
+        String missing = driverMissing();
         try {
-            d = probe();
+            d = missing != null ? new Detection(null, missing) : probe();
         } catch (LinkageError e) {
             noDriver = true;
             // JCudaDriver's static initialiser loads libJCudaDriver, which links libcuda.so.1.
@@ -135,6 +136,7 @@ final class CudaDevice {
         } catch (RuntimeException e) {
             d = new Detection(null, "CUDA initialisation failed: " + e);
         }
+        noDriver |= missing != null;
         if (d.device() != null) {
             LOG.info("CUDA overlap backend on {}", d.device().description());
         } else if (noDriver) {
@@ -144,6 +146,43 @@ final class CudaDevice {
             LOG.info("CUDA overlap backend unavailable: {}", d.unavailableReason());
         }
         return d;
+    }
+
+    /**
+     * Why no CUDA driver can be here, or null when one may be: no NVIDIA device node, no driver in /proc, and
+     * libcuda.so.1 neither in the dynamic linker's cache nor in LD_LIBRARY_PATH. Then JCuda is not loaded at
+     * all: loading it copies its native library out of its jar and fails to link it, which costs every run
+     * on a machine without a GPU (most of them) a tenth of a second. Anything that hints at a driver goes
+     * on to the real probe.
+     */
+    static String driverMissing() {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return null;
+        }
+        for (String hint : new String[] {"/dev/nvidiactl", "/dev/nvidia0", "/dev/dxg", "/proc/driver/nvidia"}) {
+            if (java.nio.file.Files.exists(java.nio.file.Path.of(hint))) {
+                return null;
+            }
+        }
+        String ld = System.getenv("LD_LIBRARY_PATH");
+        if (ld != null) {
+            for (String dir : ld.split(":")) {
+                if (!dir.isBlank() && java.nio.file.Files.exists(java.nio.file.Path.of(dir, "libcuda.so.1"))) {
+                    return null;
+                }
+            }
+        }
+        java.nio.file.Path cache = java.nio.file.Path.of("/etc/ld.so.cache");
+        try {
+            byte[] bytes = java.nio.file.Files.readAllBytes(cache);
+            if (new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).contains("libcuda.so.1")) {
+                return null;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // cannot tell: let the probe find out
+        }
+        return "the CUDA driver library libcuda.so.1 is not installed (not in " + cache
+                + " nor LD_LIBRARY_PATH) and there is no NVIDIA device (/dev/nvidiactl, /proc/driver/nvidia)";
     }
 
     /**

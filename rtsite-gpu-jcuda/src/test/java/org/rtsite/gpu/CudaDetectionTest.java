@@ -65,6 +65,16 @@ class CudaDetectionTest {
         assertTrue(reason.get().contains("libcuda.so.1"), reason.get());
     }
 
+    /** Issue 16: on a machine without any driver, the detection answers without loading JCuda. */
+    @Test
+    void withoutAnyDriverJCudaIsNotLoaded() {
+        assumeFalse(libcudaPresent() || Files.exists(Path.of("/dev/nvidiactl")) || Files.exists(Path.of("/dev/dxg"))
+                || Files.exists(Path.of("/proc/driver/nvidia")), "a CUDA driver or device is here");
+        String missing = CudaDevice.driverMissing();
+        assertTrue(missing != null && missing.contains("libcuda.so.1"), String.valueOf(missing));
+        assertEquals(missing, cuda.unavailableReason().orElseThrow());
+    }
+
     @Test
     void autoFallsBackToTheCpuAndAForcedCudaSaysWhy() {
         Optional<String> reason = cuda.unavailableReason();

@@ -9,7 +9,8 @@
 #   java -cp 'rtsite-examples/target/lib/*' rtsite-benchmarks/scripts/WriteClinicalPlans.java /tmp/one 1 125
 # BASELINE=DIR (optional) also times an older build the way the old launcher ran it
 # (java -cp DIR/classes:DIR/lib/*), DIR holding that build's rtsite-examples/target classes/ and lib/.
-# EXTRA="-XX:TieredStopAtLevel=1" (optional) adds a row of the current build with those JVM options.
+# EXTRA="-XX:TieredStopAtLevel=4" (optional) adds a row of the current build with those JVM options
+# (the launcher runs C1 only by default; that EXTRA brings C2 back).
 # Each row: wall, user and system CPU seconds (GNU time); the machine's load average is printed.
 set -euo pipefail
 plan="$1"; rounds="${2:-3}"

@@ -16,7 +16,8 @@
 set -euo pipefail
 dir="$1"; cp="$2"; main="$3"; shift 3
 # shellcheck disable=SC2086  # RTSITE_JAVA_OPTS is a list of options, split on blanks as it always was
-run() { exec java ${RTSITE_JAVA_OPTS:-} "$@" -cp "$cp" "$main" "${args[@]}"; }
+# the user's options come last, so that they win (e.g. -Xshare:off)
+run() { exec java "$@" ${RTSITE_JAVA_OPTS:-} -cp "$cp" "$main" "${args[@]}"; }
 args=("$@")
 if [ "${RTSITE_CDS:-on}" = off ]; then
   run
@@ -41,9 +42,11 @@ if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
 fi
 tmp="$dir/$command.$$.tmp"
 rm -f "$tmp"
+# an interrupted training run leaves no half-written archive behind
+trap 'rm -f "$tmp" "$dir/$command.key.$$" 2>/dev/null || true' EXIT
 set +e
 # shellcheck disable=SC2086
-java ${RTSITE_JAVA_OPTS:-} "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" -cp "$cp" "$main" "${args[@]}"
+java "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" ${RTSITE_JAVA_OPTS:-} -cp "$cp" "$main" "${args[@]}"
 rc=$?
 set -e
 # The archive and its key are moved into place one after the other; a run in between that sees the

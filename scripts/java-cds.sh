@@ -44,6 +44,14 @@ tmp="$dir/$command.$$.tmp"
 rm -f "$tmp"
 # an interrupted training run leaves no half-written archive behind
 trap 'rm -f "$tmp" "$dir/$command.key.$$" 2>/dev/null || true' EXIT
+# Some JVMs or options cannot dump (no base archive, -Xshare:off, ...) and refuse to start at all: a bare
+# JVM with the same options tries first, so that the command itself runs once, with or without archive.
+# shellcheck disable=SC2086
+if ! java "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" ${RTSITE_JAVA_OPTS:-} -version >/dev/null 2>&1; then
+  rm -f "$tmp"
+  run
+fi
+rm -f "$tmp"
 set +e
 # shellcheck disable=SC2086
 java "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" ${RTSITE_JAVA_OPTS:-} -cp "$cp" "$main" "${args[@]}"

@@ -87,7 +87,7 @@ class LauncherCdsTest {
     }
 
     @Test
-    void anArchiveFolderThatCannotBeMadeMeansRunsWithoutArchive() throws Exception {
+    void anArchiveThatCannotBeMadeMeansRunsWithoutArchive() throws Exception {
         assumeTrue(CliProcess.available("bash") && Files.isRegularFile(SCRIPT), "bash and " + SCRIPT);
         String cp = jarClasspath(tmp.resolve("jars"));
         Path blocker = Files.writeString(tmp.resolve("file"), "a file where the archive folder should be");
@@ -95,6 +95,14 @@ class LauncherCdsTest {
         assertEquals(0, r.exit, r.err);
         assertEquals("rtsite 0.1.0-SNAPSHOT", r.out.strip());
         assertEquals("", r.err);
+
+        // options under which the JVM cannot dump an archive (it would refuse to start): run without one
+        Path cds = tmp.resolve("cds-off");
+        Run off = run(cds, cp, "off", Map.of("RTSITE_JAVA_OPTS", "-Xshare:off"), "--version");
+        assertEquals(0, off.exit, off.err);
+        assertEquals("rtsite 0.1.0-SNAPSHOT", off.out.strip());
+        assertEquals("", off.err);
+        assertFalse(Files.exists(cds.resolve("default.jsa")));
     }
 
     private record Run(int exit, String out, String err, String classLog) {

@@ -180,8 +180,8 @@ public final class ArchiveClassifier {
         AtomicBoolean stopping = new AtomicBoolean();
         // One pool of max(workers, processors) threads runs the plans and, since a parallel stream started
         // on a ForkJoinPool worker runs in that pool, also the CT reader's slice decoding: threads idle
-        // while fewer plans than threads are left (the last plans, a one-plan run, -j 1) decode slices,
-        // and plan- and slice-parallelism never add up to more threads than cores.
+        // while fewer plans than threads are left (the last plans, a one-plan run, -j 1) decode slices, and
+        // plan- and slice-parallelism together never use more threads than that (the cores, unless -j is more).
         ForkJoinPool pool = new ForkJoinPool(Math.max(workers, Runtime.getRuntime().availableProcessors()),
                 p -> {
                     ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);

@@ -24,7 +24,7 @@ TOOLS=(rtsite pydicom dcmdump)
 mkdir -p "$WORK"
 
 jar=rtsite-benchmarks/target/benchmarks.jar
-if ! unzip -l "$jar" 2>/dev/null | grep -q benchmarks/archive/GenerateArchive.class; then
+if ! (unzip -l "$jar" 2>/dev/null || true) | grep -q benchmarks/archive/GenerateArchive.class; then
   mvn -q -B -ntp -pl rtsite-benchmarks -am package -DskipTests
 fi
 ./rtsite --version >/dev/null # builds the CLI on first use, outside the timed runs

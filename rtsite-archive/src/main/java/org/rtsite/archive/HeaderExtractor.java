@@ -88,7 +88,7 @@ final class HeaderExtractor {
             return failed(p, size, mtime, FileStatus.RTSITE_OUTPUT, "written by rtsite (isodose RTSTRUCT "
                     + sop + "): an output, never linked as input");
         }
-        Map<RefKind, List<String>> refs = new EnumMap<>(RefKind.class);
+        EnumMap<RefKind, List<String>> refs = new EnumMap<>(RefKind.class);
         for (DicomDataset item : seq(d, Tag.ReferencedStructureSetSequence)) {
             add(refs, RefKind.STRUCTURE_SET, item.getString(Tag.ReferencedSOPInstanceUID));
         }
@@ -126,20 +126,36 @@ final class HeaderExtractor {
         }
         String frame = d.getString(Tag.FrameOfReferenceUID);
         int instance = lenientInt(d, Tag.InstanceNumber);
-        Double position;
-        try {
-            position = slicePosition(d);
-        } catch (DicomFormatException e) {
-            position = null; // a malformed position only loses the slice order, not the file
+        // position and orientation are parsed once, for the slice position and the plane key both
+        // (parsing them twice was most of the 8 % the plane key added to the scan, docs/PERFORMANCE.md)
+        double[] ipp = lenientDoubles(d, Tag.ImagePositionPatient);
+        double[] iop = ipp == null || ipp.length < 3 ? null : lenientDoubles(d, Tag.ImageOrientationPatient);
+        // a malformed position only loses the slice order, not the file
+        Double position = ipp == null || ipp.length < 3 || iop == null ? null : slicePosition(ipp, iop);
+        String grid;
+        if ("RTDOSE".equals(modality)) {
+            grid = doseGrid(d);
+        } else if (ipp == null || ipp.length < 3) {
+            grid = null;
+        } else {
+            grid = iop == null ? null : imagePlane(d, ipp, iop);
         }
-        String grid = "RTDOSE".equals(modality) ? doseGrid(d) : imagePlane(d);
         IndexedFile f = new IndexedFile(p, size, mtime, FileStatus.DICOM, null, file.hasMeta(), sopClass, sop,
                 modality, d.getString(Tag.PatientID), d.getString(Tag.StudyInstanceUID),
                 d.getString(Tag.SeriesInstanceUID), frame, instance == Integer.MIN_VALUE ? null : instance,
                 position, d.getString(Tag.DoseSummationType), grid, fractions, null, refs);
         // the values that turn stored pixels into HU or Gy: two files differing only there are not copies
-        return withKey(f, join(d, Tag.DoseGridScaling) + '|' + join(d, Tag.RescaleSlope) + '|'
+        return withKey(f, refs, join(d, Tag.DoseGridScaling) + '|' + join(d, Tag.RescaleSlope) + '|'
                 + join(d, Tag.RescaleIntercept));
+    }
+
+    /** The values of a decimal element, or null when one of them is not a number. */
+    private static double[] lenientDoubles(DicomDataset d, int tag) {
+        try {
+            return d.getDoubles(tag);
+        } catch (DicomFormatException e) {
+            return null;
+        }
     }
 
     /** Top-level elements that arrived as UN (e.g. pydicom's RLE test dose) re-typed from the data dictionary. */
@@ -232,12 +248,7 @@ final class HeaderExtractor {
     }
 
     /** Position along the slice normal; plain z when the orientation is missing or degenerate. */
-    private static Double slicePosition(DicomDataset d) {
-        double[] ipp = d.getDoubles(Tag.ImagePositionPatient);
-        if (ipp.length < 3) {
-            return null;
-        }
-        double[] iop = d.getDoubles(Tag.ImageOrientationPatient);
+    private static Double slicePosition(double[] ipp, double[] iop) {
         if (iop.length == 6) {
             double nx = iop[1] * iop[5] - iop[2] * iop[4];
             double ny = iop[2] * iop[3] - iop[0] * iop[5];
@@ -276,6 +287,11 @@ final class HeaderExtractor {
         } catch (DicomFormatException e) {
             return null;
         }
+        return imagePlane(d, ipp, iop);
+    }
+
+    /** {@link #imagePlane(DicomDataset)} with position and orientation already parsed. */
+    private static String imagePlane(DicomDataset d, double[] ipp, double[] iop) {
         if (ipp.length < 3 || iop.length != 6) {
             return null;
         }
@@ -306,20 +322,28 @@ final class HeaderExtractor {
         return String.join("\\", d.getStrings(tag));
     }
 
-    private static IndexedFile withKey(IndexedFile f, String scaling) {
-        MessageDigest md;
+    /** One SHA-1 per reader thread: looking the algorithm up for every file cost as much as digesting. */
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
         try {
-            md = MessageDigest.getInstance("SHA-1");
+            return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
             throw new RtsiteException("SHA-1 is a required JDK algorithm", e);
         }
-        StringBuilder sb = new StringBuilder();
+    });
+
+    /**
+     * {@code refs} is the extraction's EnumMap: it iterates (and prints) in RefKind order, as the TreeMap this
+     * key was first defined with does, so keys stay those of indexes written before.
+     */
+    private static IndexedFile withKey(IndexedFile f, EnumMap<RefKind, List<String>> refs, String scaling) {
+        MessageDigest md = SHA1.get();
+        StringBuilder sb = new StringBuilder(512);
         sb.append(f.sopClass()).append('\n').append(f.modality()).append('\n')
                 .append(f.patientId()).append('\n').append(f.studyUid()).append('\n').append(f.seriesUid()).append('\n')
                 .append(f.frameOfReference()).append('\n').append(f.instanceNumber()).append('\n')
                 .append(f.slicePosition()).append('\n').append(f.doseSummationType()).append('\n')
                 .append(f.doseGrid()).append('\n').append(f.fractions()).append('\n')
-                .append(new java.util.TreeMap<>(f.refs())).append('\n').append(scaling);
+                .append(refs).append('\n').append(scaling);
         byte[] digest = md.digest(sb.toString().getBytes(StandardCharsets.UTF_8));
         String key = HexFormat.of().formatHex(digest, 0, 12);
         return new IndexedFile(f.path(), f.size(), f.mtime(), f.status(), f.reason(), f.hasMeta(), f.sopClass(),

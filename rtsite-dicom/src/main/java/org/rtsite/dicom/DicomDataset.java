@@ -140,6 +140,9 @@ public final class DicomDataset {
         if (vr.isSingleValuedText()) {
             return new String[] {stripTrailing(text)};
         }
+        if (text.indexOf('\\') < 0) {
+            return new String[] {stripTrailing(text).stripLeading()}; // one value (most are): no split
+        }
         String[] parts = text.split("\\\\", -1);
         for (int i = 0; i < parts.length; i++) {
             parts[i] = stripTrailing(parts[i]).stripLeading();

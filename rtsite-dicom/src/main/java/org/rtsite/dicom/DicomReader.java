@@ -40,6 +40,10 @@ public final class DicomReader {
     /** Sequences nested deeper than this are refused (real RT objects nest 4–5 deep). */
     public static final int MAX_DEPTH = 64;
     private static final int UNDEFINED = -1;
+    /** Read buffer bounds: the parser peeks at most 132 bytes ahead; larger values are read past the buffer. */
+    private static final int MIN_BUFFER = 256;
+    private static final int HEADER_BUFFER = 16 * 1024;
+    private static final int FULL_BUFFER = 64 * 1024;
 
     /** A deflated data set may always inflate to this many bytes (64 MiB)... */
     public static final long MIN_INFLATION_LIMIT = 64L << 20;
@@ -213,7 +217,10 @@ public final class DicomReader {
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, DicomFormatException.NO_TAG,
                     "cannot open: " + e.getMessage(), e);
         }
-        try (DicomInput din = new DicomInput(in, size, source, 64 * 1024)) {
+        // A buffer no larger than the file, and than a header read needs: allocating and zeroing 64 KiB per
+        // file was the largest single cost of indexing archives of small files (docs/PERFORMANCE.md).
+        int buffer = (int) Math.max(MIN_BUFFER, Math.min(size, headerOnly() ? HEADER_BUFFER : FULL_BUFFER));
+        try (DicomInput din = new DicomInput(in, size, source, buffer)) {
             return new Parser(din).readFile();
         }
     }
@@ -235,6 +242,11 @@ public final class DicomReader {
     public DicomFile read(byte[] bytes, String source) {
         return new Parser(new DicomInput(new java.io.ByteArrayInputStream(bytes), bytes.length, source,
                 Math.max(256, Math.min(bytes.length, 64 * 1024)))).readFile();
+    }
+
+    /** Whether reading stops before Pixel Data or after the highest wanted tag, i.e. at the header's end. */
+    private boolean headerOnly() {
+        return stopBeforePixelData || onlyTags != null;
     }
 
     private boolean wanted(int tag) {

@@ -93,4 +93,35 @@ class DicomDatasetTest {
         assertEquals(VR.LO, DataDictionary.vrOf(0x00090010));
         assertEquals(VR.UN, DataDictionary.vrOf(0x00091001));
     }
+
+    /**
+     * getStrings splits only values holding a backslash; the result must be what splitting every value gives
+     * (each part trimmed of leading spaces and trailing spaces/NULs), for any text.
+     */
+    @Test
+    void stringValuesAsSplittingEveryValueGives() {
+        java.util.Random rnd = new java.util.Random(20261206L);
+        char[] alphabet = {'1', '.', '-', 'A', ' ', ' ', '\\', '\0', 'e'};
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            int len = rnd.nextInt(12);
+            for (int i = 0; i < len; i++) {
+                text.append(alphabet[rnd.nextInt(alphabet.length)]);
+            }
+            String t = text.toString();
+            VR vr = n % 2 == 0 ? VR.LO : VR.DS;
+            DicomDataset ds = DicomDataset.builder().putBytes(Tag.SeriesDescription, vr,
+                    t.getBytes(StandardCharsets.ISO_8859_1)).build();
+            String[] expected = t.isEmpty() ? new String[0] : t.split("\\\\", -1);
+            for (int i = 0; i < expected.length; i++) {
+                String p = expected[i];
+                int end = p.length();
+                while (end > 0 && (p.charAt(end - 1) == ' ' || p.charAt(end - 1) == '\0')) {
+                    end--;
+                }
+                expected[i] = p.substring(0, end).stripLeading();
+            }
+            assertArrayEquals(expected, ds.getStrings(Tag.SeriesDescription), "value '" + t + "' as " + vr);
+        }
+    }
 }

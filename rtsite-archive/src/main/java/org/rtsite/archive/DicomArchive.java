@@ -202,17 +202,28 @@ public final class DicomArchive implements AutoCloseable {
      */
     public LinkageReport.Summary linkByGroup(Consumer<LinkageReport> sink) {
         Objects.requireNonNull(sink, "sink");
+        long t0 = System.nanoTime();
         Linkage.Groups groups = db.joins();
+        long t1 = System.nanoTime();
         Map<String, List<IndexedFile>> unreadable = new HashMap<>();
         for (IndexedFile u : db.unreadable()) {
             unreadable.computeIfAbsent(Linkage.besideKey(u), k -> new ArrayList<>()).add(u);
         }
         Linkage.Merger counts = new Linkage.Merger(false);
+        long[] linking = {0, 0};
         db.forEachGroup(groups, FAILED_CHUNK, group -> {
+            long l0 = System.nanoTime();
             LinkageReport part = Linkage.link(group, Linkage.context(group, unreadable));
             counts.add(part);
+            long l1 = System.nanoTime();
             sink.accept(part);
+            linking[0] += l1 - l0;
+            linking[1] += System.nanoTime() - l1;
         });
+        LOG.debug("linked by group: joins {} ms ({} groups joined), read {} ms, link {} ms, sink {} ms",
+                (t1 - t0) / 1_000_000, groups.joined().size(),
+                (System.nanoTime() - t1 - linking[0] - linking[1]) / 1_000_000, linking[0] / 1_000_000,
+                linking[1] / 1_000_000);
         return counts.summary();
     }
 
@@ -244,8 +255,10 @@ public final class DicomArchive implements AutoCloseable {
                 noMeta[0] += part.filesWithoutMetaHeader().size();
             });
             summary = s;
+            long w0 = System.nanoTime();
             LinkageReport.writeJson(json, s, spool);
             LinkageReport.writeCsv(csvDir, spool);
+            LOG.debug("report written from the spool in {} ms", (System.nanoTime() - w0) / 1_000_000);
             return new LinkageReport.Totals(s, byType, noMeta[0]);
         }
     }

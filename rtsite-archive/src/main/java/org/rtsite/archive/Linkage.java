@@ -404,8 +404,11 @@ public final class Linkage {
         return m.report();
     }
 
-    /** The unreadable files beside the group's files, from unreadable files by {@link #besideKey}. */
-    static List<IndexedFile> context(Collection<IndexedFile> group, Map<String, List<IndexedFile>> unreadableBeside) {
+    /**
+     * The unreadable files a group needs as context ({@link #link(Collection, Collection)}): those with the
+     * {@link #besideKey} of one of its DICOM files, from the archive's unreadable files by that key.
+     */
+    public static List<IndexedFile> context(Collection<IndexedFile> group, Map<String, List<IndexedFile>> unreadableBeside) {
         if (unreadableBeside.isEmpty()) {
             return List.of();
         }

@@ -73,8 +73,8 @@ class LinkageEquivalenceTest {
 
     @Test
     void groupedEqualsWholeOnSyntheticArchivesAndTheirEdits() {
-        qt().withExamples(5).withShrinkCycles(0)
-                .forAll(integers().between(8, 40), longs().between(1, 1_000_000))
+        qt().withExamples(4).withShrinkCycles(0)
+                .forAll(integers().between(8, 30), longs().between(1, 1_000_000))
                 .checkAssert((patients, seed) -> {
                     Path dir = tempDir();
                     try {

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
@@ -34,6 +37,7 @@ public final class DicomArchive implements AutoCloseable {
     private final ScanStats lastScan;
     private final Path temporary;
     private LinkageReport report;
+    private LinkageReport.Summary summary;
 
     private DicomArchive(IndexDatabase db, ScanStats lastScan, Path temporary) {
         this.db = db;
@@ -141,7 +145,10 @@ public final class DicomArchive implements AutoCloseable {
         return db.file();
     }
 
-    /** Every indexed file with its references, in path order (read from the database). */
+    /**
+     * Every indexed file with its references, in path order (read from the database). Holds the whole
+     * index: linkage does not use it ({@link #linkByGroup}).
+     */
     public List<IndexedFile> files() {
         List<IndexedFile> all = new ArrayList<>();
         db.forEachFile(all::add);
@@ -149,7 +156,7 @@ public final class DicomArchive implements AutoCloseable {
         return all;
     }
 
-    /** One bundle per plan, in plan path order. Linkage runs once, on first use. */
+    /** One bundle per plan, in plan path order. Linkage runs once, on first use; the bundles are held. */
     public Stream<PlanBundle> plans() {
         return report().plans().stream();
     }
@@ -162,23 +169,98 @@ public final class DicomArchive implements AutoCloseable {
         return report().planlessDoses().stream();
     }
 
-    /** The linkage report: every plan and every orphan. */
+    /** The linkage report: every plan and every orphan, held in memory (see {@link #writeReport} for a bound). */
     public LinkageReport report() {
         if (report == null) {
             long t0 = System.nanoTime();
-            List<IndexedFile> all = files();
-            long t1 = System.nanoTime();
-            long notDicom = all.stream().filter(f -> f.status() == FileStatus.NOT_DICOM).count();
-            long unreadable = all.stream().filter(f -> f.status() == FileStatus.UNREADABLE).count();
-            Linker.Result r = new Linker(all).link();
-            report = LinkageReport.of(all.size(), all.size() - notDicom - unreadable, notDicom, unreadable,
-                    r.bundles(), r.structureSets(), r.archiveConflicts(), r.orphans(),
-                    all.stream().filter(f -> f.status() == FileStatus.DICOM && !f.hasMeta()).map(IndexedFile::path).toList(),
-                    r.planlessDoses(), r.doses(), r.imageSeries());
-            LOG.debug("linked {} plans of {} files: index read {} ms, linkage {} ms", report.summary().plans(), all.size(),
-                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            Linkage.Merger m = new Linkage.Merger();
+            linkByGroup(m::add);
+            report = m.report();
+            summary = report.summary();
+            LOG.debug("linked {} plans of {} files in {} ms", summary.plans(), summary.files(),
+                    (System.nanoTime() - t0) / 1_000_000);
         }
         return report;
+    }
+
+    /** The linkage report's counts; links group by group without holding the bundles when no report is held. */
+    public LinkageReport.Summary summary() {
+        if (summary == null) {
+            summary = linkByGroup(part -> { });
+        }
+        return summary;
+    }
+
+    /**
+     * Links the index patient by patient ({@link Linkage}: patients that share UIDs together), reading it
+     * ordered by patient, and hands each group's report to {@code sink}, in no particular order of plans;
+     * {@link Linkage#merge} of them is {@link #report()}. The heap holds one group (the largest patient) and
+     * the archive's unreadable files, plus what {@code sink} keeps.
+     *
+     * @return the whole archive's counts
+     * @throws RtsiteException when the index cannot be read (cause kept)
+     */
+    public LinkageReport.Summary linkByGroup(Consumer<LinkageReport> sink) {
+        Objects.requireNonNull(sink, "sink");
+        long t0 = System.nanoTime();
+        Linkage.Groups groups = db.joins();
+        long t1 = System.nanoTime();
+        Map<String, List<IndexedFile>> unreadable = new HashMap<>();
+        for (IndexedFile u : db.unreadable()) {
+            unreadable.computeIfAbsent(Linkage.besideKey(u), k -> new ArrayList<>()).add(u);
+        }
+        Linkage.Merger counts = new Linkage.Merger(false);
+        long[] linking = {0, 0};
+        db.forEachGroup(groups, FAILED_CHUNK, group -> {
+            long l0 = System.nanoTime();
+            LinkageReport part = Linkage.link(group, Linkage.context(group, unreadable));
+            counts.add(part);
+            long l1 = System.nanoTime();
+            sink.accept(part);
+            linking[0] += l1 - l0;
+            linking[1] += System.nanoTime() - l1;
+        });
+        LOG.debug("linked by group: joins {} ms ({} groups joined), read {} ms, link {} ms, sink {} ms",
+                (t1 - t0) / 1_000_000, groups.joined().size(),
+                (System.nanoTime() - t1 - linking[0] - linking[1]) / 1_000_000, linking[0] / 1_000_000,
+                linking[1] / 1_000_000);
+        return counts.summary();
+    }
+
+    /** Files that are not DICOM or unreadable meet no other file: linked this many at a time. */
+    private static final int FAILED_CHUNK = 10_000;
+
+    /**
+     * Writes what {@code report().writeJson(json)} and {@code report().writeCsv(csvDir)} write, without
+     * holding the report: groups are linked one at a time and parked on disk, then written in order.
+     *
+     * @return the counts, and what the report says beyond them
+     * @throws RtsiteIOException when a file cannot be written
+     * @throws RtsiteException   when the index cannot be read (cause kept)
+     */
+    public LinkageReport.Totals writeReport(Path json, Path csvDir) {
+        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(csvDir, "csvDir");
+        if (report != null) {
+            report.writeJson(json);
+            report.writeCsv(csvDir);
+            return LinkageReport.Totals.of(report);
+        }
+        try (ReportSpool spool = new ReportSpool()) {
+            Map<Conflict.Type, Integer> byType = new java.util.TreeMap<>();
+            int[] noMeta = {0};
+            LinkageReport.Summary s = linkByGroup(part -> {
+                spool.add(part);
+                part.plans().forEach(p -> p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum)));
+                noMeta[0] += part.filesWithoutMetaHeader().size();
+            });
+            summary = s;
+            long w0 = System.nanoTime();
+            LinkageReport.writeJson(json, s, spool);
+            LinkageReport.writeCsv(csvDir, spool);
+            LOG.debug("report written from the spool in {} ms", (System.nanoTime() - w0) / 1_000_000);
+            return new LinkageReport.Totals(s, byType, noMeta[0]);
+        }
     }
 
     /** Closes the index; a temporary index is deleted with its WAL files. */

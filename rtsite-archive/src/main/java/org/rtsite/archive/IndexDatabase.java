@@ -302,6 +302,166 @@ final class IndexDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The group key of a DICOM row in SQL, as {@link Linkage#groupKey} computes it on the row read back (an
+     * empty PatientID reads back as none).
+     */
+    private static final String GROUP_KEY_SQL = "CASE WHEN ifnull(patient_id,'') = '' THEN 'N' ELSE 'P' || patient_id END";
+
+    /** The columns {@link #row} decodes, then the reference's kind and UID (null without reference). */
+    private static final String ROW_SQL = "SELECT f.id, f.path, f.size, f.mtime, f.status, f.reason, f.has_meta,"
+            + " f.instance_number, f.slice_position, f.fractions, ifnull(f.sop_class,'')||char(30)"
+            + "||ifnull(f.sop_instance,'')||char(30)||ifnull(f.modality,'')||char(30)||ifnull(f.patient_id,'')||char(30)"
+            + "||ifnull(f.study_uid,'')||char(30)||ifnull(f.series_uid,'')||char(30)||ifnull(f.frame_of_reference,'')"
+            + "||char(30)||ifnull(f.dose_summation_type,'')||char(30)||ifnull(f.dose_grid,'')||char(30)"
+            + "||ifnull(f.content_key,''), r.kind, r.uid FROM files f LEFT JOIN refs r ON r.file_id = f.id";
+
+    /**
+     * Groups that meet through UIDs ({@link Linkage#groups}, computed by SQLite on disk: the JVM holds
+     * only the UIDs that several groups share). A UID carried by a file (SOP Instance UID; Series Instance
+     * UID of an image, as {@link Linker#kind} tells one) and carried or referenced by rows of several groups
+     * joins them.
+     */
+    Linkage.Groups joins() {
+        String keyed = "SELECT id, " + GROUP_KEY_SQL + " AS k, sop_instance, series_uid, modality FROM files"
+                + " WHERE status = 'DICOM'";
+        String sql = "WITH keyed AS (" + keyed + "), u(uid, k, carried) AS ("
+                + "SELECT sop_instance, k, 1 FROM keyed"
+                + " UNION ALL SELECT series_uid, k, 1 FROM keyed WHERE ifnull(series_uid,'') <> ''"
+                + " AND ifnull(modality,'') <> '' AND substr(modality, 1, 2) <> 'RT'"
+                + " UNION ALL SELECT r.uid, keyed.k, 0 FROM refs r JOIN keyed ON keyed.id = r.file_id"
+                + " WHERE r.kind IN ('STRUCTURE_SET', 'PLAN', 'SERIES', 'CONTOUR_IMAGE'))"
+                + " SELECT json_group_array(DISTINCT k) FROM u GROUP BY uid"
+                + " HAVING max(carried) = 1 AND count(DISTINCT k) > 1";
+        Linkage.Groups groups = new Linkage.Groups();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                groups.join(List.of(json.readValue(rs.getString(1), String[].class)));
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            throw fail("find the patients that share UIDs", e);
+        } catch (java.io.IOException e) {
+            throw new RtsiteException("index " + file + ": cannot read the group keys SQLite listed: " + e.getMessage(), e);
+        }
+        return groups;
+    }
+
+    /** Every unreadable file (named in the reasons of plans beside them, whatever their patient). */
+    List<IndexedFile> unreadable() {
+        List<IndexedFile> out = new ArrayList<>();
+        stream(ROW_SQL + " WHERE f.status = 'UNREADABLE' ORDER BY f.path", f -> f.path(), (k, g) -> out.addAll(g));
+        return out;
+    }
+
+    /**
+     * Streams the index to {@code sink} one group at a time: the DICOM rows of each patient (read in
+     * PatientID order through an index, so the JVM holds one patient), the patients {@code groups} joins
+     * together as one group (held until their last member is read), then the files that are not DICOM or
+     * unreadable in path order, {@code failedChunk} at a time (they meet no other file: any chunking links
+     * them alike). Each group's rows are in index order; refs as {@link #forEachFile} reads them.
+     */
+    void forEachGroup(Linkage.Groups groups, int failedChunk, Consumer<List<IndexedFile>> sink) {
+        try (Statement s = conn.createStatement()) {
+            s.execute("CREATE INDEX IF NOT EXISTS files_patient ON files(patient_id)");
+            conn.commit();
+        } catch (SQLException e) {
+            throw fail("index the files by patient", e);
+        }
+        Map<String, String> joined = groups.joined();
+        Map<String, Integer> membersLeft = new HashMap<>();
+        joined.values().forEach(c -> membersLeft.merge(c, 1, Integer::sum));
+        Map<String, List<IndexedFile>> pending = new HashMap<>();
+        stream(ROW_SQL + " WHERE f.status = 'DICOM' ORDER BY f.patient_id, f.id, r.seq", Linkage::groupKey, (key, g) -> {
+            String c = joined.get(key);
+            if (c == null) {
+                sink.accept(g);
+                return;
+            }
+            pending.computeIfAbsent(c, k -> new ArrayList<>()).addAll(g);
+            if (membersLeft.merge(c, -1, Integer::sum) == 0) {
+                sink.accept(pending.remove(c));
+            }
+        });
+        // a joined member with no row left (cannot happen on one connection): its component is still linked
+        new java.util.TreeMap<>(pending).values().forEach(sink);
+        int[] n = {0};
+        stream(ROW_SQL + " WHERE f.status <> 'DICOM' ORDER BY f.path", f -> Integer.toString(n[0]++ / failedChunk),
+                (k, g) -> sink.accept(g));
+    }
+
+    /**
+     * Runs a query of {@link #ROW_SQL} rows (a file's row repeated once per reference, consecutively) and
+     * hands each run of files with one key to {@code group}; repeated text values are shared within a run.
+     */
+    private void stream(String sql, java.util.function.Function<IndexedFile, String> key,
+                        java.util.function.BiConsumer<String, List<IndexedFile>> group) {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            Map<String, String> shared = new HashMap<>();
+            List<IndexedFile> run = new ArrayList<>();
+            String runKey = null;
+            long id = -1;
+            String[] t = null;
+            Object[] row = null;
+            Map<RefKind, List<String>> refs = new EnumMap<>(RefKind.class);
+            while (true) {
+                boolean more = rs.next();
+                long next = more ? rs.getLong(1) : -1;
+                if (row != null && (!more || next != id)) {
+                    IndexedFile f = decode(row, t, shared, refs);
+                    String k = key.apply(f);
+                    if (runKey != null && !runKey.equals(k)) {
+                        group.accept(runKey, run);
+                        run = new ArrayList<>();
+                        shared = new HashMap<>();
+                        f = decode(row, t, shared, refs);
+                    }
+                    runKey = k;
+                    run.add(f);
+                    refs = new EnumMap<>(RefKind.class);
+                    row = null;
+                }
+                if (!more) {
+                    break;
+                }
+                if (row == null) {
+                    id = next;
+                    row = new Object[] {rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getString(6),
+                        rs.getInt(7), rs.getObject(8), rs.getObject(9), rs.getObject(10)};
+                    t = rs.getString(11).split("\u001e", -1);
+                    if (t.length != 10) {
+                        throw new RtsiteException("index " + file + ": row " + id + " has a text value holding a"
+                                + " record separator; delete the index to rebuild it");
+                    }
+                }
+                String kind = rs.getString(12);
+                if (kind != null) {
+                    refs.computeIfAbsent(RefKind.valueOf(kind), k -> new ArrayList<>()).add(rs.getString(13));
+                }
+            }
+            if (runKey != null) {
+                group.accept(runKey, run);
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            throw fail("read the index", e);
+        }
+    }
+
+    private static IndexedFile decode(Object[] row, String[] t, Map<String, String> shared,
+                                      Map<RefKind, List<String>> refs) {
+        Object n = row[6];
+        Object pos = row[7];
+        Object fr = row[8];
+        return new IndexedFile((String) row[0], (Long) row[1], (Long) row[2], FileStatus.valueOf((String) row[3]),
+                (String) row[4], (Integer) row[5] == 1, share(shared, t[0]), emptyToNull(t[1]), share(shared, t[2]),
+                share(shared, t[3]), share(shared, t[4]), share(shared, t[5]), share(shared, t[6]),
+                n == null ? null : ((Number) n).intValue(), pos == null ? null : ((Number) pos).doubleValue(),
+                share(shared, t[7]), share(shared, t[8]), fr == null ? null : ((Number) fr).intValue(),
+                emptyToNull(t[9]), refs.isEmpty() ? Map.of() : refs);
+    }
+
     private static String emptyToNull(String s) {
         return s.isEmpty() ? null : s;
     }

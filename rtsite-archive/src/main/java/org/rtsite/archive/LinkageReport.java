@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rtsite.core.RtsiteIOException;
@@ -26,7 +29,7 @@ import org.rtsite.core.RtsiteIOException;
  */
 public record LinkageReport(Summary summary, List<PlanBundle> plans, List<StructureSetLink> structureSets,
                             List<Conflict> archiveConflicts, List<Orphan> orphans, List<String> filesWithoutMetaHeader,
-                            List<PlanBundle> planlessDoses) {
+                            List<PlanBundle> planlessDoses) implements java.io.Serializable {
 
     public LinkageReport {
         planlessDoses = List.copyOf(planlessDoses);
@@ -54,7 +57,27 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
      */
     public record Summary(long files, long dicom, long notDicom, long unreadable, int plans, int complete,
                           int incomplete, int fallbacks, int conflicts, int orphans, int doses, int imageSeries,
-                          int planlessDoses) {
+                          int planlessDoses) implements java.io.Serializable {
+    }
+
+    /**
+     * What a report says in sum, for a command's summary lines.
+     *
+     * @param summary                the counts
+     * @param planConflictsByType    conflicts over all plans, by type
+     * @param filesWithoutMetaHeader how many DICOM files have no File Meta group
+     */
+    public record Totals(Summary summary, java.util.Map<Conflict.Type, Integer> planConflictsByType,
+                         int filesWithoutMetaHeader) {
+        public Totals {
+            planConflictsByType = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(planConflictsByType));
+        }
+
+        static Totals of(LinkageReport r) {
+            java.util.Map<Conflict.Type, Integer> byType = new java.util.TreeMap<>();
+            r.plans().forEach(p -> p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum)));
+            return new Totals(r.summary(), byType, r.filesWithoutMetaHeader().size());
+        }
     }
 
     static LinkageReport of(long files, long dicom, long notDicom, long unreadable, List<PlanBundle> plans,
@@ -84,43 +107,152 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
 
     /** {@code plans.csv} (one row per plan, then one per dose without plan, its missing_plan column set), {@code structure_sets.csv} and {@code orphans.csv} (one row per orphan) in {@code dir}. */
     public void writeCsv(Path dir) {
+        writeCsv(dir, parts(this));
+    }
+
+    /**
+     * The lists of a report read one element at a time, in report order, so that a report can be written
+     * without being held ({@link DicomArchive#writeReport}).
+     */
+    interface Parts {
+        void plans(Consumer<PlanBundle> c);
+
+        void structureSets(Consumer<StructureSetLink> c);
+
+        void archiveConflicts(Consumer<Conflict> c);
+
+        void orphans(Consumer<Orphan> c);
+
+        void filesWithoutMetaHeader(Consumer<String> c);
+
+        void planlessDoses(Consumer<PlanBundle> c);
+    }
+
+    static Parts parts(LinkageReport r) {
+        return new Parts() {
+            public void plans(Consumer<PlanBundle> c) {
+                r.plans.forEach(c);
+            }
+
+            public void structureSets(Consumer<StructureSetLink> c) {
+                r.structureSets.forEach(c);
+            }
+
+            public void archiveConflicts(Consumer<Conflict> c) {
+                r.archiveConflicts.forEach(c);
+            }
+
+            public void orphans(Consumer<Orphan> c) {
+                r.orphans.forEach(c);
+            }
+
+            public void filesWithoutMetaHeader(Consumer<String> c) {
+                r.filesWithoutMetaHeader.forEach(c);
+            }
+
+            public void planlessDoses(Consumer<PlanBundle> c) {
+                r.planlessDoses.forEach(c);
+            }
+        };
+    }
+
+    /**
+     * What {@link #writeJson(Path)} writes for a report of {@code summary} and {@code parts}, one element at
+     * a time (Jackson's streaming generator with the same pretty printer, each element by the same mapper).
+     */
+    static void writeJson(Path file, Summary summary, Parts parts) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (JsonGenerator g = mapper.getFactory().createGenerator(file.toFile(), JsonEncoding.UTF8)) {
+                g.useDefaultPrettyPrinter();
+                g.writeStartObject();
+                g.writeFieldName("summary");
+                mapper.writeValue(g, summary);
+                array(g, mapper, "plans", parts::plans);
+                array(g, mapper, "structureSets", parts::structureSets);
+                array(g, mapper, "archiveConflicts", parts::archiveConflicts);
+                array(g, mapper, "orphans", parts::orphans);
+                array(g, mapper, "filesWithoutMetaHeader", parts::filesWithoutMetaHeader);
+                array(g, mapper, "planlessDoses", parts::planlessDoses);
+                g.writeEndObject();
+            }
+        } catch (IOException e) {
+            throw new RtsiteIOException("cannot write linkage report " + file, e);
+        } catch (RtsiteIOException e) {
+            throw new RtsiteIOException("cannot write linkage report " + file, (IOException) e.getCause());
+        }
+    }
+
+    private static <T> void array(JsonGenerator g, ObjectMapper mapper, String name, Consumer<Consumer<T>> elements)
+            throws IOException {
+        g.writeFieldName(name);
+        g.writeStartArray();
+        elements.accept(e -> {
+            try {
+                mapper.writeValue(g, e);
+            } catch (IOException x) {
+                throw new RtsiteIOException("cannot write an element of " + name, x);
+            }
+        });
+        g.writeEndArray();
+    }
+
+    /** {@link #writeCsv(Path)} of a report read through {@code parts}. */
+    static void writeCsv(Path dir, Parts parts) {
         try {
             Files.createDirectories(dir);
             try (Writer w = Files.newBufferedWriter(dir.resolve("plans.csv"), StandardCharsets.UTF_8)) {
                 row(w, "plan_file", "plan_uid", "ion", "patient_id", "status", "structure_set_file", "ct_series_uid",
                         "ct_files", "dose_decision", "dose_files", "dose_scale", "dose_common_grid", "unused_doses",
                         "fallbacks", "conflicts", "reasons", "missing_plan");
-                for (PlanBundle p : java.util.stream.Stream.concat(plans.stream(), planlessDoses.stream()).toList()) {
-                    row(w, p.planFile(), p.planUid(), Boolean.toString(p.ion()), p.patientId(), p.status().name(),
-                            p.structureSetFile(), p.ctSeriesUid(), Integer.toString(p.ctFiles().size()),
-                            p.dose().decision().name(), String.join(";", p.dose().files()),
-                            Double.toString(p.dose().scale()), Boolean.toString(p.dose().commonGrid()),
-                            String.join(";", p.dose().unused()),
-                            p.fallbacks().stream().map(f -> f.link() + ":" + f.rule()).collect(Collectors.joining(";")),
-                            p.conflicts().stream().map(c -> c.type().name()).collect(Collectors.joining(";")),
-                            String.join(";", p.reasons()), p.missingPlan());
-                }
+                Consumer<PlanBundle> planRow = p -> unchecked(() -> row(w, p.planFile(), p.planUid(),
+                        Boolean.toString(p.ion()), p.patientId(), p.status().name(),
+                        p.structureSetFile(), p.ctSeriesUid(), Integer.toString(p.ctFiles().size()),
+                        p.dose().decision().name(), String.join(";", p.dose().files()),
+                        Double.toString(p.dose().scale()), Boolean.toString(p.dose().commonGrid()),
+                        String.join(";", p.dose().unused()),
+                        p.fallbacks().stream().map(f -> f.link() + ":" + f.rule()).collect(Collectors.joining(";")),
+                        p.conflicts().stream().map(c -> c.type().name()).collect(Collectors.joining(";")),
+                        String.join(";", p.reasons()), p.missingPlan()));
+                parts.plans(planRow);
+                parts.planlessDoses(planRow);
             }
             try (Writer w = Files.newBufferedWriter(dir.resolve("structure_sets.csv"), StandardCharsets.UTF_8)) {
                 row(w, "structure_set_file", "uid", "patient_id", "series_uid", "image_files", "contour_image_refs",
                         "contour_images_present", "plans", "fallbacks", "conflicts", "reasons");
-                for (StructureSetLink s : structureSets) {
-                    row(w, s.structureSetFile(), s.uid(), s.patientId(), s.seriesUid(), Integer.toString(s.imageFiles()),
-                            Integer.toString(s.contourImageRefs()), Integer.toString(s.contourImagesPresent()),
-                            Integer.toString(s.plans()),
-                            s.fallbacks().stream().map(f -> f.link() + ":" + f.rule()).collect(Collectors.joining(";")),
-                            s.conflicts().stream().map(c -> c.type().name()).collect(Collectors.joining(";")),
-                            String.join(";", s.reasons()));
-                }
+                parts.structureSets(s -> unchecked(() -> row(w, s.structureSetFile(), s.uid(), s.patientId(),
+                        s.seriesUid(), Integer.toString(s.imageFiles()),
+                        Integer.toString(s.contourImageRefs()), Integer.toString(s.contourImagesPresent()),
+                        Integer.toString(s.plans()),
+                        s.fallbacks().stream().map(f -> f.link() + ":" + f.rule()).collect(Collectors.joining(";")),
+                        s.conflicts().stream().map(c -> c.type().name()).collect(Collectors.joining(";")),
+                        String.join(";", s.reasons()))));
             }
             try (Writer w = Files.newBufferedWriter(dir.resolve("orphans.csv"), StandardCharsets.UTF_8)) {
                 row(w, "path", "modality", "uid", "files", "reason");
-                for (Orphan o : orphans) {
-                    row(w, o.path(), o.modality(), o.uid(), Integer.toString(o.files()), o.reason());
-                }
+                parts.orphans(o -> unchecked(() -> row(w, o.path(), o.modality(), o.uid(), Integer.toString(o.files()),
+                        o.reason())));
             }
         } catch (IOException e) {
             throw new RtsiteIOException("cannot write linkage CSV into " + dir, e);
+        } catch (RtsiteIOException e) {
+            throw new RtsiteIOException("cannot write linkage CSV into " + dir, (IOException) e.getCause());
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static void unchecked(IoAction a) {
+        try {
+            a.run();
+        } catch (IOException e) {
+            throw new RtsiteIOException("cannot write a CSV row", e);
         }
     }
 

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -20,10 +18,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.rtsite.archive.ArchiveOptions;
-import org.rtsite.archive.Conflict;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.LinkageReport;
-import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.RtsiteIOException;
 import org.rtsite.eval.report.Csv;
@@ -151,29 +147,24 @@ public final class IndexCommand implements Callable<Integer> {
             }
             out.println("scan: " + archive.lastScan());
             long l0 = System.nanoTime();
-            LinkageReport report = archive.report();
-            double linkSeconds = (System.nanoTime() - l0) / 1e9;
             // file times may be kept in whole seconds
             java.time.Instant written = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-            report.writeJson(reportDir.resolve("linkage.json"));
-            report.writeCsv(reportDir);
+            // linked patient by patient and written without holding the report: memory stays that of one patient
+            LinkageReport.Totals totals = archive.writeReport(reportDir.resolve("linkage.json"), reportDir);
+            double linkSeconds = (System.nanoTime() - l0) / 1e9;
             if (pseudonyms != null) {
                 pseudonymizeReport(reportDir, written, pseudonyms.values(
                         archive.files().stream().map(org.rtsite.archive.IndexedFile::path).toList(),
                         archive.files().stream().map(org.rtsite.archive.IndexedFile::patientId).toList()));
             }
-            LinkageReport.Summary s = report.summary();
+            LinkageReport.Summary s = totals.summary();
             out.printf("linkage: %d plans, %d complete, %d incomplete, %d with fallbacks, %d conflicts, %d orphans"
                     + " (%.2f s)%n", s.plans(), s.complete(), s.incomplete(), s.fallbacks(), s.conflicts(), s.orphans(),
                     linkSeconds);
-            Map<Conflict.Type, Integer> byType = new TreeMap<>();
-            for (PlanBundle p : report.plans()) {
-                p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum));
-            }
-            byType.forEach((t, n) -> out.printf("  %-28s %d%n", t, n));
+            totals.planConflictsByType().forEach((t, n) -> out.printf("  %-28s %d%n", t, n));
             out.println(planlessLine(s));
             out.println("files: " + s.files() + " indexed, " + s.notDicom() + " not DICOM, " + s.unreadable()
-                    + " unreadable, " + report.filesWithoutMetaHeader().size() + " without meta header");
+                    + " unreadable, " + totals.filesWithoutMetaHeader() + " without meta header");
             out.println("report: " + reportDir.resolve("linkage.json") + ", plans.csv, structure_sets.csv, orphans.csv");
             out.flush();
             return 0;

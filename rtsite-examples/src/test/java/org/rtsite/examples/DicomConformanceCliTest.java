@@ -29,9 +29,10 @@ import org.rtsite.samples.PhantomArchive;
 /**
  * Every kind of object rtsite writes passes dicom3tools' {@code dciodvfy} without an error (issue #18,
  * docs/dicom.md "Conformance"): the sample archive of every phantom scene (CT slices, RTSTRUCT, RTPLAN,
- * RTDOSE) and, made by {@code rtsite classify} on three of them, the isodose RTSTRUCT. The only warnings allowed are those docs/dicom.md lists. pydicom reads every
- * file (pixels included) and shows the links: one study per patient, a series per object, the output in
- * the CT's study; dcmdump reads every file without a complaint.
+ * RTDOSE) and, made by {@code rtsite classify} on three of them, the isodose RTSTRUCT and the QA picture
+ * as Secondary Capture. The only warnings allowed are those docs/dicom.md lists. pydicom reads every
+ * file (pixels included) and shows the links: one study per patient, a series per object, the outputs in
+ * the plan's study; dcmdump reads every file without a complaint.
  */
 class DicomConformanceCliTest {
 
@@ -41,7 +42,9 @@ class DicomConformanceCliTest {
             Pattern.compile("Warning - Missing attribute or value that would be needed to build DICOMDIR - Study (ID|Date|Time)"),
             // Type 2C Laterality empty: the body part is unknown to rtsite
             Pattern.compile("Warning - is only permitted to be empty when actually unknown; should be absent \\(not empty\\) "
-                    + "if an unpaired body part, and have a value if a paired body part - attribute <Laterality>"));
+                    + "if an unpaired body part, and have a value if a paired body part - attribute <Laterality>"),
+            // the QA picture's purpose of reference, in rtsite's private coding scheme
+            Pattern.compile("Warning - Unrecognized defined term <99RTSITE> for value 1 of attribute <Coding Scheme Designator>"));
 
     /** dicom3tools 1.00~20220618 (Debian) aborts on any 32-bit image, TPS doses included: see docs/dicom.md. */
     private static final String BITS32_ABORT = "Assertion `bitsallocated <= bytesinword*8u' failed";
@@ -100,7 +103,7 @@ class DicomConformanceCliTest {
         }
         out = tmp.resolve("out");
         CliRun r = CliRun.of("classify", classified.toString(), "--db", tmp.resolve("r.db").toString(), "--out",
-                out.toString(), "--isodose-rtstruct", "-j", "2", "--backend", "cpu");
+                out.toString(), "--isodose-rtstruct", "--qa-png", "--qa-dicom", "-j", "2", "--backend", "cpu");
         assertEquals(0, r.exit(), r.out() + r.err());
         List<String> files = new ArrayList<>();
         for (PhantomArchive.Patient p : patients) {
@@ -108,6 +111,7 @@ class DicomConformanceCliTest {
             files.addAll(ctSample(p));
         }
         files.addAll(dcm(out.resolve("isodose")));
+        files.addAll(dcm(out.resolve("qa")));
         Path twins = Files.createDirectories(tmp.resolve("twins"));
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-W", "ignore", "-c", PYDICOM, twins.toString()));
         cmd.addAll(files);
@@ -136,11 +140,14 @@ class DicomConformanceCliTest {
     }
 
     @Test
-    void isodoseRtstructFromTheCliPassesDciodvfy() throws Exception {
+    void isodoseRtstructAndQaSecondaryCaptureFromTheCliPassDciodvfy() throws Exception {
         List<String> isodose = dcm(out.resolve("isodose"));
+        List<String> qa = dcm(out.resolve("qa"));
         assertEquals(CLASSIFIED.size(), isodose.size(), isodose.toString());
+        assertEquals(CLASSIFIED.size(), qa.size(), qa.toString());
         Map<String, String> iods = new LinkedHashMap<>();
         isodose.forEach(f -> iods.put(f, "RTStructureSet"));
+        qa.forEach(f -> iods.put(f, "SCImage"));
         verifyAll(iods);
     }
 
@@ -164,12 +171,36 @@ class DicomConformanceCliTest {
             assertEquals(rs[6], rp[7], "the plan references its structure set");
             assertEquals(rp[6], rd[7], "the dose references its plan");
         }
+        Map<String, String[]> plansByUid = new HashMap<>();
+        headers.values().stream().filter(h -> h[2].equals("RTPLAN")).forEach(h -> plansByUid.put(h[6], h));
         for (String f : dcm(out.resolve("isodose"))) {
             String[] h = headers.get(f);
             String[] ct = headers.values().stream().filter(c -> c[2].equals("CT") && c[5].equals(h[5])).findFirst()
                     .orElseThrow(() -> new AssertionError("no CT on the frame of reference of " + f));
             assertEquals(ct[3], h[3], "the isodose RTSTRUCT joins its CT's study");
             assertTrue(headers.values().stream().noneMatch(o -> o != h && o[4].equals(h[4])), "a new series: " + f);
+        }
+        for (String f : dcm(out.resolve("qa"))) {
+            String[] h = headers.get(f);
+            String[] plan = plansByUid.get(h[7]);
+            assertTrue(plan != null, "the QA picture references its plan: " + String.join(" ", h));
+            assertEquals(plan[3], h[3], "the QA picture joins the plan's study");
+            assertTrue(headers.values().stream().noneMatch(o -> o != h && o[4].equals(h[4])), "a new series: " + f);
+            // pydicom's decoding of the RGB pixels is the PNG the same run wrote, pixel for pixel
+            java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(
+                    Path.of(f.replaceAll("\\.dcm$", ".png")).toFile());
+            assertEquals(png.getHeight() + "x" + png.getWidth() + "x3", h[8]);
+            byte[] rgb = new byte[png.getWidth() * png.getHeight() * 3];
+            for (int y = 0, o = 0; y < png.getHeight(); y++) {
+                for (int x = 0; x < png.getWidth(); x++, o += 3) {
+                    int p = png.getRGB(x, y);
+                    rgb[o] = (byte) (p >> 16);
+                    rgb[o + 1] = (byte) (p >> 8);
+                    rgb[o + 2] = (byte) p;
+                }
+            }
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(rgb)),
+                    h[9], "SC pixels of " + f);
         }
     }
 

@@ -88,11 +88,13 @@ class DicomConformanceCliTest {
     static List<PhantomArchive.Patient> patients;
     static Path out;
     static Map<String, String[]> headers = new HashMap<>();
+    static List<String> files = new ArrayList<>();
+    static boolean pydicom;
 
     @BeforeAll
     static void writeAndClassify() throws Exception {
         assumeTrue(CliProcess.available("dciodvfy"), "dciodvfy (dicom3tools) not installed (scripts/setup.sh installs it)");
-        assumeTrue(CliProcess.pydicomAvailable(), "pydicom not installed (scripts/setup.sh installs python3-pydicom)");
+        pydicom = CliProcess.pydicomAvailable();
         patients = PhantomArchive.write(tmp.resolve("archive"), List.of(PhantomScene.values()));
         // classify through the command line, on three scenes of the archive (copied: outputs per plan)
         Path classified = tmp.resolve("classified");
@@ -105,13 +107,15 @@ class DicomConformanceCliTest {
         CliRun r = CliRun.of("classify", classified.toString(), "--db", tmp.resolve("r.db").toString(), "--out",
                 out.toString(), "--isodose-rtstruct", "--qa-png", "--qa-dicom", "-j", "2", "--backend", "cpu");
         assertEquals(0, r.exit(), r.out() + r.err());
-        List<String> files = new ArrayList<>();
         for (PhantomArchive.Patient p : patients) {
             files.addAll(List.of(p.planFile().toString(), p.structureSetFile().toString(), p.doseFile().toString()));
             files.addAll(ctSample(p));
         }
         files.addAll(dcm(out.resolve("isodose")));
         files.addAll(dcm(out.resolve("qa")));
+        if (!pydicom) {
+            return;
+        }
         Path twins = Files.createDirectories(tmp.resolve("twins"));
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "-W", "ignore", "-c", PYDICOM, twins.toString()));
         cmd.addAll(files);
@@ -153,6 +157,7 @@ class DicomConformanceCliTest {
 
     @Test
     void onePatientIsOneStudyWithASeriesPerObjectAndTheOutputsJoinIt() throws Exception {
+        assumeTrue(pydicom, "pydicom not installed (scripts/setup.sh installs python3-pydicom)");
         Set<String> studies = new HashSet<>();
         for (PhantomArchive.Patient p : patients) {
             String[] rp = headers.get(p.planFile().toString());
@@ -208,14 +213,11 @@ class DicomConformanceCliTest {
     void dcmdumpReadsEveryFileWithoutComplaint() throws Exception {
         assumeTrue(CliProcess.available("dcmdump"), "dcmdump (dcmtk) not installed");
         List<String> cmd = new ArrayList<>(List.of("dcmdump", "-M"));
-        cmd.addAll(headers.keySet());
+        cmd.addAll(files);
         Result r = run(cmd);
         assertEquals(0, r.exit, r.err);
         assertEquals("", r.err.strip(), "dcmdump complains");
-        for (String f : headers.keySet()) {
-            assertTrue(r.out.contains("# Dicom-File-Format"), f);
-        }
-        assertEquals(headers.size(), r.out.split("# Dicom-File-Format", -1).length - 1, "one dump per file");
+        assertEquals(files.size(), r.out.split("# Dicom-File-Format", -1).length - 1, "one dump per file");
     }
 
     /** {@link #verify} for each file (path → IOD), a few at a time: dciodvfy is one process per file. */
@@ -234,6 +236,9 @@ class DicomConformanceCliTest {
                     if (e.getCause() instanceof AssertionError a) {
                         throw a;
                     }
+                    if (e.getCause() instanceof org.opentest4j.TestAbortedException a) {
+                        throw a;
+                    }
                     throw e;
                 }
             }
@@ -249,6 +254,7 @@ class DicomConformanceCliTest {
         if (text.contains(BITS32_ABORT)) {
             // this dciodvfy cannot read 32-bit pixels: check the header through the 16-bit twin pydicom made
             assertEquals("RTDose", iod, "only the 32-bit RTDOSE may meet dciodvfy's 32-bit abort: " + file + "\n" + text);
+            assumeTrue(pydicom, "pydicom not installed: the 32-bit RTDOSE's 16-bit twin cannot be made");
             String twin = headers.get(file.toString())[10];
             assertTrue(!twin.isEmpty(), "no 16-bit twin of " + file);
             r = run(List.of("dciodvfy", twin));

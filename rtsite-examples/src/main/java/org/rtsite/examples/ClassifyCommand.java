@@ -108,6 +108,10 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "the V85 centre, organs coloured by region, isodose outlines, labels and rule (OUT/qa/<plan UID>.png)")
     boolean qa;
 
+    @Option(names = "--qa-dicom", description = "Also write each plan's QA picture as a DICOM Secondary Capture image "
+            + "(8-bit RGB, a new series in the plan's study, referencing the plan; OUT/qa/<plan UID>.dcm)")
+    boolean qaDicom;
+
     @Option(names = "--retry-failed", description = "Classify plans that failed in an earlier run again")
     boolean retryFailed;
 
@@ -214,6 +218,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (qa) {
                 pipeline.qaOutput(outDir.resolve("qa"));
             }
+            if (qaDicom) {
+                pipeline.qaDicomOutput(outDir.resolve("qa"));
+            }
             if (pseudonyms != null) {
                 pipeline.pseudonyms(pseudonyms);
             }
@@ -262,7 +269,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                     s.plans(), s.ok(), s.failed(), s.skipped(), s.seconds());
             out.println("results: " + db + " (tables plan_result, plan_label, plan_organ), "
                     + outDir.resolve("results.csv") + ", " + outDir.resolve("json")
-                    + (isodose ? ", " + outDir.resolve("isodose") : "") + (qa ? ", " + outDir.resolve("qa") : ""));
+                    + (isodose ? ", " + outDir.resolve("isodose") : "") + (qa || qaDicom ? ", " + outDir.resolve("qa") : ""));
             if (storedFailed > 0) {
                 out.printf(Locale.ROOT, "failed plans: %d stored as failed (%d by earlier runs): rtsite report --db %s "
                         + "--status failed; classify them again with --retry-failed%n", storedFailed,

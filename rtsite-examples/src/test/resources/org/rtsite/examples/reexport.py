@@ -103,6 +103,8 @@ def main(action, folder, name=None):
             fr.FrameOfReferenceUID = generate_uid()
         for roi in s.StructureSetROISequence:
             roi.ReferencedFrameOfReferenceUID = s.ReferencedFrameOfReferenceSequence[0].FrameOfReferenceUID
+        if "FrameOfReferenceUID" in s:  # the Frame of Reference module rtsite's writers fill since issue 18
+            s.FrameOfReferenceUID = s.ReferencedFrameOfReferenceSequence[0].FrameOfReferenceUID
         s.save_as(rs)
     elif action == "dup-plan":
         p = pydicom.dcmread(rp)

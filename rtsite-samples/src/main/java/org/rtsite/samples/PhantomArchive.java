@@ -21,11 +21,13 @@ import org.rtsite.dicom.rt.RtDose;
 import org.rtsite.dicom.rt.RtPlan;
 import org.rtsite.dicom.rt.RtStructureSet;
 import org.rtsite.dicom.rt.RtWriter;
+import org.rtsite.dicom.rt.SeriesPlacement;
 
 /**
  * Writes the core's phantom scenes as a DICOM archive, one patient per scene: CT series, RTSTRUCT
  * with the phantom's organs as contours, RTPLAN referencing the structure set, and a PLAN RTDOSE
- * (32-bit, Gy) referencing the plan. Used by {@code rtsite quickstart}, the end-to-end tests and the
+ * (32-bit, Gy) referencing the plan, all four in one study, each in its own series (CT 1, RTSTRUCT 2,
+ * RTPLAN 3, RTDOSE 4). Used by {@code rtsite quickstart}, the end-to-end tests and the
  * benchmarks. ROI names are TG-263 where the region dictionary has the alias (see {@link #ROI_NAMES}),
  * TotalSegmentator names otherwise, plus a {@code PTV} ROI the dictionary does not know.
  *
@@ -109,7 +111,8 @@ public final class PhantomArchive {
         Path ssFile = dir.resolve("RS.dcm");
         RtWriter.write(new RtStructureSet(ssFile.toString(), ssUid, patient, "RTSITE", scene.cliName(),
                 List.of(new RtStructureSet.ReferencedFrameOfReference(frame,
-                        List.of(new RtStructureSet.ReferencedSeries(study, series, sops)))), rois), ssFile);
+                        List.of(new RtStructureSet.ReferencedSeries(study, series, sops)))), rois),
+                SeriesPlacement.newSeries(study, 2), ssFile);
 
         String planUid = RtWriter.newUid();
         Path planFile = dir.resolve("RP.dcm");
@@ -118,11 +121,11 @@ public final class PhantomArchive {
                 "APPROVED", frame, ssUid, List.of(),
                 List.of(new RtPlan.FractionGroup(1, 30, List.of(1), List.of(200.0), List.of(2.0))),
                 List.of(new RtPlan.Beam(1, "ARC1", "DYNAMIC", "PHOTON", "TREATMENT", "RTSITE", 2, 0, 6, iso)),
-                List.of()), planFile);
+                List.of()), SeriesPlacement.newSeries(study, 3), planFile);
 
         Path doseFile = dir.resolve("RD.dcm");
         RtWriter.write(new RtDose(doseFile.toString(), RtWriter.newUid(), patient, frame, "GY", "PHYSICAL", "PLAN",
-                1e-6, 32, planUid, List.of(1), List.of(), plan.dose()), doseFile);
+                1e-6, 32, planUid, List.of(1), List.of(), plan.dose()), SeriesPlacement.newSeries(study, 4), doseFile);
         return new Patient(scene, patient, planFile, planUid, ctDir, ssFile, doseFile);
     }
 

@@ -62,6 +62,9 @@ public final class RtWriter {
         } catch (IOException e) {
             throw new RtsiteIOException("cannot create " + dir, e);
         }
+        // A series record read from an archive always has its UIDs; one built in memory may lack them.
+        SeriesPlacement placement = new SeriesPlacement(orNew(series.studyInstanceUid()),
+                orNew(series.seriesInstanceUid()), 1);
         int plane = g.nx() * g.ny();
         List<Path> files = new ArrayList<>(g.nz());
         short[] hu = v.hu();
@@ -73,14 +76,13 @@ public final class RtWriter {
                     .putString(Tag.SOPClassUID, VR.UI, SopClass.CT_IMAGE)
                     .putString(Tag.SOPInstanceUID, VR.UI, series.sopInstanceUids().get(k))
                     .putString(Tag.Modality, VR.CS, "CT")
-                    .putString(Tag.SeriesInstanceUID, VR.UI, series.seriesInstanceUid())
                     .putInts(Tag.InstanceNumber, VR.IS, k + 1)
                     .putInts(Tag.PixelRepresentation, VR.US, 1)
                     .putDoubles(Tag.RescaleIntercept, VR.DS, 0)
                     .putDoubles(Tag.RescaleSlope, VR.DS, 1)
                     .putBytes(Tag.PixelData, VR.OW, px.array());
             imagePlane(b, g, p, 16);
-            common(b, series.patientId(), series.studyInstanceUid(), series.frameOfReferenceUid());
+            common(b, series.patientId(), placement, series.frameOfReferenceUid());
             putIfPresent(b, Tag.PatientPosition, VR.CS, series.patientPosition());
             Path f = dir.resolve(String.format("ct%04d.dcm", k));
             DicomWriter.write(f, b.build());
@@ -89,13 +91,24 @@ public final class RtWriter {
         return files;
     }
 
-    /** An RT Structure Set with every ROI, its observation (interpreted type), colour and contours. */
+    /**
+     * An RT Structure Set as a new series in the study of the first CT series it references (a new study
+     * when it references none); see {@link #write(RtStructureSet, SeriesPlacement, Path)}.
+     */
     public static void write(RtStructureSet ss, Path file) {
+        String study = ss.referencedFrames().stream().flatMap(f -> f.series().stream())
+                .map(RtStructureSet.ReferencedSeries::studyInstanceUid).filter(u -> u != null && !u.isEmpty())
+                .findFirst().orElseGet(RtWriter::newUid);
+        write(ss, SeriesPlacement.newSeries(study, 1), file);
+    }
+
+    /** An RT Structure Set with every ROI, its observation (interpreted type), colour and contours. */
+    public static void write(RtStructureSet ss, SeriesPlacement placement, Path file) {
         DicomDataset.Builder b = DicomDataset.builder()
                 .putString(Tag.SOPClassUID, VR.UI, SopClass.RT_STRUCTURE_SET)
                 .putString(Tag.SOPInstanceUID, VR.UI, ss.sopInstanceUid())
                 .putString(Tag.Modality, VR.CS, "RTSTRUCT");
-        common(b, ss.patientId(), null, null);
+        common(b, ss.patientId(), placement, ss.frameOfReferenceUid());
         putIfPresent(b, Tag.StructureSetLabel, VR.SH, ss.label());
         putIfPresent(b, Tag.StructureSetName, VR.LO, ss.name());
         List<DicomDataset> frames = new ArrayList<>();
@@ -157,13 +170,18 @@ public final class RtWriter {
         DicomWriter.write(file, b.build());
     }
 
-    /** An RT Plan, or an RT Ion Plan when {@link RtPlan#ion()}. */
+    /** An RT Plan written on its own: a new series in a new study. */
     public static void write(RtPlan p, Path file) {
+        write(p, SeriesPlacement.newStudy(1), file);
+    }
+
+    /** An RT Plan, or an RT Ion Plan when {@link RtPlan#ion()}, in the given study and series. */
+    public static void write(RtPlan p, SeriesPlacement placement, Path file) {
         DicomDataset.Builder b = DicomDataset.builder()
                 .putString(Tag.SOPClassUID, VR.UI, p.ion() ? SopClass.RT_ION_PLAN : SopClass.RT_PLAN)
                 .putString(Tag.SOPInstanceUID, VR.UI, p.sopInstanceUid())
                 .putString(Tag.Modality, VR.CS, "RTPLAN");
-        common(b, p.patientId(), null, p.frameOfReferenceUid());
+        common(b, p.patientId(), placement, p.frameOfReferenceUid());
         putIfPresent(b, Tag.RTPlanLabel, VR.SH, p.label());
         putIfPresent(b, Tag.RTPlanName, VR.LO, p.name());
         putIfPresent(b, Tag.ApprovalStatus, VR.CS, p.approvalStatus());
@@ -232,12 +250,17 @@ public final class RtWriter {
         DicomWriter.write(file, b.build());
     }
 
-    /**
-     * An RT Dose as a multi-frame image with GridFrameOffsetVector in the relative form. Stored values are
-     * unsigned integers of the record's bit depth times its DoseGridScaling; a dose that does not fit
-     * (negative, or above the largest stored value times the scaling) is refused.
-     */
+    /** An RT Dose written on its own: a new series in a new study. */
     public static void write(RtDose d, Path file) {
+        write(d, SeriesPlacement.newStudy(1), file);
+    }
+
+    /**
+     * An RT Dose as a multi-frame image with GridFrameOffsetVector in the relative form, in the given study
+     * and series. Stored values are unsigned integers of the record's bit depth times its DoseGridScaling; a
+     * dose that does not fit (negative, or above the largest stored value times the scaling) is refused.
+     */
+    public static void write(RtDose d, SeriesPlacement placement, Path file) {
         ImageGrid g = d.grid();
         Vec3 normal = g.axisI().cross(g.axisJ()).normalized();
         double along = g.axisK().dot(normal);
@@ -278,7 +301,7 @@ public final class RtWriter {
                 .putDoubles(Tag.DoseGridScaling, VR.DS, d.gridScaling())
                 .putBytes(Tag.PixelData, VR.OW, px.array());
         imagePlane(b, g, g.origin(), d.bitsAllocated());
-        common(b, d.patientId(), null, d.frameOfReferenceUid());
+        common(b, d.patientId(), placement, d.frameOfReferenceUid());
         putIfPresent(b, Tag.DoseUnits, VR.CS, d.units());
         putIfPresent(b, Tag.DoseType, VR.CS, d.type());
         putIfPresent(b, Tag.DoseSummationType, VR.CS, d.summationType());
@@ -328,10 +351,16 @@ public final class RtWriter {
                 .putInts(Tag.HighBit, VR.US, bits - 1);
     }
 
-    private static void common(DicomDataset.Builder b, String patientId, String studyUid, String frameUid) {
+    private static void common(DicomDataset.Builder b, String patientId, SeriesPlacement placement, String frameUid) {
         putIfPresent(b, Tag.PatientID, VR.LO, patientId);
-        putIfPresent(b, Tag.StudyInstanceUID, VR.UI, studyUid);
+        b.putString(Tag.StudyInstanceUID, VR.UI, placement.studyInstanceUid())
+                .putString(Tag.SeriesInstanceUID, VR.UI, placement.seriesInstanceUid())
+                .putInts(Tag.SeriesNumber, VR.IS, placement.seriesNumber());
         putIfPresent(b, Tag.FrameOfReferenceUID, VR.UI, frameUid);
+    }
+
+    private static String orNew(String uid) {
+        return uid == null || uid.isEmpty() ? newUid() : uid;
     }
 
     /** ContourImageSequence items: one (ReferencedSOPClassUID CT Image, ReferencedSOPInstanceUID) per CT slice UID. */

@@ -128,6 +128,9 @@ public final class IsodoseStructureSet {
                 .putString(Tag.SeriesInstanceUID, VR.UI, RtWriter.newUid())
                 .putInts(Tag.SeriesNumber, VR.IS, 9001)
                 .putInts(Tag.InstanceNumber, VR.IS, 1)
+                // Frame of Reference module: the CT's, which every contour is drawn in.
+                .putString(Tag.FrameOfReferenceUID, VR.UI, ct.frameOfReferenceUid())
+                .putString(Tag.PositionReferenceIndicator, VR.LO)
                 .putString(Tag.StructureSetLabel, VR.SH, rs.label())
                 .putString(Tag.StructureSetName, VR.LO, rs.name())
                 .putString(Tag.StructureSetDate, VR.DA, now.format(DateTimeFormatter.BASIC_ISO_DATE))

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +24,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.dicom.DicomReader;
+import org.rtsite.dicomweb.DicomWebClient;
 import org.rtsite.dicom.Tag;
 import org.rtsite.samples.PhantomArchive;
 
@@ -33,6 +39,7 @@ import org.rtsite.samples.PhantomArchive;
  * holding the quick-start archive and real third-party RT files; the server requires HTTP basic
  * authentication, so every call also proves the credentials work and never leak.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DicomWebOrthancTest {
 
     private static final String USER = "curator";
@@ -214,22 +221,66 @@ class DicomWebOrthancTest {
         return m;
     }
 
+    /** Last: it stores isodose RTSTRUCTs into the server, which the pulls above do not expect. */
     @Test
-    void pulledQuickStartArchiveClassifiesLikeTheFolder() throws Exception {
-        Path into = work.resolve("pulled-quick");
-        CliRun pull = CliRun.of(pullArgs(into, "--patient", String.join(",", QuickstartCommand.ARCHIVE_SCENES.stream()
-                .map(s -> "PHANTOM-" + s.cliName()).toList())));
-        assertEquals(0, pull.exit(), pull.out() + pull.err());
+    @Order(Integer.MAX_VALUE)
+    void classifyFromDicomWebLabelsLikeTheFolderAndStoresTheIsodoseRtstructBack() throws Exception {
+        List<String> phantoms = QuickstartCommand.ARCHIVE_SCENES.stream().map(s -> "PHANTOM-" + s.cliName()).toList();
         Path folderDb = work.resolve("folder.db");
         CliRun folder = CliRun.of("classify", archive.toString(), "--db", folderDb.toString(), "--out",
                 work.resolve("folder-out").toString(), "--no-progress", "-j", "2");
         assertEquals(0, folder.exit(), folder.out() + folder.err());
+        Map<String, String> expected = labels(folderDb);
+        assertEquals(5, expected.size());
+
+        // rtsite pull, then classify of the pulled folder
+        Path into = work.resolve("pulled-quick");
+        CliRun pull = CliRun.of(pullArgs(into, "--patient", String.join(",", phantoms)));
+        assertEquals(0, pull.exit(), pull.out() + pull.err());
         Path pulledDb = work.resolve("pulled.db");
         CliRun fromPull = CliRun.of("classify", into.toString(), "--db", pulledDb.toString(), "--out",
                 work.resolve("pulled-out").toString(), "--no-progress", "-j", "2");
         assertEquals(0, fromPull.exit(), fromPull.out() + fromPull.err());
-        Map<String, String> expected = labels(folderDb);
-        assertEquals(5, expected.size());
         assertEquals(expected, labels(pulledDb));
+
+        // rtsite classify --dicomweb: pull into the default cache, index, classify, STOW the isodose RTSTRUCTs
+        Path webDb = work.resolve("web.db");
+        CliRun web = CliRun.of("classify", "--dicomweb", orthanc.dicomWeb(), "--user", USER, "--password-file",
+                passwordFile.toString(), "--patient", String.join(",", phantoms), "--db", webDb.toString(),
+                "--no-progress", "-j", "2", "--store-results");
+        assertEquals(0, web.exit(), web.out() + web.err());
+        assertEquals(expected, labels(webDb));
+        assertTrue(Files.isDirectory(work.resolve("web-dicomweb")), "default cache next to --db");
+        assertTrue(web.out().contains("stored: 5 isodose RTSTRUCT(s) sent to " + orthanc.dicomWeb() + " with STOW-RS, "
+                + "0 failed"), web.out());
+        for (String text : List.of(web.out(), web.err(), new String(Files.readAllBytes(webDb), StandardCharsets.ISO_8859_1))) {
+            assertFalse(text.contains(SECRET), "the password leaked");
+            assertFalse(text.contains(Base64.getEncoder().encodeToString((USER + ":" + SECRET).getBytes(StandardCharsets.UTF_8))));
+        }
+
+        // QIDO finds each isodose RTSTRUCT in its plan's study on the server
+        DicomWebClient client = DicomWebClient.builder(java.net.URI.create(orthanc.dicomWeb()))
+                .basicAuth(USER, SECRET.toCharArray()).build();
+        Path isodoseDir = work.resolve("web-results").resolve("isodose");
+        List<Path> isodose;
+        try (Stream<Path> s = Files.list(isodoseDir)) {
+            isodose = s.filter(p -> p.toString().endsWith(".dcm")).toList();
+        }
+        assertEquals(5, isodose.size());
+        for (Path f : isodose) {
+            var d = DicomReader.defaults().withStopBeforePixelData(true)
+                    .withOnlyTags(Tag.SOPInstanceUID, Tag.StudyInstanceUID).read(f).dataset();
+            List<String> found = client.searchInstances(d.getString(Tag.StudyInstanceUID), null,
+                            Map.of("Modality", "RTSTRUCT")).stream().map(q -> q.getString(Tag.SOPInstanceUID)).toList();
+            assertTrue(found.contains(d.getString(Tag.SOPInstanceUID)), f + " not in its study: " + found);
+        }
+
+        // a second run fetches nothing and classifies nothing new
+        CliRun again = CliRun.of("classify", "--dicomweb", orthanc.dicomWeb(), "--user", USER, "--password-file",
+                passwordFile.toString(), "--patient", String.join(",", phantoms), "--db", webDb.toString(),
+                "--no-progress");
+        assertEquals(0, again.exit(), again.out() + again.err());
+        assertTrue(again.out().contains(" 0 instances fetched"), again.out());
+        assertEquals(expected, labels(webDb));
     }
 }

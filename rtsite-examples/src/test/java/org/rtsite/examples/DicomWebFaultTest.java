@@ -225,4 +225,52 @@ class DicomWebFaultTest {
                 || r.err().contains("http://127.0.0.1:" + port + "/dicom-web/instances?Modality=RTPLAN: connection failed"),
                 r.err());
     }
+
+    @Test
+    void tlsTrustsTheGivenTrustStoreAndRefusesAnUnknownCertificate() throws Exception {
+        // a self-signed server certificate for 127.0.0.1, made by the JDK's keytool
+        Path serverStore = work.resolve("server.p12");
+        CliProcess.tool(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "stub", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext",
+                "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", serverStore.toString(),
+                "-storepass", "serverpw", "-keypass", "serverpw");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(serverStore)) {
+            ks.load(in, "serverpw".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "serverpw".toCharArray());
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+        https.createContext("/dicom-web/", this::handle);
+        https.start();
+        try {
+            String url = "https://127.0.0.1:" + https.getAddress().getPort() + "/dicom-web";
+            // the JDK's trust store does not know the certificate
+            CliRun refused = CliRun.of("pull", "--dicomweb", url, "--into", work.resolve("tls-no").toString(),
+                    "--no-progress");
+            assertEquals(1, refused.exit(), refused.out() + refused.err());
+            assertTrue(refused.err().contains(url + "/instances?Modality=") && refused.err().contains("connection failed"),
+                    refused.err());
+
+            // a trust store holding it (JKS, no password needed to read certificates)
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("JKS");
+            trust.load(null, null);
+            trust.setCertificateEntry("stub", ks.getCertificate("stub"));
+            Path trustStore = work.resolve("trust.jks");
+            try (var out = Files.newOutputStream(trustStore)) {
+                trust.store(out, "trustpw".toCharArray());
+            }
+            CliRun ok = CliRun.of("pull", "--dicomweb", url, "--trust-store", trustStore.toString(), "--into",
+                    work.resolve("tls").toString(), "--no-progress");
+            assertEquals(3, ok.exit(), ok.out() + ok.err()); // the stub's 404, 500 and dropped instance
+            assertTrue(ok.out().contains("1 instances fetched"), ok.out());
+        } finally {
+            https.stop(0);
+        }
+    }
 }

@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.dicom.DicomDataset;
@@ -28,8 +30,9 @@ import org.rtsite.dicom.Tag;
  * structure set → its image series (3006,0010)&gt;(3006,0012)&gt;(3006,0014). Without a reference the same
  * fallbacks as the linker's apply within the study (its structure sets; its CT series).
  *
- * <p>Instances already in the folder are not fetched again; a series none of whose instances is present
- * comes in one multipart retrieval, a partly present one instance by instance. A failed retrieval is recorded
+ * <p>Instances already in the folder are not fetched again; a series with nothing in the folder yet comes in
+ * one multipart retrieval, one partly or wholly present is listed (QIDO-RS) and its missing instances come
+ * one by one. A failed retrieval is recorded
  * with the server's answer and the pull goes on; only a failing search for the plans themselves ends it.
  */
 public final class DicomWebPull {
@@ -45,9 +48,13 @@ public final class DicomWebPull {
      * @param patients PatientIDs to search (empty: every patient)
      * @param since earliest StudyDate (null: any)
      * @param modalities modalities whose instances start the pull (RTPLAN, RTDOSE)
+     * @param workers requests in flight at once
      */
-    public record Options(List<String> patients, LocalDate since, List<String> modalities) {
+    public record Options(List<String> patients, LocalDate since, List<String> modalities, int workers) {
         public Options {
+            if (workers < 1 || workers > 64) {
+                throw new InvalidInputException("a pull needs 1 to 64 workers, got " + workers);
+            }
             patients = List.copyOf(patients);
             modalities = List.copyOf(modalities);
             if (modalities.isEmpty()) {
@@ -62,19 +69,24 @@ public final class DicomWebPull {
 
         /** Every patient, any date, RTPLAN and RTDOSE. */
         public static Options defaults() {
-            return new Options(List.of(), null, List.of("RTPLAN", "RTDOSE"));
+            return new Options(List.of(), null, List.of("RTPLAN", "RTDOSE"), 2);
         }
 
         public Options withPatients(List<String> ids) {
-            return new Options(ids, since, modalities);
+            return new Options(ids, since, modalities, workers);
         }
 
         public Options withSince(LocalDate date) {
-            return new Options(patients, date, modalities);
+            return new Options(patients, date, modalities, workers);
         }
 
         public Options withModalities(List<String> list) {
-            return new Options(patients, since, list);
+            return new Options(patients, since, list, workers);
+        }
+
+        /** Requests in flight at once (default 2): retrievals and searches run on this many threads. */
+        public Options withWorkers(int n) {
+            return new Options(patients, since, modalities, n);
         }
     }
 
@@ -133,12 +145,15 @@ public final class DicomWebPull {
     private final InstanceFolder folder;
     private final Listener listener;
     private final long t0 = System.nanoTime();
-    private final Set<String> seenInstances = new HashSet<>();
-    private final Set<String> seenSeries = new HashSet<>();
-    private final Set<String> seenStudyQueries = new HashSet<>();
-    private final Deque<Runnable> work = new ArrayDeque<>();
+    private final Set<String> seenInstances = ConcurrentHashMap.newKeySet();
+    private final Set<String> seenSeries = ConcurrentHashMap.newKeySet();
+    private final Set<String> seenStudyQueries = ConcurrentHashMap.newKeySet();
     private final List<Failure> failures = new ArrayList<>();
     private final List<String> notOnServer = new ArrayList<>();
+    /** Tasks queued or running; the pull is done when it drops to 0. */
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicReference<RuntimeException> fatal = new AtomicReference<>();
+    private ExecutorService pool;
     private int fetched;
     private int present;
     private long bytes;
@@ -186,29 +201,74 @@ public final class DicomWebPull {
                 }
             }
         }
-        for (QidoResult r : roots.values()) {
-            String modality = r.getString(Tag.Modality);
-            instance(r.getString(Tag.StudyInstanceUID), r.getString(Tag.SeriesInstanceUID),
-                    r.getString(Tag.SOPInstanceUID), (modality == null ? "instance" : modality) + " found by search");
-        }
-        while (!work.isEmpty()) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new RtsiteException("pull from " + web.baseUrl() + " interrupted; run it again to resume");
+        pool = Executors.newFixedThreadPool(options.workers(), r -> {
+            Thread t = new Thread(r, "rtsite-pull");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (QidoResult r : roots.values()) {
+                String modality = r.getString(Tag.Modality);
+                instance(r.getString(Tag.StudyInstanceUID), r.getString(Tag.SeriesInstanceUID),
+                        r.getString(Tag.SOPInstanceUID), (modality == null ? "instance" : modality) + " found by search");
             }
-            work.poll().run();
+            synchronized (pending) {
+                while (pending.get() > 0 && fatal.get() == null) {
+                    pending.wait();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RtsiteException("pull from " + web.baseUrl() + " interrupted; run it again to resume", e);
+        } finally {
+            pool.shutdownNow();
         }
-        return new Summary(roots.size(), fetched, present, bytes, seconds(), failures, notOnServer);
+        if (fatal.get() != null) {
+            throw fatal.get();
+        }
+        synchronized (this) {
+            return new Summary(roots.size(), fetched, present, bytes, seconds(), failures, notOnServer);
+        }
+    }
+
+    /** Runs a task on the pool; the first exception that is not a retrieval's failure ends the pull. */
+    private void submit(Runnable task) {
+        pending.incrementAndGet();
+        pool.execute(() -> {
+            try {
+                if (fatal.get() == null) {
+                    task.run();
+                }
+            } catch (RuntimeException e) {
+                fatal.compareAndSet(null, e);
+            } finally {
+                synchronized (pending) {
+                    if (pending.decrementAndGet() == 0 || fatal.get() != null) {
+                        pending.notifyAll();
+                    }
+                }
+            }
+        });
+    }
+
+    private synchronized void notOnServer(String what) {
+        notOnServer.add(what);
+    }
+
+    private synchronized void countPresent(int n) {
+        present += n;
+        progress();
     }
 
     private double seconds() {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private void progress() {
+    private synchronized void progress() {
         listener.progress(new Progress(fetched, present, failures.size(), bytes, seconds()));
     }
 
-    private void fail(String what, DicomWebException e) {
+    private synchronized void fail(String what, DicomWebException e) {
         Failure f = new Failure(what, e.url(), e.status(), e.body().isEmpty() ? e.getMessage() : e.body());
         failures.add(f);
         listener.failed(f);
@@ -220,13 +280,12 @@ public final class DicomWebPull {
         if (sop == null || !seenInstances.add(sop)) {
             return;
         }
-        work.add(() -> {
+        submit(() -> {
             if (folder.has(sop)) {
-                present++;
-                progress();
+                countPresent(1);
             } else {
                 if (study == null || series == null) {
-                    notOnServer.add(why + ": " + sop + " has no study or series UID in the search answer");
+                    notOnServer(why + ": " + sop + " has no study or series UID in the search answer");
                     return;
                 }
                 try {
@@ -245,10 +304,12 @@ public final class DicomWebPull {
 
     private void store(java.io.InputStream part, String study, String series) throws IOException {
         InstanceFolder.Stored s = folder.write(part, study, series);
-        fetched++;
-        bytes += s.bytes();
         seenInstances.add(s.sopInstanceUid());
-        progress();
+        synchronized (this) {
+            fetched++;
+            bytes += s.bytes();
+            progress();
+        }
     }
 
     /** Queues a whole series: one multipart retrieval when nothing of it is present, else the missing instances. */
@@ -256,7 +317,7 @@ public final class DicomWebPull {
         if (series == null || !seenSeries.add(series)) {
             return;
         }
-        work.add(() -> {
+        submit(() -> {
             String st = study;
             if (st == null) {
                 List<QidoResult> found = search(() -> web.searchSeries(null, Map.of("SeriesInstanceUID", series)),
@@ -265,22 +326,39 @@ public final class DicomWebPull {
                     return;
                 }
                 if (found.isEmpty()) {
-                    notOnServer.add(why + ": series " + series);
+                    notOnServer(why + ": series " + series);
                     return;
                 }
                 st = found.get(0).getString(Tag.StudyInstanceUID);
             }
             final String studyUid = st;
+            if (!folder.hasSeries(studyUid, series)) {
+                // nothing of it here yet: one multipart retrieval, no listing (a QIDO listing costs the server
+                // about as much as sending the series)
+                try {
+                    if (web.retrieve(studyUid, series, null, part -> store(part, studyUid, series)) == 0) {
+                        notOnServer(why + ": series " + series + " (no instances)");
+                    }
+                    return;
+                } catch (DicomWebException e) {
+                    if (!folder.hasSeries(studyUid, series)) {
+                        fail(why + " series " + series, e);
+                        return;
+                    }
+                    // broke off midway: what arrived stays, the rest comes instance by instance
+                }
+            }
             List<QidoResult> instances = search(() -> web.searchInstances(studyUid, series, Map.of()),
                     why + " series " + series);
             if (instances == null) {
                 return;
             }
             if (instances.isEmpty()) {
-                notOnServer.add(why + ": series " + series);
+                notOnServer(why + ": series " + series);
                 return;
             }
             List<String> missing = new ArrayList<>();
+            int there = 0;
             for (QidoResult r : instances) {
                 String sop = r.getString(Tag.SOPInstanceUID);
                 if (sop == null) {
@@ -288,47 +366,25 @@ public final class DicomWebPull {
                 }
                 seenInstances.add(sop);
                 if (folder.has(sop)) {
-                    present++;
+                    there++;
                 } else {
                     missing.add(sop);
                 }
             }
-            progress();
-            if (missing.isEmpty()) {
-                return;
-            }
-            if (missing.size() == instances.size()) {
-                try {
-                    web.retrieve(studyUid, series, null, part -> store(part, studyUid, series));
-                    return;
-                } catch (DicomWebException e) {
-                    if (!anyArrived(missing)) {
-                        fail(why + " series " + series, e);
-                        return;
-                    }
-                    // broke off midway: what arrived stays, the rest comes instance by instance
-                }
-            }
+            countPresent(there);
             for (String sop : missing) {
                 if (folder.has(sop)) {
                     continue;
                 }
-                try {
-                    web.retrieve(studyUid, series, sop, part -> store(part, studyUid, series));
-                } catch (DicomWebException e) {
-                    fail(why + " instance " + sop + " of series " + series, e);
-                }
+                submit(() -> {
+                    try {
+                        web.retrieve(studyUid, series, sop, part -> store(part, studyUid, series));
+                    } catch (DicomWebException e) {
+                        fail(why + " instance " + sop + " of series " + series, e);
+                    }
+                });
             }
         });
-    }
-
-    private boolean anyArrived(List<String> sops) {
-        for (String s : sops) {
-            if (folder.has(s)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A search that may fail without ending the pull; null when it failed. */
@@ -357,7 +413,7 @@ public final class DicomWebPull {
         }
         if (found.isEmpty()) {
             seenInstances.add(sop);
-            notOnServer.add(why + ": " + sop);
+            notOnServer(why + ": " + sop);
             return;
         }
         instance(found.get(0).getString(Tag.StudyInstanceUID), found.get(0).getString(Tag.SeriesInstanceUID), sop, why);

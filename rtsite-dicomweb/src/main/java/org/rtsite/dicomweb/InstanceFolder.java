@@ -93,6 +93,11 @@ public final class InstanceFolder {
         return bySop.get(name(sopInstanceUid));
     }
 
+    /** Whether anything of the series is in the folder (its folder exists: the first instance created it). */
+    public boolean hasSeries(String studyUid, String seriesUid) {
+        return Files.isDirectory(root.resolve(name(studyUid)).resolve(name(seriesUid)));
+    }
+
     /** How many instances the folder holds. */
     public synchronized int size() {
         return bySop.size();

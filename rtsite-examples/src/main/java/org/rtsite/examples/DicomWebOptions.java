@@ -46,6 +46,10 @@ final class DicomWebOptions {
             + "the pull (default: RTPLAN,RTDOSE); their linked structure sets, image series and doses follow")
     List<String> modalities = new ArrayList<>(List.of("RTPLAN", "RTDOSE"));
 
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "2", description = "DICOMweb requests in flight "
+            + "at once (default: ${DEFAULT-VALUE})")
+    int parallel;
+
     @Option(names = "--user", paramLabel = "NAME", description = "HTTP basic authentication as NAME; the password "
             + "is read from --password-file or the environment variable " + PASSWORD_ENV)
     String user;
@@ -79,9 +83,9 @@ final class DicomWebOptions {
                 .filter(m -> !m.isEmpty()).toList();
         try {
             return new DicomWebPull.Options(patients.stream().map(String::strip).filter(p -> !p.isEmpty()).toList(),
-                    date, mods);
+                    date, mods, parallel);
         } catch (RtsiteException e) {
-            return usage(command, err, "--modality: " + e.getMessage());
+            return usage(command, err, e.getMessage());
         }
     }
 

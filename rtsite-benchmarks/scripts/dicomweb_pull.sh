@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # DICOMweb pull benchmark (docs/PERFORMANCE.md, "DICOMweb pull"): instances/s that `rtsite pull` fetches from a
 # local Orthanc (DICOMweb plugin) holding the quick-start archive, against curl fetching the same instances over
-# the same WADO-RS API, (a) one request per instance, 2 at a time (xargs -P2), (b) one multipart request per
-# series (bytes saved as they come, not split into files). Rounds alternate the three, each into a fresh folder,
+# the same WADO-RS API, (a) one request per instance, 2 at a time (one curl process, --parallel-max 2),
+# (b) one multipart request per series, 2 at a time (xargs -P2; bytes saved as they come, not split into files). Rounds alternate the three, each into a fresh folder,
 # and every timing includes the process start and the QIDO listing.
 #   rtsite-benchmarks/scripts/dicomweb_pull.sh [ROUNDS]      (needs: orthanc, orthanc-dicomweb, curl, python3)
 set -euo pipefail
@@ -42,11 +42,15 @@ for r in $(seq "$rounds"); do
   inproc=$(grep -o '[0-9.]* instances/s' "$work/rt$r.log")
   mkdir -p "$work/ci$r"
   t2=$(now)
+  # one curl process, 2 transfers at a time over kept-alive connections (faster than a curl per instance)
   curl -s "$web/instances?limit=100000" | python3 -c '
 import json, sys
 for d in json.load(sys.stdin):
-    print("/studies/%s/series/%s/instances/%s" % (d["0020000D"]["Value"][0], d["0020000E"]["Value"][0], d["00080018"]["Value"][0]))' \
-    | xargs -P2 -I{} sh -c 'curl -sf -H "$1" -o "$2/$(basename {}).part" "$3{}"' _ "$accept" "$work/ci$r" "$web"
+    sop = d["00080018"]["Value"][0]
+    print("url = \"%s/studies/%s/series/%s/instances/%s\"\noutput = \"%s/%s.part\"" % (sys.argv[1],
+          d["0020000D"]["Value"][0], d["0020000E"]["Value"][0], sop, sys.argv[2], sop))' "$web" "$work/ci$r" \
+    > "$work/ci$r.cfg"
+  curl -s --fail --parallel --parallel-max 2 -H "$accept" -K "$work/ci$r.cfg"
   t3=$(now)
   gotc=$(ls "$work/ci$r" | wc -l)
   mkdir -p "$work/cs$r"
@@ -58,6 +62,6 @@ for d in json.load(sys.stdin):
     | xargs -P2 -I{} sh -c 'curl -sf -H "$1" -o "$2/$(basename {}).multipart" "$3{}"' _ "$accept" "$work/cs$r" "$web"
   t5=$(now)
   echo "round $r: rtsite pull $got instances $(rate "$got" "$t0" "$t1")/s (in-process: $inproc) |" \
-       "curl -P2 per instance $gotc $(rate "$gotc" "$t2" "$t3")/s | curl -P2 per series $(rate "$n" "$t4" "$t5")/s"
+       "curl --parallel-max 2 per instance $gotc $(rate "$gotc" "$t2" "$t3")/s | curl -P2 per series $(rate "$n" "$t4" "$t5")/s"
 done
 echo "$(uptime | sed 's/.*load/load/')"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the system tools rtsite's tests compare against (dcmtk, gdcm, pydicom, plastimatch, dcm2niix, ...)
+# Installs the system tools rtsite's tests compare against (dcmtk, gdcm, pydicom, plastimatch, dcm2niix, dicom3tools, ...)
 # and the Orthanc DICOMweb server the DICOMweb tests start.
 # Idempotent: does nothing when everything is present. Needs root (or sudo) on Debian/Ubuntu.
 set -euo pipefail
@@ -8,6 +8,7 @@ command -v dcmdump >/dev/null 2>&1 || need+=(dcmtk)
 command -v plastimatch >/dev/null 2>&1 || need+=(plastimatch)
 command -v dcm2niix >/dev/null 2>&1 || need+=(dcm2niix)
 command -v gdcmconv >/dev/null 2>&1 || need+=(libgdcm-tools)
+command -v dciodvfy >/dev/null 2>&1 || need+=(dicom3tools)
 /usr/bin/python3 -c 'import pydicom' >/dev/null 2>&1 || need+=(python3-pydicom)
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

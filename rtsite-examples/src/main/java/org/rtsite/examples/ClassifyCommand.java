@@ -117,6 +117,10 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "the V85 centre, organs coloured by region, isodose outlines, labels and rule (OUT/qa/<plan UID>.png)")
     boolean qa;
 
+    @Option(names = "--qa-dicom", description = "Also write each plan's QA picture as a DICOM Secondary Capture image "
+            + "(8-bit RGB, a new series in the plan's study, referencing the plan; OUT/qa/<plan UID>.dcm)")
+    boolean qaDicom;
+
     @Option(names = "--retry-failed", description = "Classify plans that failed in an earlier run again")
     boolean retryFailed;
 
@@ -151,7 +155,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     Path cache;
 
     @Option(names = "--store-results", description = "With --dicomweb: send each classified plan's isodose RTSTRUCT "
-            + "back to its study with STOW-RS (implies --isodose-rtstruct)")
+            + "(implies --isodose-rtstruct) and, with --qa-dicom, its QA picture as a Secondary Capture back to its "
+            + "study with STOW-RS")
     boolean storeResults;
 
     @Option(names = "--pseudonym-key", paramLabel = "FILE", description = "Secret key of the pseudonyms (at least "
@@ -279,6 +284,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (qa) {
                 pipeline.qaOutput(outDir.resolve("qa"));
             }
+            if (qaDicom) {
+                pipeline.qaDicomOutput(outDir.resolve("qa"));
+            }
             if (pseudonyms != null) {
                 pipeline.pseudonyms(pseudonyms);
             }
@@ -327,9 +335,12 @@ public final class ClassifyCommand implements Callable<Integer> {
                     s.plans(), s.ok(), s.failed(), s.skipped(), s.seconds());
             out.println("results: " + db + " (tables plan_result, plan_label, plan_organ), "
                     + outDir.resolve("results.csv") + ", " + outDir.resolve("json")
-                    + (isodose ? ", " + outDir.resolve("isodose") : "") + (qa ? ", " + outDir.resolve("qa") : ""));
+                    + (isodose ? ", " + outDir.resolve("isodose") : "") + (qa || qaDicom ? ", " + outDir.resolve("qa") : ""));
             if (storeResults) {
-                webFailures += storeIsodose(webClient, plans, outDir.resolve("isodose"), out, err);
+                webFailures += store(webClient, plans, outDir.resolve("isodose"), "isodose RTSTRUCT", out, err);
+                if (qaDicom) {
+                    webFailures += store(webClient, plans, outDir.resolve("qa"), "QA Secondary Capture", out, err);
+                }
             }
             if (storedFailed > 0) {
                 out.printf(Locale.ROOT, "failed plans: %d stored as failed (%d by earlier runs): rtsite report --db %s "
@@ -356,14 +367,15 @@ public final class ClassifyCommand implements Callable<Integer> {
     }
 
     /**
-     * STOW-RS: sends the isodose RTSTRUCT of every plan that has one to the study its header names (the CT's),
-     * one request per study; returns the number of files not stored, each listed with the server's answer.
+     * STOW-RS: sends the output ({@code dir/<name>.dcm}: isodose RTSTRUCT, QA Secondary Capture) of every plan that
+     * has one to the study its header names, one request per study; returns the number of files not stored, each
+     * listed with the server's answer.
      */
-    private static int storeIsodose(DicomWebClient webClient, List<PlanBundle> plans, Path isodoseDir, PrintWriter out,
-                                    PrintWriter err) {
+    private static int store(DicomWebClient webClient, List<PlanBundle> plans, Path dir, String what, PrintWriter out,
+                             PrintWriter err) {
         java.util.Map<String, List<Path>> byStudy = new java.util.TreeMap<>();
         for (PlanBundle p : plans) {
-            Path f = isodoseDir.resolve(OutputNames.of(p.planUid(), p.planFile()) + ".dcm");
+            Path f = dir.resolve(OutputNames.of(p.planUid(), p.planFile()) + ".dcm");
             if (Files.isRegularFile(f)) {
                 String study = org.rtsite.dicom.DicomReader.defaults().withStopBeforePixelData(true)
                         .withOnlyTags(org.rtsite.dicom.Tag.StudyInstanceUID).read(f).dataset()
@@ -378,17 +390,17 @@ public final class ClassifyCommand implements Callable<Integer> {
                 DicomWebClient.StoreResult r = webClient.store(e.getKey().isEmpty() ? null : e.getKey(), e.getValue());
                 stored += r.stored().size();
                 for (java.util.Map.Entry<String, String> f : r.failed().entrySet()) {
-                    err.println("rtsite classify: STOW-RS refused isodose RTSTRUCT " + f.getKey() + " for study "
+                    err.println("rtsite classify: STOW-RS refused " + what + " " + f.getKey() + " for study "
                             + e.getKey() + ": " + f.getValue());
                     failed++;
                 }
             } catch (RtsiteException ex) {
-                err.println("rtsite classify: storing " + e.getValue().size() + " isodose RTSTRUCT(s) failed: "
+                err.println("rtsite classify: storing " + e.getValue().size() + " " + what + "(s) failed: "
                         + ex.getMessage());
                 failed += e.getValue().size();
             }
         }
-        out.printf(Locale.ROOT, "stored: %d isodose RTSTRUCT(s) sent to %s with STOW-RS, %d failed%n", stored,
+        out.printf(Locale.ROOT, "stored: %d %s(s) sent to %s with STOW-RS, %d failed%n", stored, what,
                 webClient.baseUrl(), failed);
         out.flush();
         err.flush();

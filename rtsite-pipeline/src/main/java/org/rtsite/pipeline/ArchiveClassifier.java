@@ -51,6 +51,7 @@ public final class ArchiveClassifier {
     private final boolean retryFailed;
     private final Path isodoseDir;
     private final Path qaDir;
+    private final Path qaDicomDir;
     private final org.rtsite.pipeline.store.Pseudonymizer pseudonyms;
 
     /**
@@ -59,11 +60,11 @@ public final class ArchiveClassifier {
      */
     public ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
                              Path jsonDir) {
-        this(classifier, masks, loader, workers, jsonDir, false, null, null, null);
+        this(classifier, masks, loader, workers, jsonDir, false, null, null, null, null);
     }
 
     private ArchiveClassifier(SiteClassifier classifier, MaskSource masks, DicomPlanLoader loader, int workers,
-                              Path jsonDir, boolean retryFailed, Path isodoseDir, Path qaDir,
+                              Path jsonDir, boolean retryFailed, Path isodoseDir, Path qaDir, Path qaDicomDir,
                               org.rtsite.pipeline.store.Pseudonymizer pseudonyms) {
         this.classifier = Objects.requireNonNull(classifier, "classifier");
         // the mask source reads ROI names with the classifier's dictionary: one dictionary, given once
@@ -77,12 +78,14 @@ public final class ArchiveClassifier {
         this.retryFailed = retryFailed;
         this.isodoseDir = isodoseDir;
         this.qaDir = qaDir;
+        this.qaDicomDir = qaDicomDir;
         this.pseudonyms = pseudonyms;
     }
 
     /** A copy that classifies failed plans of an earlier run again (finished plans are still skipped). */
     public ArchiveClassifier retryingFailed() {
-        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, true, isodoseDir, qaDir, pseudonyms);
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, true, isodoseDir, qaDir, qaDicomDir,
+                pseudonyms);
     }
 
     /**
@@ -93,7 +96,17 @@ public final class ArchiveClassifier {
      */
     public ArchiveClassifier withOutputs(Path isodoseDir, Path qaDir) {
         return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
-                pseudonyms);
+                qaDicomDir, pseudonyms);
+    }
+
+    /**
+     * A copy that also writes each classified plan's QA picture as a DICOM Secondary Capture Image in the
+     * plan's study ({@code folder/<name>.dcm}, see {@link org.rtsite.pipeline.output.QaSecondaryCapture});
+     * failures count as for {@link #withOutputs}.
+     */
+    public ArchiveClassifier withQaDicomOutput(Path folder) {
+        return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
+                Objects.requireNonNull(folder, "folder"), pseudonyms);
     }
 
     /**
@@ -104,7 +117,7 @@ public final class ArchiveClassifier {
      */
     public ArchiveClassifier pseudonymizing(org.rtsite.pipeline.store.Pseudonymizer pseudonyms) {
         return new ArchiveClassifier(classifier, masks, loader, workers, jsonDir, retryFailed, isodoseDir, qaDir,
-                Objects.requireNonNull(pseudonyms, "pseudonyms"));
+                qaDicomDir, Objects.requireNonNull(pseudonyms, "pseudonyms"));
     }
 
     /**
@@ -163,7 +176,7 @@ public final class ArchiveClassifier {
                 .filter(p -> !done.contains(p.planFile()) || ok.contains(p.planFile()) && outputsMissing(p))
                 .toList();
         int skipped = plans.size() - todo.size();
-        for (Path d : new Path[] {jsonDir, isodoseDir, qaDir}) {
+        for (Path d : new Path[] {jsonDir, isodoseDir, qaDir, qaDicomDir}) {
             if (d != null) {
                 try {
                     Files.createDirectories(d);
@@ -261,7 +274,8 @@ public final class ArchiveClassifier {
         String name = OutputNames.of(b.planUid(), b.planFile());
         return jsonDir != null && !Files.exists(jsonDir.resolve(name + ".json"))
                 || isodoseDir != null && !Files.exists(isodoseDir.resolve(name + ".dcm"))
-                || qaDir != null && !Files.exists(qaDir.resolve(name + ".png"));
+                || qaDir != null && !Files.exists(qaDir.resolve(name + ".png"))
+                || qaDicomDir != null && !Files.exists(qaDicomDir.resolve(name + ".dcm"));
     }
 
     /**
@@ -406,10 +420,23 @@ public final class ArchiveClassifier {
             writeAtomically(isodoseDir, id + ".dcm",
                     f -> org.rtsite.pipeline.output.IsodoseStructureSet.write(isodose, identity, f));
         }
-        if (qaDir != null && used != null) {
-            byte[] png = png(b, org.rtsite.core.qa.QaPicture.with(classifier.dictionary())
-                    .render(qaCaption(b), plan.ct().volume(), plan.dose(), used, r).image());
-            writeAtomically(qaDir, id + ".png", f -> Files.write(f, png));
+        if ((qaDir != null || qaDicomDir != null) && used != null) {
+            java.awt.image.BufferedImage picture = org.rtsite.core.qa.QaPicture.with(classifier.dictionary())
+                    .render(qaCaption(b), plan.ct().volume(), plan.dose(), used, r).image();
+            if (qaDir != null) {
+                byte[] png = png(b, picture);
+                writeAtomically(qaDir, id + ".png", f -> Files.write(f, png));
+            }
+            if (qaDicomDir != null) {
+                org.rtsite.pipeline.output.QaSecondaryCapture.Source source =
+                        org.rtsite.pipeline.output.QaSecondaryCapture.Source.read(Path.of(b.planFile()),
+                                b.ctFiles().isEmpty() ? null : Path.of(b.ctFiles().get(0)));
+                if (pseudonyms != null) {
+                    source = source.pseudonymized(pseudonyms.patient(source.patientId()));
+                }
+                org.rtsite.dicom.DicomDataset sc = org.rtsite.pipeline.output.QaSecondaryCapture.dataset(picture, source);
+                writeAtomically(qaDicomDir, id + ".dcm", f -> org.rtsite.dicom.DicomWriter.write(f, sc));
+            }
         }
     }
 

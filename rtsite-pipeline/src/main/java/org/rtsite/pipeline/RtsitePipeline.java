@@ -57,6 +57,9 @@ public final class RtsitePipeline {
         if (isodoseDir != null || qaDir != null) {
             e = e.withOutputs(isodoseDir, qaDir);
         }
+        if (b.qaDicomDir != null) {
+            e = e.withQaDicomOutput(b.qaDicomDir);
+        }
         if (pseudonyms != null) {
             e = e.pseudonymizing(pseudonyms);
         }
@@ -205,6 +208,7 @@ public final class RtsitePipeline {
         private Path jsonDir;
         private Path isodoseDir;
         private Path qaDir;
+        private Path qaDicomDir;
         private Pseudonymizer pseudonyms;
         private boolean retryFailed;
 
@@ -277,6 +281,15 @@ public final class RtsitePipeline {
         /** Folder for one QA picture (PNG) per plan (default none). */
         public Builder qaOutput(Path folder) {
             this.qaDir = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /**
+         * Folder for one QA picture per plan as a DICOM Secondary Capture Image in the plan's study (default
+         * none); may be the {@link #qaOutput} folder (the PNG is {@code .png}, this one {@code .dcm}).
+         */
+        public Builder qaDicomOutput(Path folder) {
+            this.qaDicomDir = Objects.requireNonNull(folder, "folder");
             return this;
         }
 

@@ -3,6 +3,7 @@ package org.rtsite.samples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,7 @@ public final class PhantomArchive {
         }
         String patient = "PHANTOM-" + scene.cliName();
         String study = RtWriter.newUid();
+        LocalDateTime studyDate = LocalDateTime.now().withNano(0);
         String series = RtWriter.newUid();
         String frame = RtWriter.newUid();
         ImageGrid grid = plan.ct().grid();
@@ -94,7 +96,8 @@ public final class PhantomArchive {
             sops.add(RtWriter.newUid());
         }
         Path ctDir = dir.resolve("CT");
-        RtWriter.writeCtSeries(new CtSeries(series, study, frame, patient, "HFS", sops, List.of(), plan.ct()), ctDir);
+        RtWriter.writeCtSeries(new CtSeries(series, study, frame, patient, "HFS", sops, List.of(), plan.ct()),
+                new SeriesPlacement(study, series, 1, studyDate), ctDir);
 
         List<RtStructureSet.Roi> rois = new ArrayList<>();
         int number = 1;
@@ -112,20 +115,23 @@ public final class PhantomArchive {
         RtWriter.write(new RtStructureSet(ssFile.toString(), ssUid, patient, "RTSITE", scene.cliName(),
                 List.of(new RtStructureSet.ReferencedFrameOfReference(frame,
                         List.of(new RtStructureSet.ReferencedSeries(study, series, sops)))), rois),
-                SeriesPlacement.newSeries(study, 2), ssFile);
+                SeriesPlacement.newSeries(study, 2).withStudyDateTime(studyDate), ssFile);
 
         String planUid = RtWriter.newUid();
         Path planFile = dir.resolve("RP.dcm");
         Vec3 iso = grid.toPatient((grid.nx() - 1) / 2.0, (grid.ny() - 1) / 2.0, (grid.nz() - 1) / 2.0);
-        RtWriter.write(new RtPlan(planFile.toString(), planUid, patient, false, scene.cliName(), scene.description(),
+        // RTPlanName is LO: at most 64 characters
+        String planName = scene.description().length() <= 64 ? scene.description()
+                : scene.description().substring(0, 61) + "...";
+        RtWriter.write(new RtPlan(planFile.toString(), planUid, patient, false, scene.cliName(), planName,
                 "APPROVED", frame, ssUid, List.of(),
                 List.of(new RtPlan.FractionGroup(1, 30, List.of(1), List.of(200.0), List.of(2.0))),
                 List.of(new RtPlan.Beam(1, "ARC1", "DYNAMIC", "PHOTON", "TREATMENT", "RTSITE", 2, 0, 6, iso)),
-                List.of()), SeriesPlacement.newSeries(study, 3), planFile);
+                List.of()), SeriesPlacement.newSeries(study, 3).withStudyDateTime(studyDate), planFile);
 
         Path doseFile = dir.resolve("RD.dcm");
         RtWriter.write(new RtDose(doseFile.toString(), RtWriter.newUid(), patient, frame, "GY", "PHYSICAL", "PLAN",
-                1e-6, 32, planUid, List.of(1), List.of(), plan.dose()), SeriesPlacement.newSeries(study, 4), doseFile);
+                1e-6, 32, planUid, List.of(), List.of(), plan.dose()), SeriesPlacement.newSeries(study, 4).withStudyDateTime(studyDate), doseFile);
         return new Patient(scene, patient, planFile, planUid, ctDir, ssFile, doseFile);
     }
 

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -24,11 +26,20 @@ import org.rtsite.dicom.VR;
  * Writes the RT records back as DICOM files (explicit VR little endian, through
  * {@link DicomWriter}): a CT series, an RT Dose, an RT Structure Set, an RT (Ion) Plan. What the
  * readers read is written, so that write → read gives the record back; used for test fixtures and
- * for rtsite's own outputs. Only the attributes the records hold are written: the files are
- * readable by dcmtk and pydicom, but are not complete IODs for a planning system.
+ * for rtsite's own outputs and the sample archive. Each object is placed in a study and its own series
+ * ({@link SeriesPlacement}) and carries every Type 1 and Type 2 attribute of its IOD's mandatory modules,
+ * so that dicom3tools' {@code dciodvfy} finds no error in it (docs/dicom.md, "Conformance"). What the
+ * record does not hold is written empty where the standard allows (Type 2), and otherwise as a fixed,
+ * documented value: an RT Plan's beams get open jaws, no wedges or blocks, and a meterset weight running
+ * from 0 to 1 over their control points; the values say nothing about the real plan's delivery.
  */
 public final class RtWriter {
 
+    /** DoseSummationType values under which ReferencedFractionGroupSequence is required (and allowed). */
+    private static final java.util.Set<String> PART_OF_PLAN_SUMMATIONS = java.util.Set.of("FRACTION", "BEAM", "BRACHY",
+            "FRACTION_SESSION", "BEAM_SESSION", "BRACHY_SESSION", "CONTROL_POINT");
+    private static final DateTimeFormatter DA = DateTimeFormatter.BASIC_ISO_DATE;
+    private static final DateTimeFormatter TM = DateTimeFormatter.ofPattern("HHmmss");
 
     private RtWriter() {
     }
@@ -47,6 +58,16 @@ public final class RtWriter {
      * with RescaleSlope 1 and RescaleIntercept 0, so the HU are stored as they are.
      */
     public static List<Path> writeCtSeries(CtSeries series, Path dir) {
+        // A series record read from an archive always has its UIDs; one built in memory may lack them.
+        return writeCtSeries(series, new SeriesPlacement(orNew(series.studyInstanceUid()),
+                orNew(series.seriesInstanceUid()), 1), dir);
+    }
+
+    /**
+     * As {@link #writeCtSeries(CtSeries, Path)}, in the placement's study and series (which replace the
+     * record's UIDs).
+     */
+    public static List<Path> writeCtSeries(CtSeries series, SeriesPlacement placement, Path dir) {
         CtVolume v = series.volume();
         ImageGrid g = v.grid();
         Vec3 normal = g.axisI().cross(g.axisJ()).normalized();
@@ -62,9 +83,6 @@ public final class RtWriter {
         } catch (IOException e) {
             throw new RtsiteIOException("cannot create " + dir, e);
         }
-        // A series record read from an archive always has its UIDs; one built in memory may lack them.
-        SeriesPlacement placement = new SeriesPlacement(orNew(series.studyInstanceUid()),
-                orNew(series.seriesInstanceUid()), 1);
         int plane = g.nx() * g.ny();
         List<Path> files = new ArrayList<>(g.nz());
         short[] hu = v.hu();
@@ -77,6 +95,11 @@ public final class RtWriter {
                     .putString(Tag.SOPInstanceUID, VR.UI, series.sopInstanceUids().get(k))
                     .putString(Tag.Modality, VR.CS, "CT")
                     .putInts(Tag.InstanceNumber, VR.IS, k + 1)
+                    // Rewritten from a record, not straight from a scanner: DERIVED, SECONDARY.
+                    .putString(Tag.ImageType, VR.CS, "DERIVED", "SECONDARY", "AXIAL")
+                    .putString(Tag.Laterality, VR.CS)
+                    .putString(Tag.KVP, VR.DS)
+                    .putString(Tag.AcquisitionNumber, VR.IS)
                     .putInts(Tag.PixelRepresentation, VR.US, 1)
                     .putDoubles(Tag.RescaleIntercept, VR.DS, 0)
                     .putDoubles(Tag.RescaleSlope, VR.DS, 1)
@@ -109,8 +132,11 @@ public final class RtWriter {
                 .putString(Tag.SOPInstanceUID, VR.UI, ss.sopInstanceUid())
                 .putString(Tag.Modality, VR.CS, "RTSTRUCT");
         common(b, ss.patientId(), placement, ss.frameOfReferenceUid());
-        putIfPresent(b, Tag.StructureSetLabel, VR.SH, ss.label());
+        LocalDateTime now = LocalDateTime.now();
+        // StructureSetLabel is Type 1: a record without a label gets the set's name, else "RTSTRUCT".
+        b.putString(Tag.StructureSetLabel, VR.SH, firstNonEmpty(ss.label(), ss.name(), "RTSTRUCT"));
         putIfPresent(b, Tag.StructureSetName, VR.LO, ss.name());
+        b.putString(Tag.StructureSetDate, VR.DA, now.format(DA)).putString(Tag.StructureSetTime, VR.TM, now.format(TM));
         List<DicomDataset> frames = new ArrayList<>();
         for (RtStructureSet.ReferencedFrameOfReference f : ss.referencedFrames()) {
             DicomDataset.Builder fb = DicomDataset.builder();
@@ -139,7 +165,7 @@ public final class RtWriter {
             DicomDataset.Builder rb = DicomDataset.builder().putInts(Tag.ROINumber, VR.IS, r.number());
             putIfPresent(rb, Tag.ReferencedFrameOfReferenceUID, VR.UI, r.frameOfReferenceUid());
             putIfPresent(rb, Tag.ROIName, VR.LO, r.name());
-            putIfPresent(rb, Tag.ROIGenerationAlgorithm, VR.CS, r.generationAlgorithm());
+            putType2(rb, Tag.ROIGenerationAlgorithm, VR.CS, r.generationAlgorithm());
             rois.add(rb.build());
             DicomDataset.Builder cb = DicomDataset.builder().putInts(Tag.ReferencedROINumber, VR.IS, r.number());
             if (r.colour() != null) {
@@ -158,11 +184,10 @@ public final class RtWriter {
             }
             cb.putSequence(Tag.ContourSequence, items);
             contours.add(cb.build());
-            if (!r.interpretedType().isEmpty()) {
-                observations.add(DicomDataset.builder().putInts(Tag.ObservationNumber, VR.IS, r.number())
-                        .putInts(Tag.ReferencedROINumber, VR.IS, r.number())
-                        .putString(Tag.RTROIInterpretedType, VR.CS, r.interpretedType()).build());
-            }
+            DicomDataset.Builder ob = DicomDataset.builder().putInts(Tag.ObservationNumber, VR.IS, r.number())
+                    .putInts(Tag.ReferencedROINumber, VR.IS, r.number());
+            putType2(ob, Tag.RTROIInterpretedType, VR.CS, r.interpretedType());
+            observations.add(ob.putString(Tag.ROIInterpreter, VR.PN).build());
         }
         b.putSequence(Tag.StructureSetROISequence, rois);
         b.putSequence(Tag.ROIContourSequence, contours);
@@ -182,9 +207,17 @@ public final class RtWriter {
                 .putString(Tag.SOPInstanceUID, VR.UI, p.sopInstanceUid())
                 .putString(Tag.Modality, VR.CS, "RTPLAN");
         common(b, p.patientId(), placement, p.frameOfReferenceUid());
-        putIfPresent(b, Tag.RTPlanLabel, VR.SH, p.label());
+        // RTPlanLabel is Type 1: a record without a label gets the plan's name, else "RTPLAN".
+        b.putString(Tag.RTPlanLabel, VR.SH, firstNonEmpty(p.label(), p.name(), "RTPLAN"));
         putIfPresent(b, Tag.RTPlanName, VR.LO, p.name());
+        b.putString(Tag.RTPlanDate, VR.DA).putString(Tag.RTPlanTime, VR.TM)
+                // A plan on a structure set is drawn on the patient; only such a plan may reference one.
+                .putString(Tag.RTPlanGeometry, VR.CS, p.referencedStructureSetUid() != null ? "PATIENT" : "TREATMENT_DEVICE");
+        // The Approval module is optional; once written, a reviewed plan needs its (Type 2C) review attributes.
         putIfPresent(b, Tag.ApprovalStatus, VR.CS, p.approvalStatus());
+        if ("APPROVED".equals(p.approvalStatus()) || "REJECTED".equals(p.approvalStatus())) {
+            b.putString(Tag.ReviewDate, VR.DA).putString(Tag.ReviewTime, VR.TM).putString(Tag.ReviewerName, VR.PN);
+        }
         if (p.referencedStructureSetUid() != null) {
             b.putSequence(Tag.ReferencedStructureSetSequence, List.of(DicomDataset.builder()
                     .putString(Tag.ReferencedSOPClassUID, VR.UI, SopClass.RT_STRUCTURE_SET)
@@ -207,10 +240,14 @@ public final class RtWriter {
                 putIfFinite(rb, Tag.BeamDose, g.beamDosesGy().get(i));
                 beams.add(rb.build());
             }
-            groups.add(DicomDataset.builder().putInts(Tag.FractionGroupNumber, VR.IS, g.number())
+            DicomDataset.Builder gb = DicomDataset.builder().putInts(Tag.FractionGroupNumber, VR.IS, g.number())
                     .putInts(Tag.NumberOfFractionsPlanned, VR.IS, g.fractionsPlanned())
                     .putInts(Tag.NumberOfBeams, VR.IS, g.beamNumbers().size())
-                    .putSequence(Tag.ReferencedBeamSequence, beams).build());
+                    .putInts(Tag.NumberOfBrachyApplicationSetups, VR.IS, 0);
+            if (!beams.isEmpty()) {
+                gb.putSequence(Tag.ReferencedBeamSequence, beams);
+            }
+            groups.add(gb.build());
         }
         b.putSequence(Tag.FractionGroupSequence, groups);
         List<DicomDataset> beams = new ArrayList<>();
@@ -221,15 +258,11 @@ public final class RtWriter {
             putIfPresent(bb, Tag.BeamType, VR.CS, beam.type());
             putIfPresent(bb, Tag.RadiationType, VR.CS, beam.radiationType());
             putIfPresent(bb, Tag.TreatmentDeliveryType, VR.CS, beam.treatmentDeliveryType());
-            putIfPresent(bb, Tag.TreatmentMachineName, VR.SH, beam.machine());
-            DicomDataset.Builder cp = DicomDataset.builder().putInts(Tag.ControlPointIndex, VR.IS, 0);
-            putIfFinite(cp, Tag.GantryAngle, beam.gantryAngleDeg());
-            putIfFinite(cp, Tag.NominalBeamEnergy, beam.nominalEnergy());
-            if (beam.isocentre() != null) {
-                Vec3 iso = beam.isocentre();
-                cp.putDoubles(Tag.IsocenterPosition, VR.DS, iso.x(), iso.y(), iso.z());
+            putType2(bb, Tag.TreatmentMachineName, VR.SH, beam.machine());
+            if (!p.ion()) {
+                deliveryDevices(bb);
             }
-            bb.putSequence(p.ion() ? Tag.IonControlPointSequence : Tag.ControlPointSequence, List.of(cp.build()));
+            bb.putSequence(p.ion() ? Tag.IonControlPointSequence : Tag.ControlPointSequence, controlPoints(beam, p.ion()));
             beams.add(bb.build());
         }
         b.putSequence(p.ion() ? Tag.IonBeamSequence : Tag.BeamSequence, beams);
@@ -246,7 +279,9 @@ public final class RtWriter {
             putIfFinite(db, Tag.DeliveryMaximumDose, d.deliveryMaximumDoseGy());
             refs.add(db.build());
         }
-        b.putSequence(Tag.DoseReferenceSequence, refs);
+        if (!refs.isEmpty()) {
+            b.putSequence(Tag.DoseReferenceSequence, refs);
+        }
         DicomWriter.write(file, b.build());
     }
 
@@ -294,6 +329,7 @@ public final class RtWriter {
                 .putString(Tag.SOPClassUID, VR.UI, SopClass.RT_DOSE)
                 .putString(Tag.SOPInstanceUID, VR.UI, d.sopInstanceUid())
                 .putString(Tag.Modality, VR.CS, "RTDOSE")
+                .putInts(Tag.InstanceNumber, VR.IS, 1)
                 .putInts(Tag.NumberOfFrames, VR.IS, g.nz())
                 .putBytes(Tag.FrameIncrementPointer, VR.AT, new byte[] {0x04, 0x30, 0x0C, 0x00})
                 .putInts(Tag.PixelRepresentation, VR.US, 0)
@@ -311,7 +347,9 @@ public final class RtWriter {
                 beams.add(DicomDataset.builder().putInts(Tag.ReferencedBeamNumber, VR.IS, n).build());
             }
             List<DicomDataset> groups = new ArrayList<>();
-            if (!d.referencedFractionGroups().isEmpty() || !beams.isEmpty()) {
+            // The standard allows fraction groups and beams only in a dose of a part of the plan (not PLAN).
+            if (d.summationType() != null && PART_OF_PLAN_SUMMATIONS.contains(d.summationType())
+                    && (!d.referencedFractionGroups().isEmpty() || !beams.isEmpty())) {
                 // The record flattens the groups' beams; all beams go to the first group.
                 List<Integer> numbers = d.referencedFractionGroups().isEmpty() ? List.of(-1) : d.referencedFractionGroups();
                 for (int i = 0; i < numbers.size(); i++) {
@@ -351,12 +389,107 @@ public final class RtWriter {
                 .putInts(Tag.HighBit, VR.US, bits - 1);
     }
 
+    /**
+     * Patient, General Study, (RT or General) Series, General Equipment and Frame of Reference: what the
+     * record does not know is written empty (Type 2).
+     */
     private static void common(DicomDataset.Builder b, String patientId, SeriesPlacement placement, String frameUid) {
-        putIfPresent(b, Tag.PatientID, VR.LO, patientId);
+        putType2(b, Tag.PatientID, VR.LO, patientId);
+        b.putString(Tag.PatientName, VR.PN).putString(Tag.PatientBirthDate, VR.DA).putString(Tag.PatientSex, VR.CS);
         b.putString(Tag.StudyInstanceUID, VR.UI, placement.studyInstanceUid())
-                .putString(Tag.SeriesInstanceUID, VR.UI, placement.seriesInstanceUid())
-                .putInts(Tag.SeriesNumber, VR.IS, placement.seriesNumber());
-        putIfPresent(b, Tag.FrameOfReferenceUID, VR.UI, frameUid);
+                .putString(Tag.ReferringPhysicianName, VR.PN).putString(Tag.StudyID, VR.SH)
+                .putString(Tag.AccessionNumber, VR.SH);
+        LocalDateTime study = placement.studyDateTime();
+        if (study == null) {
+            b.putString(Tag.StudyDate, VR.DA).putString(Tag.StudyTime, VR.TM);
+        } else {
+            b.putString(Tag.StudyDate, VR.DA, study.format(DA)).putString(Tag.StudyTime, VR.TM, study.format(TM));
+        }
+        b.putString(Tag.SeriesInstanceUID, VR.UI, placement.seriesInstanceUid())
+                .putInts(Tag.SeriesNumber, VR.IS, placement.seriesNumber())
+                .putString(Tag.OperatorsName, VR.PN)
+                .putString(Tag.Manufacturer, VR.LO, RtsiteOutputMarker.MANUFACTURER);
+        if (frameUid != null && !frameUid.isEmpty()) {
+            b.putString(Tag.FrameOfReferenceUID, VR.UI, frameUid).putString(Tag.PositionReferenceIndicator, VR.LO);
+        }
+    }
+
+    /**
+     * RT Beams' Type 1 delivery devices the record does not hold: X and Y jaws (one pair each), no wedges,
+     * compensators, boli or blocks; monitor units at 1000 mm.
+     */
+    private static void deliveryDevices(DicomDataset.Builder bb) {
+        bb.putString(Tag.PrimaryDosimeterUnit, VR.CS, "MU")
+                .putDoubles(Tag.SourceAxisDistance, VR.DS, 1000)
+                .putSequence(Tag.BeamLimitingDeviceSequence, List.of(
+                        DicomDataset.builder().putString(Tag.RTBeamLimitingDeviceType, VR.CS, "ASYMX")
+                                .putInts(Tag.NumberOfLeafJawPairs, VR.IS, 1).build(),
+                        DicomDataset.builder().putString(Tag.RTBeamLimitingDeviceType, VR.CS, "ASYMY")
+                                .putInts(Tag.NumberOfLeafJawPairs, VR.IS, 1).build()))
+                .putInts(Tag.NumberOfWedges, VR.IS, 0)
+                .putInts(Tag.NumberOfCompensators, VR.IS, 0)
+                .putInts(Tag.NumberOfBoli, VR.IS, 0)
+                .putInts(Tag.NumberOfBlocks, VR.IS, 0)
+                .putDoubles(Tag.FinalCumulativeMetersetWeight, VR.DS, 1);
+    }
+
+    /**
+     * The beam's control points: the first holds what the record knows (gantry angle, energy, isocentre)
+     * plus fixed machine angles of 0 and open jaws (±200 mm); the meterset weight runs from 0 to 1.
+     */
+    private static List<DicomDataset> controlPoints(RtPlan.Beam beam, boolean ion) {
+        int n = Math.max(beam.controlPoints(), 1);
+        List<DicomDataset> cps = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            DicomDataset.Builder cp = DicomDataset.builder().putInts(Tag.ControlPointIndex, VR.IS, i)
+                    .putDoubles(Tag.CumulativeMetersetWeight, VR.DS, n == 1 ? 0 : (double) i / (n - 1));
+            if (i == 0) {
+                putIfFinite(cp, Tag.NominalBeamEnergy, beam.nominalEnergy());
+                putIfFinite(cp, Tag.GantryAngle, beam.gantryAngleDeg());
+                cp.putString(Tag.GantryRotationDirection, VR.CS, "NONE");
+                if (!ion) {
+                    cp.putDoubles(Tag.BeamLimitingDeviceAngle, VR.DS, 0)
+                            .putString(Tag.BeamLimitingDeviceRotationDirection, VR.CS, "NONE")
+                            .putSequence(Tag.BeamLimitingDevicePositionSequence, List.of(
+                                    DicomDataset.builder().putString(Tag.RTBeamLimitingDeviceType, VR.CS, "ASYMX")
+                                            .putDoubles(Tag.LeafJawPositions, VR.DS, -200, 200).build(),
+                                    DicomDataset.builder().putString(Tag.RTBeamLimitingDeviceType, VR.CS, "ASYMY")
+                                            .putDoubles(Tag.LeafJawPositions, VR.DS, -200, 200).build()));
+                }
+                cp.putDoubles(Tag.PatientSupportAngle, VR.DS, 0)
+                        .putString(Tag.PatientSupportRotationDirection, VR.CS, "NONE")
+                        .putDoubles(Tag.TableTopEccentricAngle, VR.DS, 0)
+                        .putString(Tag.TableTopEccentricRotationDirection, VR.CS, "NONE")
+                        .putString(Tag.TableTopVerticalPosition, VR.DS)
+                        .putString(Tag.TableTopLongitudinalPosition, VR.DS)
+                        .putString(Tag.TableTopLateralPosition, VR.DS);
+                if (beam.isocentre() != null) {
+                    Vec3 iso = beam.isocentre();
+                    cp.putDoubles(Tag.IsocenterPosition, VR.DS, iso.x(), iso.y(), iso.z());
+                } else {
+                    cp.putString(Tag.IsocenterPosition, VR.DS);
+                }
+            }
+            cps.add(cp.build());
+        }
+        return cps;
+    }
+
+    private static String firstNonEmpty(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        throw new InvalidInputException("no non-empty value among " + java.util.Arrays.toString(values));
+    }
+
+    private static void putType2(DicomDataset.Builder b, int tag, VR vr, String value) {
+        if (value != null && !value.isEmpty()) {
+            b.putString(tag, vr, value);
+        } else {
+            b.putString(tag, vr);
+        }
     }
 
     private static String orNew(String uid) {

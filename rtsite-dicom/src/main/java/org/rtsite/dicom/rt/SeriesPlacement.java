@@ -1,5 +1,6 @@
 package org.rtsite.dicom.rt;
 
+import java.time.LocalDateTime;
 import org.rtsite.core.InvalidInputException;
 
 /**
@@ -10,8 +11,10 @@ import org.rtsite.core.InvalidInputException;
  * @param studyInstanceUid  StudyInstanceUID (0020,000D)
  * @param seriesInstanceUid SeriesInstanceUID (0020,000E)
  * @param seriesNumber      SeriesNumber (0020,0011), positive
+ * @param studyDateTime     StudyDate and StudyTime; null when unknown (both written empty, as Type 2 allows)
  */
-public record SeriesPlacement(String studyInstanceUid, String seriesInstanceUid, int seriesNumber) {
+public record SeriesPlacement(String studyInstanceUid, String seriesInstanceUid, int seriesNumber,
+                              LocalDateTime studyDateTime) {
 
     public SeriesPlacement {
         requireUid("StudyInstanceUID", studyInstanceUid);
@@ -21,9 +24,14 @@ public record SeriesPlacement(String studyInstanceUid, String seriesInstanceUid,
         }
     }
 
-    /** A new series (fresh UID) in the given study. */
+    /** A series with no known study date. */
+    public SeriesPlacement(String studyInstanceUid, String seriesInstanceUid, int seriesNumber) {
+        this(studyInstanceUid, seriesInstanceUid, seriesNumber, null);
+    }
+
+    /** A new series (fresh UID) in the given study, study date unknown. */
     public static SeriesPlacement newSeries(String studyInstanceUid, int seriesNumber) {
-        return new SeriesPlacement(studyInstanceUid, RtWriter.newUid(), seriesNumber);
+        return new SeriesPlacement(studyInstanceUid, RtWriter.newUid(), seriesNumber, null);
     }
 
     /** A new series in a new study: for an object written on its own. */
@@ -31,10 +39,14 @@ public record SeriesPlacement(String studyInstanceUid, String seriesInstanceUid,
         return newSeries(RtWriter.newUid(), seriesNumber);
     }
 
+    /** This placement with the study's date and time (written as StudyDate and StudyTime). */
+    public SeriesPlacement withStudyDateTime(LocalDateTime dateTime) {
+        return new SeriesPlacement(studyInstanceUid, seriesInstanceUid, seriesNumber, dateTime);
+    }
+
     private static void requireUid(String what, String uid) {
-        if (uid == null || uid.isBlank() || uid.length() > 64 || !uid.matches("[0-9]+(\\.[0-9]+)*")) {
-            throw new InvalidInputException(what + " must be a UID (digits and dots, at most 64 characters), got '"
-                    + uid + "'");
+        if (uid == null || uid.isBlank()) {
+            throw new InvalidInputException(what + " must not be empty: an archive files every object by it");
         }
     }
 }

@@ -41,7 +41,9 @@ class RtDoseTest {
                 }
             }
         }
-        written = new RtDose("mem", RtWriter.newUid(), "P", RtWriter.newUid(), "GY", "PHYSICAL", "PLAN", 0.01, 16,
+        // A BEAM dose: only a dose of part of the plan may reference fraction groups and beams (RtWriter
+        // leaves them out of a PLAN dose, as the standard requires).
+        written = new RtDose("mem", RtWriter.newUid(), "P", RtWriter.newUid(), "GY", "PHYSICAL", "BEAM", 0.01, 16,
                 RtWriter.newUid(), List.of(1), List.of(2, 3), new DoseVolume(g, gy));
         file = tmp.resolve("rd.dcm");
         RtWriter.write(written, file);

@@ -224,7 +224,7 @@ class DicomWebOrthancTest {
     /** Last: it stores isodose RTSTRUCTs into the server, which the pulls above do not expect. */
     @Test
     @Order(Integer.MAX_VALUE)
-    void classifyFromDicomWebLabelsLikeTheFolderAndStoresTheIsodoseRtstructBack() throws Exception {
+    void classifyFromDicomWebLabelsLikeTheFolderAndStoresTheIsodoseRtstructAndQaPictureBack() throws Exception {
         List<String> phantoms = QuickstartCommand.ARCHIVE_SCENES.stream().map(s -> "PHANTOM-" + s.cliName()).toList();
         Path folderDb = work.resolve("folder.db");
         CliRun folder = CliRun.of("classify", archive.toString(), "--db", folderDb.toString(), "--out",
@@ -247,12 +247,14 @@ class DicomWebOrthancTest {
         Path webDb = work.resolve("web.db");
         CliRun web = CliRun.of("classify", "--dicomweb", orthanc.dicomWeb(), "--user", USER, "--password-file",
                 passwordFile.toString(), "--patient", String.join(",", phantoms), "--db", webDb.toString(),
-                "--no-progress", "-j", "2", "--store-results");
+                "--no-progress", "-j", "2", "--store-results", "--qa-dicom");
         assertEquals(0, web.exit(), web.out() + web.err());
         assertEquals(expected, labels(webDb));
         assertTrue(Files.isDirectory(work.resolve("web-dicomweb")), "default cache next to --db");
         assertTrue(web.out().contains("stored: 5 isodose RTSTRUCT(s) sent to " + orthanc.dicomWeb() + " with STOW-RS, "
                 + "0 failed"), web.out());
+        assertTrue(web.out().contains("stored: 5 QA Secondary Capture(s) sent to " + orthanc.dicomWeb()
+                + " with STOW-RS, 0 failed"), web.out());
         for (String text : List.of(web.out(), web.err(), new String(Files.readAllBytes(webDb), StandardCharsets.ISO_8859_1))) {
             assertFalse(text.contains(SECRET), "the password leaked");
             assertFalse(text.contains(Base64.getEncoder().encodeToString((USER + ":" + SECRET).getBytes(StandardCharsets.UTF_8))));
@@ -273,6 +275,19 @@ class DicomWebOrthancTest {
             List<String> found = client.searchInstances(d.getString(Tag.StudyInstanceUID), null,
                             Map.of("Modality", "RTSTRUCT")).stream().map(q -> q.getString(Tag.SOPInstanceUID)).toList();
             assertTrue(found.contains(d.getString(Tag.SOPInstanceUID)), f + " not in its study: " + found);
+        }
+
+        try (Stream<Path> s = Files.list(work.resolve("web-results").resolve("qa"))) {
+            List<Path> sc = s.filter(p -> p.toString().endsWith(".dcm")).toList();
+            assertEquals(5, sc.size());
+            for (Path f : sc) {
+                var d = DicomReader.defaults().withStopBeforePixelData(true)
+                        .withOnlyTags(Tag.SOPInstanceUID, Tag.StudyInstanceUID).read(f).dataset();
+                List<String> found = client.searchInstances(d.getString(Tag.StudyInstanceUID), null,
+                        Map.of("SOPClassUID", "1.2.840.10008.5.1.4.1.1.7")).stream()
+                        .map(q -> q.getString(Tag.SOPInstanceUID)).toList();
+                assertTrue(found.contains(d.getString(Tag.SOPInstanceUID)), f + " not in its study: " + found);
+            }
         }
 
         // a second run fetches nothing and classifies nothing new

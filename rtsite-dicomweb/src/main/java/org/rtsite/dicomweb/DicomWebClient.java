@@ -381,9 +381,12 @@ public final class DicomWebClient {
         }
     }
 
-    /** A UID as a path segment: digits and dots only, so nothing in it can change the URL. */
+    /**
+     * A UID as a path segment: digits and dots only, so nothing in it can change the URL (longer than DICOM's 64
+     * characters is let through: third-party archives hold such UIDs and their servers answer for them).
+     */
     private static String uid(String uid) {
-        if (!uid.matches("[0-9.]{1,64}")) {
+        if (!uid.matches("[0-9.]{1,256}")) {
             throw new InvalidInputException("not a DICOM UID: '" + uid.replaceAll("\\p{Cntrl}", "?") + "'");
         }
         return uid;

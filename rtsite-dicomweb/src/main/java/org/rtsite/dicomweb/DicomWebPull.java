@@ -239,6 +239,9 @@ public final class DicomWebPull {
                 if (fatal.get() == null) {
                     task.run();
                 }
+            } catch (InvalidInputException e) {
+                // a reference no URL can carry (a broken third-party UID): that object only, not the pull
+                notOnServer(e.getMessage());
             } catch (RuntimeException e) {
                 fatal.compareAndSet(null, e);
             } finally {

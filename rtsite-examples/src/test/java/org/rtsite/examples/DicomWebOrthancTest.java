@@ -233,16 +233,6 @@ class DicomWebOrthancTest {
         Map<String, String> expected = labels(folderDb);
         assertEquals(5, expected.size());
 
-        // rtsite pull, then classify of the pulled folder
-        Path into = work.resolve("pulled-quick");
-        CliRun pull = CliRun.of(pullArgs(into, "--patient", String.join(",", phantoms)));
-        assertEquals(0, pull.exit(), pull.out() + pull.err());
-        Path pulledDb = work.resolve("pulled.db");
-        CliRun fromPull = CliRun.of("classify", into.toString(), "--db", pulledDb.toString(), "--out",
-                work.resolve("pulled-out").toString(), "--no-progress", "-j", "2");
-        assertEquals(0, fromPull.exit(), fromPull.out() + fromPull.err());
-        assertEquals(expected, labels(pulledDb));
-
         // rtsite classify --dicomweb: pull into the default cache, index, classify, STOW the isodose RTSTRUCTs
         Path webDb = work.resolve("web.db");
         CliRun web = CliRun.of("classify", "--dicomweb", orthanc.dicomWeb(), "--user", USER, "--password-file",

@@ -126,18 +126,42 @@ final class Orthanc implements AutoCloseable {
         try (Stream<Path> s = Files.walk(root)) {
             files = s.filter(Files::isRegularFile).sorted().toList();
         }
-        for (Path f : files) {
+        // two uploads at a time, as the machine's two cores allow
+        List<Path> refused = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> answers = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        files.parallelStream().forEach(f -> {
+            try {
+                String a = post(f);
+                if (a != null) {
+                    refused.add(f);
+                    answers.add(a);
+                }
+            } catch (IOException e) {
+                refused.add(f);
+                answers.add(e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                refused.add(f);
+                answers.add("interrupted");
+            }
+        });
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("Orthanc refused " + refused.get(0) + ": " + answers.get(0));
+        }
+        return files.size();
+    }
+
+    /** POST /instances; null when stored, else the status and body. */
+    private String post(Path f) throws IOException, InterruptedException {
+        {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/instances"))
                     .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofFile(f));
             if (authorization != null) {
                 b.header("Authorization", authorization);
             }
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("Orthanc refused " + f + ": HTTP " + r.statusCode() + " " + r.body());
-            }
+            return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
         }
-        return files.size();
     }
 
     /** Number of instances Orthanc holds (GET /statistics). */

@@ -13,6 +13,8 @@ import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.region.RegionDictionary;
+import org.rtsite.dicomweb.DicomWebClient;
+import org.rtsite.dicomweb.DicomWebPull;
 import org.rtsite.inference.DjlSegmenter;
 import org.rtsite.pipeline.ArchiveClassifier;
 import org.rtsite.pipeline.NiftiMaskSource;
@@ -23,6 +25,7 @@ import org.rtsite.pipeline.store.Pseudonymizer;
 import org.rtsite.pipeline.store.ResultStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,10 +44,16 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  rtsite classify /data/archive --db archive.db --out results",
                 "  rtsite classify --db archive.db --nifti /data/totalseg --out results",
+                "  rtsite classify --dicomweb http://pacs:8042/dicom-web --db archive.db --store-results",
                 "",
                 "Exit status: 0 every plan of the archive is stored OK; 3 some plan of the archive is stored FAILED, "
                 + "by this run or an earlier one (see 'rtsite report --status failed', re-try with --retry-failed); "
-                + "1 the run itself failed; 2 bad options (--out inside an archive root, no --db, ...).",
+                + "1 the run itself failed; 2 bad options (--out inside an archive root, no --db, ...). With "
+                + "--dicomweb, 3 also when a retrieval or a store failed (listed; run again to complete them).",
+                "",
+                "With --dicomweb URL instead of ROOT: pull the plans, their structure sets, image series and doses "
+                + "into --cache first (as 'rtsite pull' does, with its options --patient, --since, --modality, "
+                + "--user, --token-file, --trust-store), then index and classify that folder.",
                 "",
                 "--out must not lie inside an archive root (given, or scanned earlier into --db), nor a root inside "
                 + "--out: rtsite's outputs are never taken as input. Isodose RTSTRUCTs rtsite wrote are also recognised when indexed and kept out of "
@@ -137,6 +146,19 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "QA picture, messages); library log lines stay off")
     boolean pseudonymize;
 
+    @Mixin
+    DicomWebOptions web = new DicomWebOptions();
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "With --dicomweb: the folder the pull writes to and "
+            + "classify indexes (default: next to --db, <db name>-dicomweb); kept, so the next run fetches only what is "
+            + "new")
+    Path cache;
+
+    @Option(names = "--store-results", description = "With --dicomweb: send each classified plan's isodose RTSTRUCT "
+            + "(implies --isodose-rtstruct) and, with --qa-dicom, its QA picture as a Secondary Capture back to its "
+            + "study with STOW-RS")
+    boolean storeResults;
+
     @Option(names = "--pseudonym-key", paramLabel = "FILE", description = "Secret key of the pseudonyms (at least "
             + "16 bytes; default: the environment variable " + Pseudonymizer.KEY_ENV + "); the same key gives the "
             + "same pseudonyms in every run")
@@ -149,6 +171,50 @@ public final class ClassifyCommand implements Callable<Integer> {
         int n = workers != null ? workers : Runtime.getRuntime().availableProcessors();
         Path outDir = this.out != null ? this.out
                 : db.toAbsolutePath().resolveSibling(db.getFileName().toString().replaceFirst("\\.db$", "") + "-results");
+        DicomWebClient webClient = null;
+        DicomWebPull.Options pullOptions = null;
+        if (web.url != null) {
+            if (!roots.isEmpty()) {
+                err.println("rtsite classify: give either archive folders or --dicomweb, not both");
+                err.flush();
+                return 2;
+            }
+            if (storeResults && pseudonymize) {
+                // pseudonymized outputs sent back would land in the archive as another patient
+                err.println("rtsite classify: --store-results cannot send pseudonymized outputs; drop --pseudonymize");
+                err.flush();
+                return 2;
+            }
+            pullOptions = web.pullOptions("classify", err);
+            webClient = pullOptions == null ? null : web.client("classify", err, System.getenv());
+            if (webClient == null) {
+                return 2;
+            }
+        } else if (storeResults || cache != null) {
+            err.println("rtsite classify: " + (storeResults ? "--store-results" : "--cache") + " needs --dicomweb URL");
+            err.flush();
+            return 2;
+        }
+        Path pullInto = cache != null ? cache
+                : db.toAbsolutePath().resolveSibling(db.getFileName().toString().replaceFirst("\\.db$", "") + "-dicomweb");
+        if (webClient != null && overlap(outDir, List.of(pullInto)) != null) {
+            err.println("rtsite classify: " + overlap(outDir, List.of(pullInto)));
+            err.flush();
+            return 2;
+        }
+        int webFailures = 0;
+        if (webClient != null) {
+            try {
+                webFailures = DicomWebOptions.pull("classify", webClient, pullInto, pullOptions, !noProgress, out, err)
+                        .failures().size();
+            } catch (RtsiteException e) {
+                err.println("rtsite classify: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            roots.add(pullInto);
+        }
+        boolean isodose = this.isodose || storeResults;
         if (roots.isEmpty() && !Files.isRegularFile(db)) {
             err.println("rtsite classify: " + db + " does not exist; give the archive folder(s) to index");
             err.flush();
@@ -270,13 +336,24 @@ public final class ClassifyCommand implements Callable<Integer> {
             out.println("results: " + db + " (tables plan_result, plan_label, plan_organ), "
                     + outDir.resolve("results.csv") + ", " + outDir.resolve("json")
                     + (isodose ? ", " + outDir.resolve("isodose") : "") + (qa || qaDicom ? ", " + outDir.resolve("qa") : ""));
+            if (storeResults) {
+                webFailures += store(webClient, plans, outDir.resolve("isodose"), "isodose RTSTRUCT", out, err);
+                if (qaDicom) {
+                    webFailures += store(webClient, plans, outDir.resolve("qa"), "QA Secondary Capture", out, err);
+                }
+            }
             if (storedFailed > 0) {
                 out.printf(Locale.ROOT, "failed plans: %d stored as failed (%d by earlier runs): rtsite report --db %s "
                         + "--status failed; classify them again with --retry-failed%n", storedFailed,
                         storedFailed - s.failed(), db);
             }
             out.flush();
-            return storedFailed > 0 ? 3 : 0;
+            if (webFailures > 0) {
+                out.printf(Locale.ROOT, "DICOMweb: %d retrieval(s) or store(s) failed (listed above); run again to "
+                        + "complete them%n", webFailures);
+            }
+            out.flush();
+            return storedFailed > 0 || webFailures > 0 ? 3 : 0;
         } catch (RtsiteException | java.io.IOException e) {
             err.println("rtsite classify: " + (pseudonyms == null ? e.getMessage()
                     : pseudonyms.scrub(e.getMessage(), List.of(), List.of())));
@@ -287,6 +364,47 @@ public final class ClassifyCommand implements Callable<Integer> {
                 djl.close();
             }
         }
+    }
+
+    /**
+     * STOW-RS: sends the output ({@code dir/<name>.dcm}: isodose RTSTRUCT, QA Secondary Capture) of every plan that
+     * has one to the study its header names, one request per study; returns the number of files not stored, each
+     * listed with the server's answer.
+     */
+    private static int store(DicomWebClient webClient, List<PlanBundle> plans, Path dir, String what, PrintWriter out,
+                             PrintWriter err) {
+        java.util.Map<String, List<Path>> byStudy = new java.util.TreeMap<>();
+        for (PlanBundle p : plans) {
+            Path f = dir.resolve(OutputNames.of(p.planUid(), p.planFile()) + ".dcm");
+            if (Files.isRegularFile(f)) {
+                String study = org.rtsite.dicom.DicomReader.defaults().withStopBeforePixelData(true)
+                        .withOnlyTags(org.rtsite.dicom.Tag.StudyInstanceUID).read(f).dataset()
+                        .getString(org.rtsite.dicom.Tag.StudyInstanceUID);
+                byStudy.computeIfAbsent(study == null ? "" : study, k -> new ArrayList<>()).add(f);
+            }
+        }
+        int failed = 0;
+        int stored = 0;
+        for (java.util.Map.Entry<String, List<Path>> e : byStudy.entrySet()) {
+            try {
+                DicomWebClient.StoreResult r = webClient.store(e.getKey().isEmpty() ? null : e.getKey(), e.getValue());
+                stored += r.stored().size();
+                for (java.util.Map.Entry<String, String> f : r.failed().entrySet()) {
+                    err.println("rtsite classify: STOW-RS refused " + what + " " + f.getKey() + " for study "
+                            + e.getKey() + ": " + f.getValue());
+                    failed++;
+                }
+            } catch (RtsiteException ex) {
+                err.println("rtsite classify: storing " + e.getValue().size() + " " + what + "(s) failed: "
+                        + ex.getMessage());
+                failed += e.getValue().size();
+            }
+        }
+        out.printf(Locale.ROOT, "stored: %d %s(s) sent to %s with STOW-RS, %d failed%n", stored, what,
+                webClient.baseUrl(), failed);
+        out.flush();
+        err.flush();
+        return failed;
     }
 
     /**

@@ -14,6 +14,7 @@ import picocli.CommandLine;
                 QuickstartCommand.class,
                 IndexCommand.class,
                 ClassifyCommand.class,
+                PullCommand.class,
                 ReportCommand.class,
                 EvaluateCommand.class,
                 SegevalCommand.class,

@@ -75,22 +75,40 @@ public final class ResultStore implements AutoCloseable {
             s.execute("PRAGMA busy_timeout=30000");
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
-            s.execute("CREATE TABLE IF NOT EXISTS plan_result(plan_file TEXT PRIMARY KEY, plan_uid TEXT,"
-                    + " patient_id TEXT, status TEXT NOT NULL, mask_source TEXT, primary_region TEXT, labels TEXT,"
-                    + " rule TEXT, dmax_gy REAL, dose_grid_dmax_gy REAL, v85_cc REAL, v50_cc REAL,"
-                    + " com85_x REAL, com85_y REAL, com85_z REAL, organs INTEGER, unmatched TEXT, error TEXT,"
-                    + " load_ms REAL, masks_ms REAL, classify_ms REAL, finished TEXT, result_json TEXT)");
-            s.execute("CREATE INDEX IF NOT EXISTS plan_result_primary ON plan_result(primary_region)");
-            s.execute("CREATE TABLE IF NOT EXISTS plan_label(plan_file TEXT NOT NULL, rank INTEGER NOT NULL,"
-                    + " region TEXT NOT NULL, PRIMARY KEY(plan_file, rank))");
-            s.execute("CREATE INDEX IF NOT EXISTS plan_label_region ON plan_label(region)");
-            s.execute("CREATE TABLE IF NOT EXISTS plan_organ(plan_file TEXT NOT NULL, name TEXT NOT NULL,"
-                    + " source TEXT, canonical TEXT, region TEXT, role TEXT, voxels INTEGER, v85_voxels INTEGER,"
-                    + " v50_voxels INTEGER, score85 REAL, score50 REAL, dice85 REAL, dice50 REAL)");
-            s.execute("CREATE INDEX IF NOT EXISTS plan_organ_plan ON plan_organ(plan_file)");
-            addColumnIfMissing(s, "missing_plan");
-            addColumnIfMissing(s, "linkage");
+            // Two runs may open a new or older store at once: creating and upgrading the schema in one
+            // write transaction makes the second wait and then see the columns the first added, instead
+            // of both finding a column missing and the second failing on "duplicate column name".
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                createOrUpgrade(s);
+                s.execute("COMMIT");
+            } catch (SQLException e) {
+                try {
+                    s.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
         }
+    }
+
+    private static void createOrUpgrade(Statement s) throws SQLException {
+        s.execute("CREATE TABLE IF NOT EXISTS plan_result(plan_file TEXT PRIMARY KEY, plan_uid TEXT,"
+                + " patient_id TEXT, status TEXT NOT NULL, mask_source TEXT, primary_region TEXT, labels TEXT,"
+                + " rule TEXT, dmax_gy REAL, dose_grid_dmax_gy REAL, v85_cc REAL, v50_cc REAL,"
+                + " com85_x REAL, com85_y REAL, com85_z REAL, organs INTEGER, unmatched TEXT, error TEXT,"
+                + " load_ms REAL, masks_ms REAL, classify_ms REAL, finished TEXT, result_json TEXT)");
+        s.execute("CREATE INDEX IF NOT EXISTS plan_result_primary ON plan_result(primary_region)");
+        s.execute("CREATE TABLE IF NOT EXISTS plan_label(plan_file TEXT NOT NULL, rank INTEGER NOT NULL,"
+                + " region TEXT NOT NULL, PRIMARY KEY(plan_file, rank))");
+        s.execute("CREATE INDEX IF NOT EXISTS plan_label_region ON plan_label(region)");
+        s.execute("CREATE TABLE IF NOT EXISTS plan_organ(plan_file TEXT NOT NULL, name TEXT NOT NULL,"
+                + " source TEXT, canonical TEXT, region TEXT, role TEXT, voxels INTEGER, v85_voxels INTEGER,"
+                + " v50_voxels INTEGER, score85 REAL, score50 REAL, dice85 REAL, dice50 REAL)");
+        s.execute("CREATE INDEX IF NOT EXISTS plan_organ_plan ON plan_organ(plan_file)");
+        addColumnIfMissing(s, "missing_plan");
+        addColumnIfMissing(s, "linkage");
     }
 
     /** Columns added after the first release: stores written before get them, NULL in old rows. */

@@ -12,7 +12,7 @@ import java.util.List;
  * @param detail the UIDs and values involved
  * @param files  the files involved
  */
-public record Conflict(Type type, String detail, List<String> files) {
+public record Conflict(Type type, String detail, List<String> files) implements java.io.Serializable {
 
     public Conflict {
         files = List.copyOf(files);

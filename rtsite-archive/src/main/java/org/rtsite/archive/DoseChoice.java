@@ -15,7 +15,7 @@ import java.util.List;
  * @param detail     why, in words
  */
 public record DoseChoice(Decision decision, List<String> files, double scale, boolean commonGrid,
-                         List<String> unused, String detail) {
+                         List<String> unused, String detail) implements java.io.Serializable {
 
     public DoseChoice {
         files = List.copyOf(files);

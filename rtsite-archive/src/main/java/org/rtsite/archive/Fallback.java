@@ -7,5 +7,5 @@ package org.rtsite.archive;
  * @param rule   how: FRAME_OF_REFERENCE, STUDY or CONTOUR_IMAGES (the structure set's image references)
  * @param detail the UID matched and why the reference was considered missing
  */
-public record Fallback(String link, String rule, String detail) {
+public record Fallback(String link, String rule, String detail) implements java.io.Serializable {
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * One file as the index knows it: where it is, what it is, and what it references. Text fields are
- * null where the file lacks the attribute.
+ * null where the file lacks the attribute. Other stores of the index (a Parquet table of a distributed
+ * run) rebuild it from its columns with the canonical constructor; it is Serializable for engines that
+ * ship rows between JVMs ({@link Linkage}).
  *
  * @param path              absolute, normalised path
  * @param size              bytes
@@ -27,7 +29,7 @@ public record IndexedFile(String path, long size, long mtime, FileStatus status,
                           String sopClass, String sopInstance, String modality, String patientId, String studyUid,
                           String seriesUid, String frameOfReference, Integer instanceNumber, Double slicePosition,
                           String doseSummationType, String doseGrid, Integer fractions, String contentKey,
-                          Map<RefKind, List<String>> refs) {
+                          Map<RefKind, List<String>> refs) implements java.io.Serializable {
 
     public IndexedFile {
         refs = Map.copyOf(refs);

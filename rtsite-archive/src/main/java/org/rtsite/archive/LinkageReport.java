@@ -26,7 +26,7 @@ import org.rtsite.core.RtsiteIOException;
  */
 public record LinkageReport(Summary summary, List<PlanBundle> plans, List<StructureSetLink> structureSets,
                             List<Conflict> archiveConflicts, List<Orphan> orphans, List<String> filesWithoutMetaHeader,
-                            List<PlanBundle> planlessDoses) {
+                            List<PlanBundle> planlessDoses) implements java.io.Serializable {
 
     public LinkageReport {
         planlessDoses = List.copyOf(planlessDoses);
@@ -54,7 +54,7 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
      */
     public record Summary(long files, long dicom, long notDicom, long unreadable, int plans, int complete,
                           int incomplete, int fallbacks, int conflicts, int orphans, int doses, int imageSeries,
-                          int planlessDoses) {
+                          int planlessDoses) implements java.io.Serializable {
     }
 
     static LinkageReport of(long files, long dicom, long notDicom, long unreadable, List<PlanBundle> plans,

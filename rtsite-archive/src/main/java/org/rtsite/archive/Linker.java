@@ -28,7 +28,12 @@ final class Linker {
 
     private final List<IndexedFile> failed = new ArrayList<>();
     private final Map<String, List<IndexedFile>> bySop = new HashMap<>();
-    private final Map<String, List<IndexedFile>> imagesBySeries = new LinkedHashMap<>();
+    /**
+     * Sorted by Series Instance UID, not hashed: candidate lists built from it (and the conflicts naming
+     * them) then come in one order whatever else the index holds, so that linking a patient's group alone
+     * yields what linking the whole archive yields ({@link Linkage}).
+     */
+    private final Map<String, List<IndexedFile>> imagesBySeries = new java.util.TreeMap<>();
     private final List<IndexedFile> structs = new ArrayList<>();
     private final List<IndexedFile> doses = new ArrayList<>();
     private final List<IndexedFile> plans = new ArrayList<>();
@@ -52,8 +57,19 @@ final class Linker {
     }
 
     Linker(Iterable<IndexedFile> files, FileProbe probe) {
+        this(files, List.of(), probe);
+    }
+
+    /**
+     * @param unreadable unreadable files of the archive that are not among {@code files}, named in reasons
+     *                   only (never orphans nor counted here): those beside the objects of a group linked
+     *                   alone ({@link Linkage#link(java.util.Collection, java.util.Collection)})
+     */
+    Linker(Iterable<IndexedFile> files, java.util.Collection<IndexedFile> unreadable, FileProbe probe) {
         this.probe = Objects.requireNonNull(probe, "probe");
+        Set<String> own = new HashSet<>();
         for (IndexedFile f : files) {
+            own.add(f.path());
             if (f.status() != FileStatus.DICOM) {
                 failed.add(f);
                 if (f.status() == FileStatus.UNREADABLE) {
@@ -95,7 +111,13 @@ final class Linker {
                 }
             }
         }
+        for (IndexedFile u : unreadable) {
+            if (u.status() == FileStatus.UNREADABLE && own.add(u.path())) {
+                failedByFolder.computeIfAbsent(folder(u.path()), k -> new ArrayList<>()).add(u);
+            }
+        }
         Comparator<IndexedFile> byPath = Comparator.comparing(IndexedFile::path);
+        failed.sort(byPath);
         plans.sort(byPath);
         structs.sort(byPath);
         doses.sort(byPath);
@@ -179,7 +201,7 @@ final class Linker {
                 : String.join(", ", differ) + " differ";
     }
 
-    private static String folder(String path) {
+    static String folder(String path) {
         int i = path.lastIndexOf('/');
         return i < 0 ? "" : path.substring(0, i);
     }
@@ -1149,15 +1171,14 @@ final class Linker {
                 if (!unused.isEmpty()) {
                     IndexedFile f = unused.get(0);
                     series.add(new Orphan(f.path(), f.modality(), f.seriesUid(), unused.size(),
-                            unused.size() == g.size() ? "image series not linked to any plan"
-                                    : unused.size() + " files of a linked series not used (duplicated SOP UIDs)"));
+                            unused.size() == g.size() ? SERIES_NOT_LINKED : unused.size() + SERIES_PARTLY_UNUSED));
                 }
             }
         }
         series.sort(Comparator.comparing(Orphan::path));
         out.addAll(series);
         for (IndexedFile o : others) {
-            out.add(orphan(o, "modality " + o.modality() + " is not used by linkage"));
+            out.add(orphan(o, otherReason(o.modality())));
         }
         copies.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 out.add(new Orphan(e.getKey(), "COPY", null, 1, "identical copy of " + e.getValue())));
@@ -1165,6 +1186,34 @@ final class Linker {
             out.add(new Orphan(f.path(), f.status().name(), null, 1, f.reason()));
         }
         return out;
+    }
+
+    static final String SERIES_NOT_LINKED = "image series not linked to any plan";
+    static final String SERIES_PARTLY_UNUSED = " files of a linked series not used (duplicated SOP UIDs)";
+
+    static String otherReason(String modality) {
+        return "modality " + modality + " is not used by linkage";
+    }
+
+    /**
+     * The block of {@link #orphans()} an orphan belongs to (structure sets, doses, image series, other
+     * objects, copies, unusable files: each block in path order), told from what the orphan carries:
+     * {@code structureSetFiles} are the report's structure sets; copies and unusable files carry no UID
+     * (every DICOM object does); series and other objects carry the reasons written above.
+     */
+    static int orphanBlock(Orphan o, Set<String> structureSetFiles) {
+        if (o.uid() == null) {
+            return "COPY".equals(o.modality()) ? 4 : 5;
+        }
+        if (structureSetFiles.contains(o.path())) {
+            return 0;
+        }
+        if (SERIES_NOT_LINKED.equals(o.reason()) || o.reason() != null && o.reason().endsWith(SERIES_PARTLY_UNUSED)
+                && o.reason().length() > SERIES_PARTLY_UNUSED.length()
+                && o.reason().substring(0, o.reason().length() - SERIES_PARTLY_UNUSED.length()).chars().allMatch(Character::isDigit)) {
+            return 2;
+        }
+        return otherReason(o.modality()).equals(o.reason()) ? 3 : 1;
     }
 
     private Set<String> referencedStructureSets;

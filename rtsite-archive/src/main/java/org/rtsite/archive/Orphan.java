@@ -9,5 +9,5 @@ package org.rtsite.archive;
  * @param files    number of files (image series: its file count; else 1)
  * @param reason   why it is not part of any plan
  */
-public record Orphan(String path, String modality, String uid, int files, String reason) {
+public record Orphan(String path, String modality, String uid, int files, String reason) implements java.io.Serializable {
 }

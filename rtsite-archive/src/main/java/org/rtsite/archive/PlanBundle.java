@@ -25,7 +25,7 @@ import java.util.List;
  */
 public record PlanBundle(String planFile, String planUid, boolean ion, String patientId, String structureSetFile,
                          String ctSeriesUid, List<String> ctFiles, DoseChoice dose, List<Fallback> fallbacks,
-                         List<Conflict> conflicts, Status status, List<String> reasons, String missingPlan) {
+                         List<Conflict> conflicts, Status status, List<String> reasons, String missingPlan) implements java.io.Serializable {
 
     public PlanBundle {
         ctFiles = List.copyOf(ctFiles);

@@ -19,7 +19,7 @@ import java.util.List;
  */
 public record StructureSetLink(String structureSetFile, String uid, String patientId, String seriesUid,
                                int imageFiles, int contourImageRefs, int contourImagesPresent, int plans,
-                               List<Fallback> fallbacks, List<Conflict> conflicts, List<String> reasons) {
+                               List<Fallback> fallbacks, List<Conflict> conflicts, List<String> reasons) implements java.io.Serializable {
 
     public StructureSetLink {
         fallbacks = List.copyOf(fallbacks);

@@ -14,6 +14,8 @@ import org.rtsite.pipeline.RtsitePipeline;
  */
 final class ExecutorPipelines {
     private static final Map<Key, RtsitePipeline> PIPELINES = new ConcurrentHashMap<>();
+    /** Pipelines built in this JVM (what the tests check reuse by). */
+    private static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The options and the output folder (as a string: a Path is not serializable) make one pipeline. */
     private record Key(ClassifyOptions options, String out) {
@@ -26,7 +28,13 @@ final class ExecutorPipelines {
         return PIPELINES.computeIfAbsent(new Key(options, out), ExecutorPipelines::build);
     }
 
+    /** Pipelines built in this JVM so far. */
+    static int built() {
+        return BUILT.get();
+    }
+
     private static RtsitePipeline build(Key key) {
+        BUILT.incrementAndGet();
         ClassifyOptions o = key.options();
         Path out = Path.of(key.out());
         RtsitePipeline.Builder b = RtsitePipeline.builder()

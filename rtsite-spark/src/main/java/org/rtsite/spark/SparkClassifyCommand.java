@@ -83,6 +83,28 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             + "(default: 4 per core of the cluster)")
     Integer partitions;
 
+    /**
+     * Why {@code out} may not be used with {@code root}, or null: outputs inside a root would be indexed as
+     * input by the next run, and a root inside the output folder would mix the two (as 'rtsite classify').
+     */
+    static String overlap(Path out, String root) {
+        Path o = out.toAbsolutePath().normalize();
+        Path r;
+        try {
+            r = (root.startsWith("file:") ? Path.of(java.net.URI.create(root)) : Path.of(root)).toAbsolutePath().normalize();
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            return null; // not a local path: the index stage names the problem
+        }
+        if (o.startsWith(r)) {
+            return "--out " + out + " lies inside the archive root " + root + ": its files would be indexed as input "
+                    + "by the next run; choose an output folder outside the archive";
+        }
+        if (r.startsWith(o)) {
+            return "the archive root " + root + " lies inside --out " + out + "; choose an output folder outside the archive";
+        }
+        return null;
+    }
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -91,6 +113,14 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             err.println("rtsite spark classify: --partitions must be >= 1, got " + partitions);
             err.flush();
             return 2;
+        }
+        for (String root : roots) {
+            String overlap = overlap(out, root);
+            if (overlap != null) {
+                err.println("rtsite spark classify: " + overlap);
+                err.flush();
+                return 2;
+            }
         }
         ClassifyOptions options = ClassifyOptions.defaults().withJson(json).withIsodose(isodose).withQa(qa)
                 .withBackend(backend).withPlanlessDoses(!noPlanlessDoses);

@@ -52,15 +52,21 @@ class SparkClassifyCliTest {
         assertEquals("FAILED", single.get(bad.planFile().toString()).get("status"));
 
         Path out = tmp.resolve("spark-out");
-        Cli first = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+        int built = ExecutorPipelines.built();
+        Cli first = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json",
+                "--isodose-rtstruct", "--qa-png");
         assertEquals(3, first.exit(), first.toString());
         assertTrue(first.out().contains("6 plans, 5 classified, 1 failed, 0 already"), first.toString());
+        assertEquals(1, ExecutorPipelines.built() - built, "one pipeline for the executor JVM, reused by every task");
         Map<String, Map<String, Object>> spark = results(out.resolve("results.json"));
         assertSame(single, spark);
         assertEquals(single.get(bad.planFile().toString()).get("error"), spark.get(bad.planFile().toString()).get("error"),
                 "the failed plan's row holds its reason");
         for (PhantomArchive.Patient p : patients) {
-            assertTrue(Files.isRegularFile(out.resolve("json").resolve(p.planUid() + ".json")), p.planUid());
+            for (String file : List.of("json/" + p.planUid() + ".json", "isodose/" + p.planUid() + ".dcm",
+                    "qa/" + p.planUid() + ".png")) {
+                assertTrue(Files.size(out.resolve(file)) > 0, file);
+            }
         }
 
         Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
@@ -78,9 +84,28 @@ class SparkClassifyCliTest {
         SyntheticArchive.generate(root, 12, 4, 11);
         Map<String, Map<String, Object>> single = rtsiteClassify(root, tmp, -1);
         Path out = tmp.resolve("spark-out");
-        Cli run = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]");
+        // the root as a file: URI, as a Hadoop-style path would be given
+        Cli run = Cli.spark("classify", root.toUri().toString(), "--out", out.toString(), "--master", "local[2]");
         assertTrue(run.exit() == 0 || run.exit() == 3, run.toString());
         assertSame(single, results(out.resolve("results.json")));
+    }
+
+    @Test
+    void aRootOnAnotherFileSystemIsRefusedWithTheReason(@TempDir Path tmp) {
+        Cli run = Cli.spark("classify", "hdfs://namenode:8020/archive", "--out", tmp.resolve("out").toString(),
+                "--master", "local[2]");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().contains("archive root hdfs://namenode:8020/archive: scheme 'hdfs' is not read"),
+                run.toString());
+        assertTrue(run.err().contains("mounted path"), run.toString());
+    }
+
+    @Test
+    void anOutputFolderInsideTheArchiveIsRefused(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("archive"));
+        Cli run = Cli.spark("classify", root.toString(), "--out", root.resolve("results").toString());
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains("lies inside the archive root " + root), run.toString());
     }
 
     /** {@code rtsite classify ROOT --db … --out …} then {@code rtsite report --format json}, by plan file. */

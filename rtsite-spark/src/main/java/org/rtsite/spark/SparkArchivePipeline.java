@@ -176,7 +176,7 @@ public final class SparkArchivePipeline {
             return body.get();
         } catch (RtsiteException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is checked in Java's eyes, and thrown undeclared from Scala
             for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
                 if (t instanceof RunFaultException r) {
                     throw new RunFaultException("spark " + stage + " stopped: " + r.getMessage(), e);

@@ -101,6 +101,24 @@ class SparkClassifyCliTest {
     }
 
     @Test
+    void aFaultOfTheRunStopsItAndIsNotStoredAsAPlanFailure(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("archive");
+        PhantomArchive.write(root, List.of(PhantomScene.LUNG_SBRT, PhantomScene.PROSTATE));
+        Path out = Files.createDirectories(tmp.resolve("spark-out"));
+        // the per-plan JSON folder cannot be created: the output folder's fault, not the plans'
+        Files.writeString(out.resolve("json"), "a file where the folder should be\n");
+        Cli faulty = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+        assertEquals(1, faulty.exit(), faulty.toString());
+        assertTrue(faulty.err().contains("spark classify stopped: cannot write " + out.resolve("json")), faulty.toString());
+        assertTrue(!Files.exists(out.resolve("plan_result")), "nothing stored for the plans the fault stopped");
+
+        Files.delete(out.resolve("json"));
+        Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("2 plans, 2 classified, 0 failed, 0 already"), again.toString());
+    }
+
+    @Test
     void anOutputFolderInsideTheArchiveIsRefused(@TempDir Path tmp) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("archive"));
         Cli run = Cli.spark("classify", root.toString(), "--out", root.resolve("results").toString());

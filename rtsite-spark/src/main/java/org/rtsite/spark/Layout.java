@@ -20,7 +20,8 @@ record Layout(Path root) {
     static final String PLAN_RESULT = "plan_result";
     static final String PLAN_LABEL = "plan_label";
     static final String PLAN_ORGAN = "plan_organ";
-    static final String STAGING = ".staging";
+    // no leading dot or underscore: Spark takes such folders for hidden files and warns when reading one
+    static final String STAGING = "staging";
 
     Layout {
         root = root.toAbsolutePath().normalize();

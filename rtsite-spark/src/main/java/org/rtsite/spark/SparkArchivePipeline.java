@@ -145,8 +145,13 @@ public final class SparkArchivePipeline {
         return out;
     }
 
-    /** {@link #results()} as the JSON of {@code rtsite report --format json} (an array of objects). */
-    public void writeResultsJson(Path file) {
+    /**
+     * {@link #results()} as the JSON of {@code rtsite report --format json} (an array of objects).
+     *
+     * @return the rows written
+     * @throws RtsiteIOException when the file cannot be written
+     */
+    public List<Map<String, Object>> writeResultsJson(Path file) {
         List<Map<String, Object>> rows = results();
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -158,6 +163,7 @@ public final class SparkArchivePipeline {
         } catch (IOException e) {
             throw new RtsiteIOException("cannot write " + file, e);
         }
+        return rows;
     }
 
     private void require(String table, String stage) {

@@ -159,8 +159,8 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "classify: %d plans, %d classified, %d failed, %d already in %s (%.1f s)%n",
                     c.plans(), c.ok(), c.failed(), c.skipped(), p.out().resolve("plan_result"), (t3 - t2) / 1e9);
             Path resultsJson = p.out().resolve("results.json");
-            p.writeResultsJson(resultsJson);
-            long storedFailed = p.results().stream().filter(r -> "FAILED".equals(r.get("status"))).count();
+            long storedFailed = p.writeResultsJson(resultsJson).stream()
+                    .filter(r -> "FAILED".equals(r.get("status"))).count();
             stdout.println("results: " + resultsJson + ", " + p.out() + "/{plan_result,plan_label,plan_organ} (Parquet)"
                     + (json ? ", " + p.out().resolve("json") : "") + (isodose ? ", " + p.out().resolve("isodose") : "")
                     + (qa ? ", " + p.out().resolve("qa") : ""));

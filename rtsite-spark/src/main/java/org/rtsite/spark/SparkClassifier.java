@@ -1,0 +1,114 @@
+package org.rtsite.spark;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.rtsite.archive.PlanBundle;
+import org.rtsite.core.result.SiteResultJson;
+import org.rtsite.pipeline.OutputNames;
+import org.rtsite.pipeline.RtsitePipeline;
+import org.rtsite.pipeline.RunFaultException;
+import org.rtsite.pipeline.store.PlanRecord;
+
+/**
+ * Stage 3: the plans not yet in {@code plan_result} are spread over the executors; each task classifies
+ * its plans with its JVM's pipeline ({@link ExecutorPipelines}); a plan that fails becomes a FAILED row
+ * with the reason. A fault of the run ({@link RunFaultException}: an unwritable output folder, out of
+ * memory) fails the task, and Spark retries it or stops the job: it is never stored as a plan's failure.
+ */
+final class SparkClassifier {
+
+    /**
+     * @param plans   plans given (after the planless-dose choice)
+     * @param skipped already in plan_result (OK or FAILED)
+     * @param ok      classified OK by this run
+     * @param failed  stored FAILED by this run
+     */
+    record Counts(long plans, long skipped, long ok, long failed) {
+    }
+
+    private SparkClassifier() {
+    }
+
+    static Counts classify(SparkSession spark, Layout layout, ClassifyOptions options, int partitions) {
+        Dataset<Row> plans = spark.read().parquet(layout.uri(Layout.PLANS));
+        if (!options.planlessDoses()) {
+            plans = plans.filter(functions.col("planless").equalTo(false));
+        }
+        long given = plans.count();
+        Dataset<Row> todo = plans;
+        if (layout.exists(Layout.PLAN_RESULT)) {
+            Dataset<Row> done = spark.read().parquet(layout.uri(Layout.PLAN_RESULT)).select("plan_file");
+            todo = plans.join(done, plans.col("plan_file").equalTo(done.col("plan_file")), "left_anti");
+        }
+        long n = todo.count();
+        if (n == 0) {
+            return new Counts(given, given, 0, 0);
+        }
+        String out = layout.root().toString();
+        JavaRDD<Row> nested = todo.select("bundle_json").javaRDD()
+                .repartition((int) Math.max(1, Math.min(n, partitions)))
+                .mapPartitions(rows -> classifyPartition(rows, options, out));
+        // classification runs once, into a staging table; the three tables are cut from it, plan_result last
+        String staging = layout.uri(Layout.STAGING);
+        spark.createDataFrame(nested, ResultRows.NESTED).write().mode(SaveMode.Overwrite).parquet(staging);
+        Dataset<Row> staged = spark.read().parquet(staging);
+        staged.select(functions.explode(functions.col("label_rows")).as("l")).select("l.*")
+                .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_LABEL));
+        staged.select(functions.explode(functions.col("organ_rows")).as("o")).select("o.*")
+                .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_ORGAN));
+        staged.drop("label_rows", "organ_rows").write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_RESULT));
+        long failed = staged.filter(functions.col("status").equalTo("FAILED")).count();
+        layout.delete(Layout.STAGING);
+        return new Counts(given, given - n, n - failed, failed);
+    }
+
+    private static Iterator<Row> classifyPartition(Iterator<Row> rows, ClassifyOptions options, String out) {
+        RtsitePipeline pipeline = ExecutorPipelines.get(options, out);
+        Path jsonDir = options.json() ? Path.of(out, "json") : null;
+        List<Row> result = new ArrayList<>();
+        while (rows.hasNext()) {
+            PlanBundle b = BundleCodec.read(rows.next().getString(0));
+            PlanRecord r = pipeline.classify(b);
+            String json = r.ok() ? SiteResultJson.write(r.result()) : null;
+            if (json != null && jsonDir != null) {
+                writeAtomically(jsonDir, OutputNames.of(b.planUid(), b.planFile()) + ".json", json);
+            }
+            result.add(ResultRows.nested(r, json));
+        }
+        return result.iterator();
+    }
+
+    /** Through a temporary file in the same folder, so that a reader never sees half a file; failing is the run's fault. */
+    private static void writeAtomically(Path dir, String name, String text) {
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, ".rtsite-", ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new RunFaultException("cannot write " + dir.resolve(name) + ": " + RunFaultException.reason(e), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // the run already fails for the write; a leftover temporary file is named .rtsite-*.tmp
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.rtsite.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.archive.SyntheticArchive;
+import org.rtsite.samples.PhantomArchive;
+import org.rtsite.core.phantom.PhantomScene;
+
+/**
+ * {@code rtsite spark classify --master local[2]} against {@code rtsite classify} on the same archive, both
+ * driven through their command lines: the same plans with the same status, labels, rule and Dmax (and the
+ * same reason for a plan that fails), results.json with the fields of {@code rtsite report --format json},
+ * and a second run that skips every plan already stored.
+ */
+class SparkClassifyCliTest {
+
+    @org.junit.jupiter.api.BeforeAll
+    static void start() {
+        TestSpark.session(); // the command line runs in it (see TestSpark)
+    }
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** What must agree between the two paths, per plan. */
+    private static final List<String> COMPARED = List.of("status", "primary_region", "labels", "rule", "dmax_gy",
+            "dose_grid_dmax_gy", "v85_cc", "v50_cc", "organs", "mask_source", "missing_plan", "linkage");
+
+    @Test
+    void quickStartArchiveWithABadPlanGivesTheResultsOfRtsiteClassify(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("archive");
+        List<PhantomArchive.Patient> patients = PhantomArchive.write(root, List.of(PhantomScene.WHOLE_BRAIN,
+                PhantomScene.OROPHARYNX, PhantomScene.LUNG_SBRT, PhantomScene.LIVER_SBRT, PhantomScene.PROSTATE));
+        // one more patient whose dose lost the end of its pixel data: indexed and linked, but it cannot load
+        PhantomArchive.Patient bad = PhantomArchive.write(root.resolve("bad"), PhantomScene.PROSTATE,
+                PhantomScene.PROSTATE.build());
+        try (RandomAccessFile f = new RandomAccessFile(bad.doseFile().toFile(), "rw")) {
+            f.setLength(f.length() - 1000);
+        }
+        Map<String, Map<String, Object>> single = rtsiteClassify(root, tmp, 3);
+        assertEquals(patients.size() + 1, single.size());
+        assertEquals("FAILED", single.get(bad.planFile().toString()).get("status"));
+
+        Path out = tmp.resolve("spark-out");
+        int built = ExecutorPipelines.built();
+        Cli first = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json",
+                "--isodose-rtstruct", "--qa-png");
+        assertEquals(3, first.exit(), first.toString());
+        assertTrue(first.out().contains("6 plans, 5 classified, 1 failed, 0 already"), first.toString());
+        assertEquals(1, ExecutorPipelines.built() - built, "one pipeline for the executor JVM, reused by every task");
+        Map<String, Map<String, Object>> spark = results(out.resolve("results.json"));
+        assertSame(single, spark);
+        assertEquals(single.get(bad.planFile().toString()).get("error"), spark.get(bad.planFile().toString()).get("error"),
+                "the failed plan's row holds its reason");
+        for (PhantomArchive.Patient p : patients) {
+            for (String file : List.of("json/" + p.planUid() + ".json", "isodose/" + p.planUid() + ".dcm",
+                    "qa/" + p.planUid() + ".png")) {
+                assertTrue(Files.size(out.resolve(file)) > 0, file);
+            }
+        }
+
+        Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+        assertEquals(3, again.exit(), again.toString());
+        assertTrue(again.out().contains("6 plans, 0 classified, 0 failed, 6 already"), again.toString());
+        Map<String, Map<String, Object>> rerun = results(out.resolve("results.json"));
+        assertEquals(spark.keySet(), rerun.keySet());
+        spark.forEach((plan, row) -> assertEquals(row.get("finished"), rerun.get(plan).get("finished"),
+                "a finished plan is not classified again: " + plan));
+    }
+
+    @Test
+    void syntheticArchiveGivesTheResultsOfRtsiteClassify(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("archive");
+        SyntheticArchive.generate(root, 12, 4, 11);
+        Map<String, Map<String, Object>> single = rtsiteClassify(root, tmp, -1);
+        Path out = tmp.resolve("spark-out");
+        // the root as a file: URI, as a Hadoop-style path would be given
+        Cli run = Cli.spark("classify", root.toUri().toString(), "--out", out.toString(), "--master", "local[2]");
+        assertTrue(run.exit() == 0 || run.exit() == 3, run.toString());
+        assertSame(single, results(out.resolve("results.json")));
+    }
+
+    @Test
+    void aRootOnAnotherFileSystemIsRefusedWithTheReason(@TempDir Path tmp) {
+        Cli run = Cli.spark("classify", "hdfs://namenode:8020/archive", "--out", tmp.resolve("out").toString(),
+                "--master", "local[2]");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().contains("archive root hdfs://namenode:8020/archive: scheme 'hdfs' is not read"),
+                run.toString());
+        assertTrue(run.err().contains("mounted path"), run.toString());
+    }
+
+    @Test
+    void aFaultOfTheRunStopsItAndIsNotStoredAsAPlanFailure(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("archive");
+        PhantomArchive.write(root, List.of(PhantomScene.LUNG_SBRT, PhantomScene.PROSTATE));
+        Path out = Files.createDirectories(tmp.resolve("spark-out"));
+        // the per-plan JSON folder cannot be created: the output folder's fault, not the plans'
+        Files.writeString(out.resolve("json"), "a file where the folder should be\n");
+        Cli faulty = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+        assertEquals(1, faulty.exit(), faulty.toString());
+        assertTrue(faulty.err().contains("spark classify stopped: cannot write " + out.resolve("json")), faulty.toString());
+        assertTrue(!Files.exists(out.resolve("plan_result")), "nothing stored for the plans the fault stopped");
+
+        Files.delete(out.resolve("json"));
+        Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("2 plans, 2 classified, 0 failed, 0 already"), again.toString());
+    }
+
+    @Test
+    void anOutputFolderInsideTheArchiveIsRefused(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("archive"));
+        Cli run = Cli.spark("classify", root.toString(), "--out", root.resolve("results").toString());
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains("lies inside the archive root " + root), run.toString());
+    }
+
+    /** {@code rtsite classify ROOT --db … --out …} then {@code rtsite report --format json}, by plan file. */
+    private static Map<String, Map<String, Object>> rtsiteClassify(Path root, Path tmp, int exit) throws Exception {
+        Path db = tmp.resolve("single.db");
+        Cli classify = Cli.rtsite("classify", root.toString(), "--db", db.toString(), "--out",
+                tmp.resolve("single-out").toString(), "--no-progress");
+        if (exit >= 0) {
+            assertEquals(exit, classify.exit(), classify.toString());
+        }
+        Path report = tmp.resolve("report.json");
+        Cli r = Cli.rtsite("report", "--db", db.toString(), "--format", "json", "--output", report.toString());
+        assertEquals(0, r.exit(), r.toString());
+        return results(report);
+    }
+
+    private static Map<String, Map<String, Object>> results(Path json) throws Exception {
+        List<LinkedHashMap<String, Object>> rows = JSON.readValue(json.toFile(), new TypeReference<>() { });
+        Map<String, Map<String, Object>> byPlan = new TreeMap<>();
+        rows.forEach(r -> byPlan.put((String) r.get("plan_file"), r));
+        return byPlan;
+    }
+
+    private static void assertSame(Map<String, Map<String, Object>> single, Map<String, Map<String, Object>> spark) {
+        assertEquals(single.keySet(), spark.keySet(), "the same plans");
+        for (String plan : single.keySet()) {
+            Map<String, Object> a = single.get(plan);
+            Map<String, Object> b = spark.get(plan);
+            assertEquals(List.copyOf(a.keySet()), List.copyOf(b.keySet()), "results.json has report's fields");
+            for (String c : COMPARED) {
+                assertEquals(a.get(c), b.get(c), plan + ": " + c);
+            }
+            assertNotNull(b.get("status"));
+        }
+    }
+}

@@ -4,7 +4,8 @@
 # the same WADO-RS API, (a) one request per instance, 2 at a time (one curl process, --parallel-max 2),
 # (b) one multipart request per series, 2 at a time (xargs -P2; bytes saved as they come, not split into files). Rounds alternate the three, each into a fresh folder,
 # and every timing includes the process start and the QIDO listing.
-#   rtsite-benchmarks/scripts/dicomweb_pull.sh [ROUNDS]      (needs: orthanc, orthanc-dicomweb, curl, python3)
+#   [ARCHIVE=DIR] rtsite-benchmarks/scripts/dicomweb_pull.sh [ROUNDS]      (needs: orthanc, orthanc-dicomweb, curl, python3)
+# ARCHIVE: upload that folder's *.dcm files instead of the quick-start archive (421 instances).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-5}"
@@ -24,8 +25,13 @@ JSON
 /usr/sbin/Orthanc "$work/orthanc.json" > "$work/orthanc.log" 2>&1 & pid=$!
 base="http://127.0.0.1:$http"
 for _ in $(seq 100); do curl -sf "$base/system" >/dev/null && break; sleep 0.1; done
-(cd "$here" && ./rtsite quickstart --work "$work/q" >/dev/null)
-find "$work/q/archive" -type f -print0 | xargs -0 -P2 -I{} curl -sf -o /dev/null -X POST --data-binary @{} "$base/instances"
+if [ -n "${ARCHIVE:-}" ]; then
+  src="$ARCHIVE"   # any folder of DICOM files, e.g. a part of a SyntheticArchive (docs/PERFORMANCE.md)
+else
+  (cd "$here" && ./rtsite quickstart --work "$work/q" >/dev/null)
+  src="$work/q/archive"
+fi
+find "$src" -type f -print0 | xargs -0 -P2 -I{} curl -sf -o /dev/null -X POST --data-binary @{} "$base/instances" || true  # files Orthanc refuses (not DICOM) stay out
 n=$(curl -s "$base/statistics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["CountInstances"])')
 ex="$here/rtsite-examples/target"
 web="$base/dicom-web"

@@ -11,8 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,7 +74,7 @@ class LinkageEquivalenceTest {
         qt().withExamples(4).withShrinkCycles(0)
                 .forAll(integers().between(8, 30), longs().between(1, 1_000_000))
                 .checkAssert((patients, seed) -> {
-                    Path dir = tempDir();
+                    Path dir = SyntheticArchiveProperties.tempDir();
                     try {
                         SyntheticArchive.generate(dir.resolve("a"), patients, 3, seed);
                         List<IndexedFile> files = index(dir.resolve("a"), dir.resolve("i.db"));
@@ -89,7 +87,7 @@ class LinkageEquivalenceTest {
                             assertSame(w, Linkage.linkByGroup(edited)); // input order does not matter
                         }
                     } finally {
-                        delete(dir);
+                        SyntheticArchiveProperties.delete(dir);
                     }
                 });
     }
@@ -245,21 +243,5 @@ class LinkageEquivalenceTest {
         }
         out.removeIf(f -> rnd.nextInt(60) == 0);
         return out;
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("rtsite-linkage-eq");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

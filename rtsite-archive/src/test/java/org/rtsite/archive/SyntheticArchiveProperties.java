@@ -36,7 +36,8 @@ class SyntheticArchiveProperties {
                 });
     }
 
-    private static Path tempDir() {
+    /** A temporary folder for one generated archive (also used by {@link LinkageEquivalenceTest}). */
+    static Path tempDir() {
         try {
             return Files.createTempDirectory("rtsite-archive-prop");
         } catch (IOException e) {
@@ -44,7 +45,7 @@ class SyntheticArchiveProperties {
         }
     }
 
-    private static void delete(Path dir) {
+    static void delete(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -16,6 +16,7 @@ import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.dicomweb.DicomWebClient;
 import org.rtsite.dicomweb.DicomWebPull;
 import org.rtsite.inference.DjlSegmenter;
+import org.rtsite.pipeline.OutputFolders;
 import org.rtsite.pipeline.ArchiveClassifier;
 import org.rtsite.pipeline.NiftiMaskSource;
 import org.rtsite.pipeline.OutputNames;
@@ -197,8 +198,9 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         Path pullInto = cache != null ? cache
                 : db.toAbsolutePath().resolveSibling(db.getFileName().toString().replaceFirst("\\.db$", "") + "-dicomweb");
-        if (webClient != null && overlap(outDir, List.of(pullInto)) != null) {
-            err.println("rtsite classify: " + overlap(outDir, List.of(pullInto)));
+        String cacheOverlap = webClient == null ? null : OutputFolders.overlap(outDir, List.of(pullInto));
+        if (cacheOverlap != null) {
+            err.println("rtsite classify: " + cacheOverlap);
             err.flush();
             return 2;
         }
@@ -237,7 +239,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         List<Path> scanned = new ArrayList<>(roots);
         scanned.addAll(indexedRoots(db));
-        String overlap = overlap(outDir, scanned);
+        String overlap = OutputFolders.overlap(outDir, scanned);
         if (overlap != null) {
             err.println("rtsite classify: " + overlap);
             err.flush();
@@ -408,27 +410,6 @@ public final class ClassifyCommand implements Callable<Integer> {
     }
 
     /**
-     * Why {@code outDir} may not be used with these roots, or null: outputs inside a scanned root would be
-     * indexed as input on the next scan (isodose RTSTRUCTs then compete with the plans' own structure sets),
-     * and a root inside the outputs would mix the two the same way. Compared as real paths where they exist.
-     */
-    static String overlap(Path outDir, List<Path> roots) {
-        Path o = real(outDir);
-        for (Path root : roots) {
-            Path r = real(root);
-            if (o.startsWith(r)) {
-                return "--out " + outDir + " lies inside the archive root " + root + ": rtsite's outputs would be "
-                        + "indexed as input on the next scan; choose an output folder outside the archive";
-            }
-            if (r.startsWith(o)) {
-                return "the archive root " + root + " lies inside --out " + outDir + ": rtsite's outputs would be "
-                        + "indexed as input; choose an output folder outside the archive";
-            }
-        }
-        return null;
-    }
-
-    /**
      * The roots earlier scans of {@code db} walked (the index's {@code scans} table): a run without ROOT
      * arguments must not write into them either, since the next 'index' or 'classify ROOT' walks them again.
      * Empty when the database does not exist or holds no index yet.
@@ -463,22 +444,6 @@ public final class ClassifyCommand implements Callable<Integer> {
     }
 
     /** The real path of the deepest existing ancestor, with the rest appended (--out often does not exist yet). */
-    private static Path real(Path p) {
-        Path abs = p.toAbsolutePath().normalize();
-        Path existing = abs;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return abs;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(abs));
-        } catch (java.io.IOException e) {
-            return abs;
-        }
-    }
-
     /** Plans whose UID breaks the DICOM grammar still run; the user learns which and how their files are named. */
     private static void warnInvalidUids(List<PlanBundle> plans, Pseudonymizer pseudonyms, PrintWriter err) {
         int shown = 0;

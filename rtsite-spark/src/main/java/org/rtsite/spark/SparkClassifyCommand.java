@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.rtsite.archive.LinkageReport;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.pipeline.OutputFolders;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,25 +85,17 @@ public final class SparkClassifyCommand implements Callable<Integer> {
     Integer partitions;
 
     /**
-     * Why {@code out} may not be used with {@code root}, or null: outputs inside a root would be indexed as
-     * input by the next run, and a root inside the output folder would mix the two (as 'rtsite classify').
+     * Why {@code out} may not be used with {@code root}, or null (the rule of 'rtsite classify',
+     * {@link OutputFolders#overlap}); a root that is no local path is left to the index stage to name.
      */
     static String overlap(Path out, String root) {
-        Path o = out.toAbsolutePath().normalize();
         Path r;
         try {
-            r = (root.startsWith("file:") ? Path.of(java.net.URI.create(root)) : Path.of(root)).toAbsolutePath().normalize();
+            r = root.startsWith("file:") ? Path.of(java.net.URI.create(root)) : Path.of(root);
         } catch (IllegalArgumentException e) { // InvalidPathException too
-            return null; // not a local path: the index stage names the problem
+            return null;
         }
-        if (o.startsWith(r)) {
-            return "--out " + out + " lies inside the archive root " + root + ": its files would be indexed as input "
-                    + "by the next run; choose an output folder outside the archive";
-        }
-        if (r.startsWith(o)) {
-            return "the archive root " + root + " lies inside --out " + out + "; choose an output folder outside the archive";
-        }
-        return null;
+        return OutputFolders.overlap(out, List.of(r));
     }
 
     @Override

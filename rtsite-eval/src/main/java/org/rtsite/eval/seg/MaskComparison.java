@@ -231,18 +231,13 @@ public final class MaskComparison {
      */
     private static int directed(byte[] feature, byte[] query, int bx, int by, int bz, ImageGrid g, double cap,
                                 int threads, float[] out, int o) {
-        float[] d = DistanceTransform.squared(feature, bx, by, bz, g.dx(), g.dy(), g.dz(), cap, threads);
-        int start = o;
-        for (int x = 0; x < query.length; x++) {
-            if (query[x] != 0) {
-                float v = d[x];
-                if (v == Float.POSITIVE_INFINITY) {
-                    return directed(feature, query, bx, by, bz, g, Double.POSITIVE_INFINITY, threads, out, start);
-                }
-                out[o++] = (float) Math.sqrt(v);
-            }
+        int next = DistanceTransform.distancesAt(feature, query, bx, by, bz, g.dx(), g.dy(), g.dz(), cap, threads, out, o);
+        if (next >= 0) {
+            return next;
         }
-        return o;
+        // some query lies beyond the cap; the feature is not empty, so the uncapped transform reaches every voxel
+        return DistanceTransform.distancesAt(feature, query, bx, by, bz, g.dx(), g.dy(), g.dz(), Double.POSITIVE_INFINITY,
+                threads, out, o);
     }
 
     private static int count(byte[] a) {

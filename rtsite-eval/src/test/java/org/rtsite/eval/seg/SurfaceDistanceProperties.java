@@ -108,6 +108,51 @@ class SurfaceDistanceProperties {
     }
 
     @Test
+    void distancesAtTheQueryVoxelsAreTheRootsOfTheTransformThere() {
+        qt().withExamples(60).forAll(longs().all(), integers().between(1, 4)).checkAssert((seed, threads) -> {
+            Random rnd = new Random(seed);
+            int nx = 1 + rnd.nextInt(70);
+            int ny = 1 + rnd.nextInt(30);
+            int nz = 1 + rnd.nextInt(30);
+            double dx = 0.3 + 3 * rnd.nextDouble();
+            double dy = 0.3 + 3 * rnd.nextDouble();
+            double dz = 0.3 + 3 * rnd.nextDouble();
+            byte[] f = new byte[nx * ny * nz];
+            byte[] q = new byte[f.length];
+            double density = rnd.nextDouble() * 0.05;
+            f[rnd.nextInt(f.length)] = 1;
+            int queries = 0;
+            for (int x = 0; x < f.length; x++) {
+                f[x] |= (byte) (rnd.nextDouble() < density ? 1 : 0);
+                q[x] = (byte) (rnd.nextDouble() < 0.1 ? 1 : 0);
+                queries += q[x];
+            }
+            double cap = rnd.nextBoolean() ? Double.POSITIVE_INFINITY : 1 + 20 * rnd.nextDouble();
+            float[] d = DistanceTransform.squared(f, nx, ny, nz, dx, dy, dz, cap, 1);
+            float[] expected = new float[queries];
+            boolean beyond = false;
+            int e = 0;
+            for (int x = 0; x < f.length; x++) {
+                if (q[x] != 0) {
+                    beyond |= d[x] == Float.POSITIVE_INFINITY;
+                    expected[e++] = (float) Math.sqrt(d[x]);
+                }
+            }
+            float[] got = new float[queries + 3];
+            int end = DistanceTransform.distancesAt(f, q, nx, ny, nz, dx, dy, dz, cap, threads, got, 3);
+            if (beyond) {
+                assertEquals(-1, end);
+                return;
+            }
+            assertEquals(3 + queries, end);
+            float[] sorted = Arrays.copyOfRange(got, 3, end);
+            Arrays.sort(sorted);
+            Arrays.sort(expected);
+            assertArrayEquals(expected, sorted);
+        });
+    }
+
+    @Test
     void hausdorffMatchesBruteForceSurfaceDistances() {
         qt().withExamples(40).forAll(longs().all()).checkAssert(seed -> {
             Random rnd = new Random(seed);

@@ -169,6 +169,37 @@ public final class DicomArchive implements AutoCloseable {
         return report().planlessDoses().stream();
     }
 
+    /**
+     * Links the archive group by group ({@link #linkByGroup}) and parks every plan bundle, and every dose
+     * without plan when {@code planlessDoses}, in a temporary file: the same bundles, in the same order, as
+     * {@link #plans()} then {@link #planlessDoses()}, without holding them (what a bulk run over an archive
+     * of any size walks). The caller closes the spool, which deletes its file; it stays readable after
+     * this archive is closed.
+     *
+     * @throws RtsiteIOException when the temporary file cannot be created
+     * @throws RtsiteException   when the index cannot be read or the spool written (cause kept)
+     */
+    public PlanSpool spoolPlans(boolean planlessDoses) {
+        PlanSpool spool = new PlanSpool();
+        try {
+            if (report != null) {
+                spool.add(report, planlessDoses);
+                spool.finish(summary);
+            } else {
+                long t0 = System.nanoTime();
+                LinkageReport.Summary s = linkByGroup(part -> spool.add(part, planlessDoses));
+                summary = s;
+                spool.finish(s);
+                LOG.debug("spooled {} plan bundles of {} files in {} ms", spool.size(), s.files(),
+                        (System.nanoTime() - t0) / 1_000_000);
+            }
+            return spool;
+        } catch (RuntimeException | Error e) {
+            spool.close();
+            throw e;
+        }
+    }
+
     /** The linkage report: every plan and every orphan, held in memory (see {@link #writeReport} for a bound). */
     public LinkageReport report() {
         if (report == null) {

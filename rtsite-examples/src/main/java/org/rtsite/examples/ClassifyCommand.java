@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.PlanBundle;
+import org.rtsite.archive.PlanSpool;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.region.RegionDictionary;
@@ -251,6 +252,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         Pseudonymizer pseudonyms = pseudonymChoice.pseudonyms();
         DjlSegmenter djl = null;
+        PlanSpool plans = null;
         try {
             RegionDictionary dictionary = dictionaryFile == null ? RegionDictionary.defaults()
                     : RegionDictionary.defaults().extendedWith(RegionDictionary.load(dictionaryFile));
@@ -265,19 +267,17 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             SiteClassifier classifier = SiteClassifier.builder().backend(backend).dictionary(dictionary).build();
             pipeline.classifier(classifier);
-            List<PlanBundle> plans;
             try (DicomArchive archive = roots.isEmpty() ? DicomArchive.open(db)
                     : DicomArchive.index(ArchiveOptions.of(db), roots.toArray(Path[]::new))) {
                 if (archive.lastScan() != null) {
                     out.println("index: " + archive.lastScan());
                 }
-                plans = new ArrayList<>(archive.plans().toList());
-                org.rtsite.archive.LinkageReport.Summary ls = archive.report().summary();
+                // linked patient by patient and parked on disk: the run reads the bundles back as workers
+                // free up, so the heap holds the plans in flight, not the archive's bundles
+                plans = archive.spoolPlans(!noPlanlessDoses);
+                org.rtsite.archive.LinkageReport.Summary ls = plans.summary();
                 if (ls.plans() == 0 && ls.doses() > 0 || ls.planlessDoses() > 0) {
                     out.println(IndexCommand.planlessLine(ls));
-                }
-                if (!noPlanlessDoses) {
-                    plans.addAll(archive.planlessDoses().toList());
                 }
             }
             if (isodose) {
@@ -293,9 +293,9 @@ public final class ClassifyCommand implements Callable<Integer> {
                 pipeline.pseudonyms(pseudonyms);
             }
             RtsitePipeline runner = pipeline.workers(n).build();
-            long planless = plans.stream().filter(PlanBundle::planless).count();
+            long planless = plans.planlessDoses();
             out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s, %d worker(s), backend %s%n",
-                    plans.size() - planless, planless == 0 ? "" : " and " + planless + " doses without plan",
+                    plans.plans(), planless == 0 ? "" : " and " + planless + " doses without plan",
                     runner.masks().name(), n, classifier.backend().name());
             out.flush();
             warnInvalidUids(plans, pseudonyms, err);
@@ -320,18 +320,10 @@ public final class ClassifyCommand implements Callable<Integer> {
                     bar.finish(); // a run fault's message then starts on its own line
                 }
                 Files.createDirectories(outDir);
-                if (pseudonyms == null) {
-                    store.exportCsv(outDir.resolve("results.csv"), null, null);
-                } else {
-                    try (java.io.Writer w = Files.newBufferedWriter(outDir.resolve("results.csv"))) {
-                        ResultStore.writeCsv(store.query(null, null).stream().map(pseudonyms::row).toList(), w);
-                    }
-                }
+                store.exportCsv(outDir.resolve("results.csv"), null, null,
+                        pseudonyms == null ? java.util.function.UnaryOperator.identity() : pseudonyms::row);
                 // plans of this archive stored FAILED, by this run or an earlier one that this run skipped
-                java.util.Set<String> archivePlans = new java.util.HashSet<>();
-                plans.forEach(p -> archivePlans.add(p.planFile()));
-                storedFailed = (int) store.query(null, "FAILED").stream()
-                        .filter(row -> archivePlans.contains((String) row.get("plan_file"))).count();
+                storedFailed = s.failed() + s.failedEarlier();
             }
             out.printf(Locale.ROOT, "done: %d plans, %d classified, %d failed, %d already in the database (%.1f s)%n",
                     s.plans(), s.ok(), s.failed(), s.skipped(), s.seconds());
@@ -362,6 +354,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             err.flush();
             return 1;
         } finally {
+            if (plans != null) {
+                plans.close();
+            }
             if (djl != null) {
                 djl.close();
             }
@@ -373,7 +368,7 @@ public final class ClassifyCommand implements Callable<Integer> {
      * has one to the study its header names, one request per study; returns the number of files not stored, each
      * listed with the server's answer.
      */
-    private static int store(DicomWebClient webClient, List<PlanBundle> plans, Path dir, String what, PrintWriter out,
+    private static int store(DicomWebClient webClient, Iterable<PlanBundle> plans, Path dir, String what, PrintWriter out,
                              PrintWriter err) {
         java.util.Map<String, List<Path>> byStudy = new java.util.TreeMap<>();
         for (PlanBundle p : plans) {
@@ -445,7 +440,7 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     /** The real path of the deepest existing ancestor, with the rest appended (--out often does not exist yet). */
     /** Plans whose UID breaks the DICOM grammar still run; the user learns which and how their files are named. */
-    private static void warnInvalidUids(List<PlanBundle> plans, Pseudonymizer pseudonyms, PrintWriter err) {
+    private static void warnInvalidUids(Iterable<PlanBundle> plans, Pseudonymizer pseudonyms, PrintWriter err) {
         int shown = 0;
         int invalid = 0;
         for (PlanBundle p : plans) {

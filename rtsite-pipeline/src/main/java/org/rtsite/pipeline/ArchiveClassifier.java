@@ -143,13 +143,19 @@ public final class ArchiveClassifier {
     }
 
     /**
-     * @param plans   plans given
-     * @param skipped already in the store
-     * @param ok      classified in this run
-     * @param failed  recorded as failed in this run
-     * @param seconds wall time
+     * @param plans         plans given
+     * @param skipped       already in the store
+     * @param ok            classified in this run
+     * @param failed        recorded as failed in this run
+     * @param seconds       wall time
+     * @param failedEarlier of {@code skipped}, those an earlier run stored as failed (so the plans given that
+     *                      the store holds as failed after this run are {@code failed + failedEarlier})
      */
-    public record Summary(int plans, int skipped, int ok, int failed, double seconds) {
+    public record Summary(int plans, int skipped, int ok, int failed, double seconds, int failedEarlier) {
+        /** A summary without failures stored by earlier runs. */
+        public Summary(int plans, int skipped, int ok, int failed, double seconds) {
+            this(plans, skipped, ok, failed, seconds, 0);
+        }
     }
 
     /**
@@ -163,19 +169,47 @@ public final class ArchiveClassifier {
      * @throws RtsiteException   when the results store fails (thrown by {@code ResultStore}, cause kept)
      */
     public Summary run(List<PlanBundle> plans, ResultStore store, Progress progress) {
+        return run((Iterable<PlanBundle>) plans, store, progress);
+    }
+
+    /**
+     * As {@link #run(List, ResultStore, Progress)}, reading the plans as a stream instead of holding them
+     * (e.g. a {@link org.rtsite.archive.PlanSpool} of a whole archive): {@code plans} is walked twice, in the
+     * same order each time, once to decide what to classify (one bit per plan is kept, and counts) and
+     * once to hand the plans to the workers as they free up, so the heap holds the plans in flight, not the
+     * archive.
+     *
+     * @throws RunFaultException as {@link #run(List, ResultStore, Progress)}, and when {@code plans} cannot
+     *                           be read on the second walk
+     * @throws RtsiteException   as {@link #run(List, ResultStore, Progress)}
+     */
+    public Summary run(Iterable<PlanBundle> plans, ResultStore store, Progress progress) {
+        Objects.requireNonNull(plans, "plans");
         long t0 = System.nanoTime();
         try (RunLock lock = RunLock.acquire(store.file(), progress)) {
             return runLocked(plans, store, progress, t0);
         }
     }
 
-    private Summary runLocked(List<PlanBundle> plans, ResultStore store, Progress progress, long t0) {
-        Set<String> done = store.finishedPlans(!retryFailed);
-        Set<String> ok = retryFailed ? done : store.finishedPlans(false);
-        List<PlanBundle> todo = plans.stream()
-                .filter(p -> !done.contains(p.planFile()) || ok.contains(p.planFile()) && outputsMissing(p))
-                .toList();
-        int skipped = plans.size() - todo.size();
+    private Summary runLocked(Iterable<PlanBundle> plans, ResultStore store, Progress progress, long t0) {
+        // decided once, under the lock, before anything runs; kept as one bit per plan in walking order
+        java.util.BitSet skip = new java.util.BitSet();
+        int given = 0;
+        int skipped = 0;
+        int failedEarlier = 0;
+        for (PlanBundle p : plans) {
+            String status = store.status(p.planFile());
+            boolean done = status != null && (!retryFailed || "OK".equals(status));
+            if (done && !("OK".equals(status) && outputsMissing(p))) {
+                skip.set(given);
+                skipped++;
+                if (!"OK".equals(status)) {
+                    failedEarlier++;
+                }
+            }
+            given++;
+        }
+        int total = given - skipped;
         for (Path d : new Path[] {jsonDir, isodoseDir, qaDir, qaDicomDir}) {
             if (d != null) {
                 try {
@@ -205,24 +239,33 @@ public final class ArchiveClassifier {
         Throwable fault = null;
         try {
             CompletionService<Void> cs = new ExecutorCompletionService<>(pool);
-            java.util.Iterator<PlanBundle> next = todo.iterator();
-            // at most `workers` plans in flight: each holds one plan's volumes
-            for (int i = 0; i < workers && next.hasNext(); i++) {
-                submitPlan(cs, next.next(), store, progress, stopping, reporting, finished, failed, todo.size());
+            ToDo next = new ToDo(plans.iterator(), skip);
+            // at most `workers` plans in flight, each holding one plan's volumes: the next plan is read from
+            // `plans` only when a worker is free (back-pressure on the stream)
+            int inFlight = 0;
+            PlanBundle b;
+            while (inFlight < workers && (b = next.next()) != null) {
+                submitPlan(cs, b, store, progress, stopping, reporting, finished, failed, total);
+                inFlight++;
             }
-            for (int i = 0; i < todo.size() && fault == null; i++) {
+            while (inFlight > 0 && fault == null) {
                 try {
                     cs.take().get();
-                    if (next.hasNext()) {
-                        submitPlan(cs, next.next(), store, progress, stopping, reporting, finished, failed,
-                                todo.size());
+                    inFlight--;
+                    if ((b = next.next()) != null) {
+                        submitPlan(cs, b, store, progress, stopping, reporting, finished, failed, total);
+                        inFlight++;
                     }
                 } catch (java.util.concurrent.ExecutionException e) {
                     fault = e.getCause();
+                } catch (RuntimeException e) {
+                    fault = e; // the stream of plans could not be read: the run's fault, not a plan's
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            fault = e;
+        } catch (RuntimeException e) {
             fault = e;
         } finally {
             stopping.set(true);
@@ -235,15 +278,37 @@ public final class ArchiveClassifier {
         }
         if (fault != null) {
             String stored = finished.get() + " plan(s) stored by this run, the other "
-                    + (todo.size() - finished.get()) + " left for the next run";
+                    + (total - finished.get()) + " left for the next run";
             if (fault instanceof InterruptedException) {
                 throw new RunFaultException("classification interrupted; " + stored, fault);
             }
             throw new RunFaultException("classification stopped: " + (fault.getMessage() != null ? fault.getMessage()
                     : fault.getClass().getName()) + "; " + stored, fault);
         }
-        return new Summary(plans.size(), skipped, todo.size() - failed.get(), failed.get(),
-                (System.nanoTime() - t0) / 1e9);
+        return new Summary(given, skipped, total - failed.get(), failed.get(), (System.nanoTime() - t0) / 1e9,
+                failedEarlier);
+    }
+
+    /** The plans of the second walk that the first did not mark as skipped, in order; null at the end. */
+    private static final class ToDo {
+        private final java.util.Iterator<PlanBundle> plans;
+        private final java.util.BitSet skip;
+        private int index;
+
+        ToDo(java.util.Iterator<PlanBundle> plans, java.util.BitSet skip) {
+            this.plans = plans;
+            this.skip = skip;
+        }
+
+        PlanBundle next() {
+            while (plans.hasNext()) {
+                PlanBundle b = plans.next();
+                if (!skip.get(index++)) {
+                    return b;
+                }
+            }
+            return null;
+        }
     }
 
     /** Queues one plan: classify, write its JSON, store it, tell {@code progress}. */

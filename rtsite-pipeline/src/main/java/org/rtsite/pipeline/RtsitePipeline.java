@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.DoseChoice;
 import org.rtsite.archive.PlanBundle;
+import org.rtsite.archive.PlanSpool;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.result.SiteResult;
@@ -173,9 +174,12 @@ public final class RtsitePipeline {
      * {@link #run(List, ResultStore, ArchiveClassifier.Progress)}).
      */
     public ArchiveClassifier.Summary run(DicomArchive archive, ResultStore store, ArchiveClassifier.Progress progress) {
-        List<PlanBundle> plans = new ArrayList<>(archive.plans().toList());
-        plans.addAll(archive.planlessDoses().toList());
-        return run(plans, store, progress);
+        Objects.requireNonNull(archive, "archive");
+        // the bundles are parked on disk and read back as workers free up: the heap holds the plans in
+        // flight and one patient's linkage, not the archive's bundles
+        try (PlanSpool plans = archive.spoolPlans(true)) {
+            return run(plans, store, progress);
+        }
     }
 
     /**
@@ -187,6 +191,19 @@ public final class RtsitePipeline {
      *                           interruption, out of memory); plans finished before stay stored
      */
     public ArchiveClassifier.Summary run(List<PlanBundle> plans, ResultStore store, ArchiveClassifier.Progress progress) {
+        return engine.run(Objects.requireNonNull(plans, "plans"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(progress, "progress"));
+    }
+
+    /**
+     * As {@link #run(List, ResultStore, ArchiveClassifier.Progress)}, walking {@code plans} as a stream
+     * (twice, in the same order: see {@link ArchiveClassifier#run(Iterable, ResultStore, ArchiveClassifier.Progress)}),
+     * e.g. a {@link DicomArchive#spoolPlans} of an archive of any size.
+     *
+     * @throws RunFaultException as {@link #run(List, ResultStore, ArchiveClassifier.Progress)}
+     */
+    public ArchiveClassifier.Summary run(Iterable<PlanBundle> plans, ResultStore store,
+                                         ArchiveClassifier.Progress progress) {
         return engine.run(Objects.requireNonNull(plans, "plans"), Objects.requireNonNull(store, "store"),
                 Objects.requireNonNull(progress, "progress"));
     }

@@ -18,7 +18,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.rtsite.archive.RtsiteDatabase;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
@@ -212,6 +215,22 @@ public final class ResultStore implements AutoCloseable {
         return done;
     }
 
+    /**
+     * The stored status of one plan, {@code "OK"} or {@code "FAILED"}, or null when it has no row: what a
+     * bulk run asks plan by plan instead of holding {@link #finishedPlans} of a whole archive.
+     */
+    public synchronized String status(String planFile) {
+        Objects.requireNonNull(planFile, "planFile");
+        try (PreparedStatement p = conn.prepareStatement("SELECT status FROM plan_result WHERE plan_file = ?")) {
+            p.setString(1, planFile);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw fail("read the status of " + planFile, e);
+        }
+    }
+
     /** Writes (replacing) one plan's row, labels and organs in one transaction. */
     public synchronized void write(PlanRecord r, String resultJson) {
         try {
@@ -342,6 +361,17 @@ public final class ResultStore implements AutoCloseable {
      * {@code status} (OK or FAILED), in plan file order.
      */
     public synchronized List<Map<String, Object>> query(String primary, String status) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        forEachRow(primary, status, rows::add);
+        return rows;
+    }
+
+    /**
+     * As {@link #query}, handing the rows to {@code sink} one at a time as they are read, without holding
+     * them (an export of a whole archive's results).
+     */
+    public synchronized void forEachRow(String primary, String status, Consumer<Map<String, Object>> sink) {
+        Objects.requireNonNull(sink, "sink");
         StringBuilder sql = new StringBuilder("SELECT " + String.join(", ", REPORT_COLUMNS) + " FROM plan_result WHERE 1=1");
         List<String> args = new ArrayList<>();
         if (primary != null) {
@@ -353,7 +383,6 @@ public final class ResultStore implements AutoCloseable {
             args.add(status);
         }
         sql.append(" ORDER BY plan_file");
-        List<Map<String, Object>> rows = new ArrayList<>();
         try (PreparedStatement p = conn.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
                 p.setString(i + 1, args.get(i));
@@ -365,13 +394,12 @@ public final class ResultStore implements AutoCloseable {
                     for (int c = 1; c <= md.getColumnCount(); c++) {
                         row.put(md.getColumnName(c), rs.getObject(c));
                     }
-                    rows.add(row);
+                    sink.accept(row);
                 }
             }
         } catch (SQLException e) {
             throw fail("query plan results", e);
         }
-        return rows;
     }
 
     /** The stored result JSON of one plan, or null. */
@@ -388,23 +416,49 @@ public final class ResultStore implements AutoCloseable {
 
     /** Writes rows as RFC 4180 CSV with a header line. */
     public static void writeCsv(List<Map<String, Object>> rows, Writer w) throws IOException {
+        writeCsvHeader(w);
+        for (Map<String, Object> row : rows) {
+            writeCsvRow(row, w);
+        }
+    }
+
+    private static void writeCsvHeader(Writer w) throws IOException {
         w.write(String.join(",", REPORT_COLUMNS));
         w.write("\n");
-        for (Map<String, Object> row : rows) {
-            List<String> cells = new ArrayList<>();
-            for (String c : REPORT_COLUMNS) {
-                Object v = row.get(c);
-                cells.add(v == null ? "" : csv(v.toString()));
-            }
-            w.write(String.join(",", cells));
-            w.write("\n");
+    }
+
+    private static void writeCsvRow(Map<String, Object> row, Writer w) throws IOException {
+        List<String> cells = new ArrayList<>();
+        for (String c : REPORT_COLUMNS) {
+            Object v = row.get(c);
+            cells.add(v == null ? "" : csv(v.toString()));
         }
+        w.write(String.join(",", cells));
+        w.write("\n");
     }
 
     /** Exports rows matching the filters to a CSV file. */
     public void exportCsv(Path out, String primary, String status) {
+        exportCsv(out, primary, status, UnaryOperator.identity());
+    }
+
+    /**
+     * Exports rows matching the filters to a CSV file, each row as {@code row} makes it (e.g. a
+     * {@link Pseudonymizer#row}), streamed from the store to the file.
+     *
+     * @throws RtsiteIOException when the file cannot be written
+     */
+    public void exportCsv(Path out, String primary, String status, UnaryOperator<Map<String, Object>> row) {
+        Objects.requireNonNull(row, "row");
         try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            writeCsv(query(primary, status), w);
+            writeCsvHeader(w);
+            forEachRow(primary, status, r -> {
+                try {
+                    writeCsvRow(row.apply(r), w);
+                } catch (IOException e) {
+                    throw new RtsiteIOException("cannot write " + out, e);
+                }
+            });
         } catch (IOException e) {
             throw new RtsiteIOException("cannot write " + out, e);
         }

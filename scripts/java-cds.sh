@@ -42,7 +42,11 @@ key="$( { readlink -f "$java_bin" 2>/dev/null; stat -L -c '%n %s %Y' "$(readlink
 # -Xlog:cds*=off: the JVM's notes about an archive it ignores are not the user's concern;
 # IgnoreUnrecognizedVMOptions keeps a JVM without these options running.
 quiet=(-XX:+IgnoreUnrecognizedVMOptions -Xshare:auto '-Xlog:cds*=off')
-if [ -f "$jsa" ] && [ "$(cat "$dir/$command.key" 2>/dev/null || true)" = "$key" ]; then
+stored_key=""
+if [ -f "$dir/$command.key" ]; then
+  read -r stored_key < "$dir/$command.key" 2>/dev/null || true
+fi
+if [ -f "$jsa" ] && [ "$stored_key" = "$key" ]; then
   run "${quiet[@]}" -XX:SharedArchiveFile="$jsa"
 fi
 if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then

@@ -4,14 +4,17 @@
 #
 #   java-cds.sh ARCHIVE_DIR CLASSPATH MAIN_CLASS [ARGS...]
 #
-# CLASSPATH must be jars only (the JDK 17 dynamic archive refuses class folders). One archive per
-# command (the first argument when it is a plain word, such as "classify"; "default" otherwise) lives
-# in ARCHIVE_DIR as <command>.jsa, next to <command>.key: a digest of the java binary and of the
-# name, size and modification time of every classpath entry. The first run of a command, or the
-# first after any of those changed, runs with -XX:ArchiveClassesAtExit and stores the archive it
-# dumps; later runs map it with -XX:SharedArchiveFile. The JVM checks the archive again (-Xshare:auto)
-# and ignores one that does not match, so a stale, truncated or foreign archive costs speed, never a
-# run; an archive folder that cannot be written means runs without an archive.
+# CLASSPATH must be jars only (the JDK 17 archive refuses class folders). One archive per command (the
+# first argument when it is a plain word, such as "classify"; "default" otherwise) lives in ARCHIVE_DIR
+# as <command>.jsa, next to <command>.key: a digest of the java binary and of the name, size and
+# modification time of every classpath entry. The first run of a command, or the first after any of
+# those changed, runs with -XX:DumpLoadedClassList; the classes it loaded, with the JDK's own default
+# list, are then dumped into a static archive (-Xshare:dump), which later runs map with
+# -XX:SharedArchiveFile. A static archive, unlike the dynamic one of -XX:ArchiveClassesAtExit, also
+# holds classes of Java 5 bytecode such as picocli's (181 classes of a classify run, re-verified in every
+# process otherwise). The JVM checks the archive again (-Xshare:auto) and ignores one that does not
+# match, so a stale, truncated or foreign archive costs speed, never a run; an archive folder that
+# cannot be written means runs without an archive.
 # RTSITE_JAVA_OPTS is passed to java as before; RTSITE_CDS=off runs without any archive.
 set -euo pipefail
 dir="$1"; cp="$2"; main="$3"; shift 3
@@ -22,6 +25,12 @@ args=("$@")
 if [ "${RTSITE_CDS:-on}" = off ]; then
   run
 fi
+# shellcheck disable=SC2086
+for o in ${RTSITE_JAVA_OPTS:-}; do
+  if [ "$o" = -Xshare:off ]; then
+    run # the user's word: no archive made or used (a JVM told -Xshare:dump would still make one)
+  fi
+done
 command="default"
 if [ $# -gt 0 ] && [[ "$1" =~ ^[a-z][a-z0-9-]*$ ]]; then
   command="$1"
@@ -30,37 +39,49 @@ jsa="$dir/$command.jsa"
 java_bin="$(command -v java || true)"
 IFS=: read -r -a entries <<< "$cp"
 key="$( { readlink -f "$java_bin" 2>/dev/null; stat -L -c '%n %s %Y' "$(readlink -f "$java_bin" 2>/dev/null || echo "$java_bin")" "${entries[@]}" 2>&1; } | md5sum | cut -c1-32)"
-# -Xlog:cds*=off: the JVM's notes about classes it cannot archive (picocli's Java 5 bytecode) or an
-# archive it ignores are not the user's concern; IgnoreUnrecognizedVMOptions keeps a JVM without
-# dynamic archives running.
+# -Xlog:cds*=off: the JVM's notes about an archive it ignores are not the user's concern;
+# IgnoreUnrecognizedVMOptions keeps a JVM without these options running.
 quiet=(-XX:+IgnoreUnrecognizedVMOptions -Xshare:auto '-Xlog:cds*=off')
-if [ -f "$jsa" ] && [ "$(cat "$dir/$command.key" 2>/dev/null || true)" = "$key" ]; then
+stored_key=""
+if [ -f "$dir/$command.key" ]; then
+  read -r stored_key < "$dir/$command.key" 2>/dev/null || true
+fi
+if [ -f "$jsa" ] && [ "$stored_key" = "$key" ]; then
   run "${quiet[@]}" -XX:SharedArchiveFile="$jsa"
 fi
 if ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
   run
 fi
 tmp="$dir/$command.$$.tmp"
-rm -f "$tmp"
-# an interrupted training run leaves no half-written archive behind
-trap 'rm -f "$tmp" "$dir/$command.key.$$" 2>/dev/null || true' EXIT
-# Some JVMs or options cannot dump (no base archive, -Xshare:off, ...) and refuse to start at all: a bare
-# JVM with the same options tries first, so that the command itself runs once, with or without archive.
-# shellcheck disable=SC2086
-if ! java "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" ${RTSITE_JAVA_OPTS:-} -version >/dev/null 2>&1; then
-  rm -f "$tmp"
-  run
-fi
-rm -f "$tmp"
+list="$dir/$command.$$.classlist"
+rm -f "$tmp" "$list"
+# an interrupted training run leaves no half-written archive or list behind
+trap 'rm -f "$tmp" "$list" "$list.all" "$dir/$command.key.$$" 2>/dev/null || true' EXIT
 set +e
 # shellcheck disable=SC2086
-java "${quiet[@]}" -XX:ArchiveClassesAtExit="$tmp" ${RTSITE_JAVA_OPTS:-} -cp "$cp" "$main" "${args[@]}"
+java "${quiet[@]}" -XX:DumpLoadedClassList="$list" ${RTSITE_JAVA_OPTS:-} -cp "$cp" "$main" "${args[@]}"
 rc=$?
 set -e
-# The archive and its key are moved into place one after the other; a run in between that sees the
-# new archive under an old key only trains again.
-if [ -s "$tmp" ] && echo "$key" > "$dir/$command.key.$$" 2>/dev/null; then
-  mv -f "$tmp" "$jsa" 2>/dev/null && mv -f "$dir/$command.key.$$" "$dir/$command.key" 2>/dev/null || true
+# The dump takes the user's JVM options (heap, GC and -Xshare settings decide what an archive may hold)
+# except logging: -Xlog:...:file=X would overwrite the run's own log with the dump's.
+dump_opts=()
+# shellcheck disable=SC2086
+for o in ${RTSITE_JAVA_OPTS:-}; do
+  [[ "$o" == -Xlog* ]] || dump_opts+=("$o")
+done
+jdk_list="$(dirname "$(dirname "$(readlink -f "$java_bin" 2>/dev/null || echo "$java_bin")")")/lib/classlist"
+if [ -s "$list" ]; then
+  # The JDK's default list first, so that the archive replaces the default one (which a static archive of
+  # our own switches off) for every JDK class that one held, not only those this run happened to load.
+  { if [ -r "$jdk_list" ]; then grep -v '^#' "$jdk_list"; fi; cat "$list"; } > "$list.all" 2>/dev/null \
+    && mv -f "$list.all" "$list" || rm -f "$list.all"
+  # The archive and its key are moved into place one after the other; a run in between that sees the
+  # new archive under an old key only trains again. A JVM that cannot dump leaves no archive: no harm.
+  if java -XX:+IgnoreUnrecognizedVMOptions -Xlog:disable -Xshare:dump -XX:SharedClassListFile="$list" \
+      -XX:SharedArchiveFile="$tmp" "${dump_opts[@]}" -cp "$cp" >/dev/null 2>&1 \
+      && [ -s "$tmp" ] && echo "$key" > "$dir/$command.key.$$" 2>/dev/null; then
+    mv -f "$tmp" "$jsa" 2>/dev/null && mv -f "$dir/$command.key.$$" "$dir/$command.key" 2>/dev/null || true
+  fi
 fi
-rm -f "$tmp" "$dir/$command.key.$$" 2>/dev/null || true
+rm -f "$tmp" "$list" "$list.all" "$dir/$command.key.$$" 2>/dev/null || true
 exit $rc

@@ -1,6 +1,8 @@
 package org.rtsite.examples;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -8,23 +10,33 @@ import picocli.CommandLine;
 @Command(name = "rtsite",
         mixinStandardHelpOptions = true,
         version = "rtsite 0.1.0-SNAPSHOT",
-        description = "Tells which body region(s) a radiotherapy plan treats, from dose and anatomy alone.",
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                QuickstartCommand.class,
-                IndexCommand.class,
-                ClassifyCommand.class,
-                PullCommand.class,
-                ReportCommand.class,
-                EvaluateCommand.class,
-                SegevalCommand.class,
-                CalibrateCommand.class,
-                DumpCommand.class,
-                RtCommand.class,
-                ConvertNnUnetCommand.class,
-                BackendsCommand.class,
-        })
+        description = "Tells which body region(s) a radiotherapy plan treats, from dose and anatomy alone.")
 public final class RtsiteCli implements Runnable {
+
+    /**
+     * Every subcommand by its name, in the order {@code rtsite --help} lists them. Not in the
+     * {@code @Command} annotation: picocli would build the model of all of them, by reflection, in every
+     * process (a fifth of a one-plan classify's start-up), while a run needs one ({@link #commandLine}).
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("help", CommandLine.HelpCommand.class);
+        m.put("quickstart", QuickstartCommand.class);
+        m.put("index", IndexCommand.class);
+        m.put("classify", ClassifyCommand.class);
+        m.put("pull", PullCommand.class);
+        m.put("report", ReportCommand.class);
+        m.put("evaluate", EvaluateCommand.class);
+        m.put("segeval", SegevalCommand.class);
+        m.put("calibrate", CalibrateCommand.class);
+        m.put("dump", DumpCommand.class);
+        m.put("rt", RtCommand.class);
+        m.put("convert-nnunet", ConvertNnUnetCommand.class);
+        m.put("backends", BackendsCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,7 +56,29 @@ public final class RtsiteCli implements Runnable {
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
         configureLogging(args);
-        return new CommandLine(new RtsiteCli()).execute(args);
+        return commandLine(args).execute(args);
+    }
+
+    /**
+     * The command line for {@code args}: when they name a subcommand (after {@code --verbose}, the one
+     * option of {@code rtsite} that a subcommand inherits), only that subcommand is added, since parsing
+     * and running it need no other; anything else ({@code help}, {@code --help}, {@code --version}, no
+     * command, an unknown word or option) gets all of them, so that help lists every command and an error
+     * suggests the right one.
+     */
+    public static CommandLine commandLine(String... args) {
+        CommandLine cl = new CommandLine(new RtsiteCli());
+        Class<?> only = null;
+        for (String a : args) {
+            if (!"--verbose".equals(a)) {
+                only = "help".equals(a) ? null : SUBCOMMANDS.get(a);
+                break;
+            }
+        }
+        for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS.values()) {
+            cl.addSubcommand(c);
+        }
+        return cl;
     }
 
     /**

@@ -15,7 +15,7 @@ class BackendsCommandTest {
     @Test
     void listsCpuAndCudaWithTheReasonAndTheAutomaticChoice() {
         StringWriter text = new StringWriter();
-        CommandLine cli = new CommandLine(new RtsiteCli());
+        CommandLine cli = RtsiteCli.commandLine("backends");
         cli.setOut(new PrintWriter(text));
 
         assertEquals(0, cli.execute("backends"));

@@ -22,7 +22,7 @@ class EvaluateCommandTest {
     Path dir;
 
     static int run(StringWriter out, StringWriter err, String... args) {
-        CommandLine cl = new CommandLine(new RtsiteCli());
+        CommandLine cl = RtsiteCli.commandLine(args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);

@@ -54,6 +54,8 @@ class LauncherCdsTest {
         assertEquals(0, second.exit, second.err);
         assertEquals(first.out, second.out);
         assertTrue(second.classLog.contains(FROM_ARCHIVE), "the second run maps the archive");
+        // picocli is Java 5 bytecode, which only a static archive holds (a dynamic one verified it in every run)
+        assertTrue(second.classLog.contains("picocli.CommandLine source: shared objects file"), "picocli archived");
 
         // another command trains an archive of its own and leaves dump's alone
         Run version = run(cds, cp, "v", "--version");

@@ -3,6 +3,7 @@ package org.rtsite.pipeline;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.PlanInput;
 import org.rtsite.core.geometry.ImageGrid;
@@ -48,7 +49,7 @@ public final class RtStructMaskSource implements MaskSource {
                     + "so the rtstruct mask source has no contours" + DicomPlanLoader.reasons(plan.bundle()));
         }
         ImageGrid grid = plan.ct().volume().grid();
-        List<BinaryMask> masks = new ArrayList<>();
+        List<RtStructureSet.Roi> wanted = new ArrayList<>();
         List<String> unmatched = new ArrayList<>();
         List<String> all = new ArrayList<>();
         for (RtStructureSet.Roi roi : ss.rois()) {
@@ -61,7 +62,26 @@ public final class RtStructMaskSource implements MaskSource {
                 unmatched.add(roi.name());
                 continue;
             }
-            masks.add(roi.rasterize(grid, grid.dz()));
+            wanted.add(roi);
+        }
+        // ROIs in parallel: in a one-plan run (or the last plans of a run) the classify pool's other threads are
+        // idle while this worker rasterizes; started on a pool worker, the stream runs in that pool, so it never
+        // uses more threads than the run has. Masks keep the structure set's order, and of several bad ROIs the
+        // first one's error is thrown, as one at a time would.
+        Object[] done = new Object[wanted.size()];
+        IntStream.range(0, done.length).parallel().forEach(i -> {
+            try {
+                done[i] = wanted.get(i).rasterize(grid, grid.dz());
+            } catch (RuntimeException e) {
+                done[i] = e;
+            }
+        });
+        List<BinaryMask> masks = new ArrayList<>(done.length);
+        for (Object o : done) {
+            if (o instanceof RuntimeException e) {
+                throw e;
+            }
+            masks.add((BinaryMask) o);
         }
         if (masks.isEmpty()) {
             throw new InvalidInputException("structure set " + ss.source() + ": none of its " + all.size()

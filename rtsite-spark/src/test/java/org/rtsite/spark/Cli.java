@@ -3,7 +3,6 @@ package org.rtsite.spark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.rtsite.examples.RtsiteCli;
-import picocli.CommandLine;
 
 /** One run of a command line inside the test JVM, as a user types it, with its exit code and what it printed. */
 record Cli(int exit, String out, String err) {
@@ -20,7 +19,7 @@ record Cli(int exit, String out, String err) {
     static Cli rtsite(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new RtsiteCli()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        int exit = RtsiteCli.commandLine(args).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
                 .execute(args);
         return new Cli(exit, out.toString(), err.toString());
     }

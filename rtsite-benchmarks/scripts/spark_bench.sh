@@ -16,7 +16,7 @@
 # Each line: the stage times the command prints (rtsite classify: its classify phase, the `done:` line;
 # Spark: session, index, link, classify and the classify stage's steps), process wall, CPU (user + sys)
 # and a digest of every plan's status, labels, rule and Dmax (equal digests = equal results); below it,
-# the CPU seconds of the JVM's threads by name (the 7 largest groups).
+# the CPU seconds of the JVM's threads by name (the 8 largest groups, and the common pool's).
 # plans/s = plans / classify stage; Spark's overhead per plan = (Spark classify stage - rtsite classify
 # phase) / plans, and the same with whole-process walls.
 set -euo pipefail
@@ -108,7 +108,8 @@ while os.path.exists("/proc/" + parent):
 by = collections.Counter()
 for name, cpu in seen.values():
     by[name] += cpu
-print(", ".join("%s %.1f" % (n, c) for n, c in by.most_common(7)))
+top = [n for n, _ in by.most_common(8)] + [n for n in ("ForkJoinPool.co", "rtsite-spark-cl") if n in by]
+print(", ".join("%s %.1f" % (n, by[n]) for n in dict.fromkeys(top)))
 EOF
 }
 timed() {

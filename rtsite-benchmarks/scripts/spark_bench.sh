@@ -80,10 +80,10 @@ parent, seen = sys.argv[1], {}
 def ppid(p):
     stat = open("/proc/%s/stat" % p).read()
     return stat[stat.rindex(")") + 2:].split()[1]
-def jvm():  # the java process below `parent` (the launchers exec it or start it)
+def jvm():  # the java process below `parent` (the launchers exec it or start it), not a Maven build they start
     for d in glob.glob("/proc/[0-9]*"):
         try:
-            if open(d + "/comm").read().strip() != "java":
+            if open(d + "/comm").read().strip() != "java" or b"plexus-classworlds" in open(d + "/cmdline", "rb").read():
                 continue
             p = d[6:]
             while p not in ("0", "1", parent):
@@ -95,7 +95,7 @@ def jvm():  # the java process below `parent` (the launchers exec it or start it
     return None
 pid = None
 while os.path.exists("/proc/" + parent):
-    pid = pid or jvm()
+    pid = pid if pid and os.path.exists(pid) else jvm()
     for t in glob.glob(pid + "/task/*/stat") if pid else []:
         try:
             st = open(t).read()

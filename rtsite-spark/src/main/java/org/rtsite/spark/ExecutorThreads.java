@@ -14,8 +14,9 @@ import org.rtsite.core.InvalidInputException;
  * no task holds (the last plans of a stage, {@code spark.task.cpus} above 1) decode slices.
  *
  * <p>Without this, a plan classified on Spark's task thread decodes its slices in the JVM's common pool
- * (processors − 1 threads), so {@code local[1]} used every core of the machine and {@code local[2]} ran
- * more threads than cores.
+ * (processors − 1 threads) beside it, so {@code local[1]} was not one core and {@code local[2]} could run
+ * more threads than cores (little on uncompressed CTs, whose decoding is a small part of a plan's work:
+ * docs/PERFORMANCE.md, "Spark on clinical-size plans").
  */
 final class ExecutorThreads {
     /** Overrides the choice: threads per executor JVM. */

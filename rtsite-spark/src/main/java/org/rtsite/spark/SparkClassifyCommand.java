@@ -144,10 +144,10 @@ public final class SparkClassifyCommand implements Callable<Integer> {
         boolean own = SparkSession.getDefaultSession().isEmpty();
         long ts = System.nanoTime();
         SparkSession spark = builder.getOrCreate();
-        stdout.printf(Locale.ROOT, "spark: %s, %d threads per executor for classification (%.1f s)%n",
-                spark.sparkContext().master(), threadsNote(spark), (System.nanoTime() - ts) / 1e9);
-        stdout.flush();
         try {
+            stdout.printf(Locale.ROOT, "spark: %s, %d threads per executor for classification (%.1f s)%n",
+                    spark.sparkContext().master(), threadsNote(spark), (System.nanoTime() - ts) / 1e9);
+            stdout.flush();
             SparkArchivePipeline p = SparkArchivePipeline.of(spark, out);
             if (partitions != null) {
                 p = p.withPartitions(partitions);

@@ -1,55 +1,149 @@
 #!/usr/bin/env bash
 # Spark vs single machine on one archive (docs/PERFORMANCE.md, "Spark"). Not a test: run it by hand, on a
-# quiet machine if the figures are to be quoted.
-#   rtsite-benchmarks/scripts/spark_bench.sh [COPIES] [REPEATS]
-# The archive: COPIES copies (default 20) of the quick-start archive (5 phantom plans each, new UIDs per
-# copy), so 5 x COPIES plans. Then, REPEATS times (default 2), alternating in one loop:
-#   rtsite classify ROOT -j 2 (fresh database)            the single-machine path, 2 workers
-#   rtsite spark classify ROOT --master local[1] (fresh)  Spark, one core
-#   rtsite spark classify ROOT --master local[2] (fresh)  Spark, two cores
-# and prints each run's stage times (index, link, classify as the commands print them) and process wall.
-# plans/s = plans / classify stage; Spark's per-plan overhead = (spark local[2] classify stage
-# - rtsite classify -j 2 classify phase) / plans.
+# quiet machine if the figures are to be quoted. From the repository root:
+#   rtsite-benchmarks/scripts/spark_bench.sh ARCHIVE [REPEATS]
+# ARCHIVE:
+#   clinical:N   N clinical-size phantom plans (WriteClinicalPlans.java: CT 512 x 512 x 125, 2 mm slices,
+#                the 11 scenes in turn; about 65 MB a plan), written once under $RTSITE_BENCH_DIR
+#   clinical:N:K the first K plans of that archive (as K roots): two sizes separate fixed from per-plan cost
+#   phantom:C    C copies of the quick-start archive (5 small phantom plans each, new UIDs per copy)
+#   a folder     an archive of your own
+# Then, REPEATS times (default 2), alternating in one loop, each from empty outputs (a fresh database,
+# a fresh --out), --backend cpu:
+#   rtsite classify ROOT -j 1 | -j 2                         the single-machine path
+#   rtsite spark classify ROOT --master local[1] | local[2]   Spark, one or two task slots
+#   and, with BASELINE=REPO (a checkout of another commit, e.g. main), its `rtsite spark` local[1] | local[2]
+# Each line: the stage times the command prints (rtsite classify: its classify phase, the `done:` line;
+# Spark: session, index, link, classify and the classify stage's steps), process wall, CPU (user + sys)
+# and a digest of every plan's status, labels, rule and Dmax (equal digests = equal results); below it,
+# the CPU seconds of the JVM's threads by name (the 8 largest groups, and the common pool's).
+# plans/s = plans / classify stage; Spark's overhead per plan = (Spark classify stage - rtsite classify
+# phase) / plans, and the same with whole-process walls.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
-copies="${1:-20}"
+what="${1:?usage: spark_bench.sh clinical:N|phantom:C|FOLDER [REPEATS]}"
 repeats="${2:-2}"
 work="${RTSITE_BENCH_DIR:-/tmp/rtsite-spark-bench}"
-root="$work/archive-$copies"
 mkdir -p "$work"
 cd "$here"
-./rtsite --help > /dev/null          # builds the single-machine command line
+./rtsite --version > /dev/null       # builds the single-machine command line
 ./rtsite spark --help > /dev/null    # builds rtsite-spark
-if [ ! -f "$root/.complete" ]; then
-  rm -rf "$root"
-  mkdir -p "$root"
-  for i in $(seq 1 "$copies"); do
-    ./rtsite quickstart --work "$work/qs-$i" > /dev/null
-    mv "$work/qs-$i/archive" "$root/copy-$i"
-    rm -rf "$work/qs-$i"
-  done
-  touch "$root/.complete"
+if [ -n "${BASELINE:-}" ]; then "$BASELINE/rtsite" spark --help > /dev/null; fi
+case "$what" in
+  clinical:*)
+    n="${what#clinical:}"; k="${n#*:}"; n="${n%%:*}"; root="$work/clinical-$n"
+    if [ ! -f "$root/.complete" ]; then
+      rm -rf "$root"
+      java -cp 'rtsite-examples/target/lib/*' rtsite-benchmarks/scripts/WriteClinicalPlans.java "$root" "$n" 125 > /dev/null
+      touch "$root/.complete"
+    fi ;;
+  phantom:*)
+    copies="${what#phantom:}"; root="$work/phantom-$copies"
+    if [ ! -f "$root/.complete" ]; then
+      rm -rf "$root"; mkdir -p "$root"
+      for i in $(seq 1 "$copies"); do
+        ./rtsite quickstart --work "$work/qs-$i" > /dev/null
+        mv "$work/qs-$i/archive" "$root/copy-$i"
+        rm -rf "$work/qs-$i"
+      done
+      touch "$root/.complete"
+    fi ;;
+  *) root="$(cd "$what" && pwd)" ;;
+esac
+roots=("$root")
+if [ "${k:-}" != "" ] && [ "$k" != "$n" ]; then   # clinical:N:K: the first K plans, given as K roots
+  mapfile -t roots < <(find "$root" -mindepth 1 -maxdepth 1 -name 'plan-*' -type d | sort | head -n "$k")
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
-echo "archive: $root ($copies copies of the quick-start archive, $(find "$root" -type f | wc -l) files)"
-stage() { grep -o "$1.*(\([0-9.]*\) s)" "$2" | tail -1 | sed 's/.*(\([0-9.]*\) s)/\1/'; }
+echo "archive: ${#roots[@]} root(s) in $root ($(find "${roots[@]}" -type f | wc -l) files, $(du -shc "${roots[@]}" | tail -1 | cut -f1))"
+# status, labels, rule, Dmax of every plan, from the SQLite store or from results.json
+digest() {
+  python3 - "$1" <<'EOF'
+import hashlib, json, sqlite3, sys
+src = sys.argv[1]
+if src.endswith(".json"):
+    rows = [(r["plan_file"], r["status"], r["labels"], r["rule"], r["dmax_gy"]) for r in json.load(open(src))]
+else:
+    rows = sqlite3.connect(src).execute("SELECT plan_file, status, labels, rule, dmax_gy FROM plan_result").fetchall()
+text = "\n".join(repr(tuple(r)) for r in sorted(rows))
+print(hashlib.md5(text.encode()).hexdigest()[:8], len(rows))
+EOF
+}
+num() { grep "^$1" "$2" | tail -1 | sed -E 's/.*\(([0-9.]+) s[):].*/\1/'; }
+# CPU seconds of the process's threads by name (Linux keeps 15 characters; numbers dropped), sampled
+# every 0.2 s from /proc until the JVM exits: where the CPU went (classification threads, common pool,
+# JIT compilers, GC, Spark's own threads)
+sampler() {
+  python3 - "$1" <<'EOF'
+import collections, glob, os, re, sys, time
+parent, seen = sys.argv[1], {}
+def ppid(p):
+    stat = open("/proc/%s/stat" % p).read()
+    return stat[stat.rindex(")") + 2:].split()[1]
+def jvm():  # the java process below `parent` (the launchers exec it or start it), not a Maven build they start
+    for d in glob.glob("/proc/[0-9]*"):
+        try:
+            if open(d + "/comm").read().strip() != "java" or b"plexus-classworlds" in open(d + "/cmdline", "rb").read():
+                continue
+            p = d[6:]
+            while p not in ("0", "1", parent):
+                p = ppid(p)
+            if p == parent:
+                return d
+        except (OSError, ValueError, IndexError):
+            pass
+    return None
+pid = None
+while os.path.exists("/proc/" + parent):
+    pid = pid if pid and os.path.exists(pid) else jvm()
+    for t in glob.glob(pid + "/task/*/stat") if pid else []:
+        try:
+            st = open(t).read()
+            name = st[st.index("(") + 1:st.rindex(")")]
+            f = st[st.rindex(")") + 2:].split()
+            seen[t] = (re.sub(r"[#-]?[0-9]+$", "", name).strip(), (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK"))
+        except (OSError, ValueError):
+            pass
+    time.sleep(0.2)
+by = collections.Counter()
+for name, cpu in seen.values():
+    by[name] += cpu
+top = [n for n, _ in by.most_common(8)] + [n for n in ("ForkJoinPool.co", "rtsite-spark-cl") if n in by]
+print(", ".join("%s %.1f" % (n, by[n]) for n in dict.fromkeys(top)))
+EOF
+}
+timed() {
+  /usr/bin/time -o "$work/time" -f "%e %U %S" "$@" & local tp=$!
+  sampler "$tp" > "$work/threads" & local sp=$!
+  wait "$tp" || true
+  wait "$sp" || true
+}
+cpu() { awk '{printf "wall %.1f s, cpu %.1f s", $1, $2 + $3}' "$work/time"; }
+threads() { echo "  threads (cpu s): $(cat "$work/threads")"; }
+# the first `rtsite classify` after a build dumps the launcher's class-data-sharing archive: not in the loop
+rm -rf "$work/warm.db"* "$work/warm-out"
+./rtsite classify "${roots[@]}" --db "$work/warm.db" --out "$work/warm-out" --no-progress --backend cpu > /dev/null 2>&1 || true
 for r in $(seq 1 "$repeats"); do
   echo "== repeat $r, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  rm -rf "$work/single.db" "$work/single.db-wal" "$work/single.db-shm" "$work/single-out"
-  t0=$(date +%s.%N)
-  ./rtsite classify "$root" --db "$work/single.db" --out "$work/single-out" -j 2 --no-progress --backend cpu \
-    > "$work/single.log" 2>&1 || true
-  t1=$(date +%s.%N)
-  echo "rtsite classify -j 2:   classify $(stage 'done:' "$work/single.log") s, wall $(echo "$t1 - $t0" | bc) s" \
-    "| $(grep 'done:' "$work/single.log")"
-  for m in 1 2; do
-    rm -rf "$work/spark-out-$m"
-    t0=$(date +%s.%N)
-    ./rtsite spark classify "$root" --out "$work/spark-out-$m" --master "local[$m]" --backend cpu \
-      > "$work/spark-$m.log" 2> "$work/spark-$m.err" || true
-    t1=$(date +%s.%N)
-    echo "rtsite spark local[$m]: index $(stage 'index:' "$work/spark-$m.log") s, link $(stage 'link:' "$work/spark-$m.log") s," \
-      "classify $(stage 'classify:' "$work/spark-$m.log") s, wall $(echo "$t1 - $t0" | bc) s" \
-      "| $(grep 'classify:' "$work/spark-$m.log")"
+  for j in 1 2; do
+    rm -rf "$work/single.db" "$work/single.db-wal" "$work/single.db-shm" "$work/single-out"
+    timed ./rtsite classify "${roots[@]}" --db "$work/single.db" --out "$work/single-out" -j "$j" --no-progress \
+      --backend cpu > "$work/single.log" 2>&1 || true
+    echo "rtsite classify -j $j: classify $(num 'done:' "$work/single.log") s, $(cpu), digest $(digest "$work/single.db")"
+    threads
+  done
+  runs="spark:1 spark:2"
+  if [ -n "${BASELINE:-}" ]; then runs="$runs baseline:1 baseline:2"; fi
+  for run in $runs; do
+    kind="${run%:*}"; m="${run#*:}"
+    launcher="./rtsite"; if [ "$kind" = baseline ]; then launcher="$BASELINE/rtsite"; fi
+    rm -rf "$work/spark-out"
+    timed "$launcher" spark classify "${roots[@]}" --out "$work/spark-out" --master "local[$m]" --backend cpu \
+      > "$work/spark.log" 2> "$work/spark.err" || true
+    steps="$(grep -o 'select.*tables [0-9.]* s' "$work/spark.log" || true)"
+    echo "$kind local[$m]: session $(num 'spark:' "$work/spark.log") s, index $(num 'index:' "$work/spark.log") s," \
+      "link $(num 'link:' "$work/spark.log") s, classify $(num 'classify:' "$work/spark.log") s${steps:+ ($steps)}," \
+      "$(cpu), digest $(digest "$work/spark-out/results.json")"
+    threads
   done
 done

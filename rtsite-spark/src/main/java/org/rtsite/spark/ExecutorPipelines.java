@@ -3,17 +3,27 @@ package org.rtsite.spark;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.inference.DjlSegmenter;
 import org.rtsite.pipeline.RtsitePipeline;
+import org.rtsite.pipeline.RunFaultException;
+import org.rtsite.pipeline.store.PlanRecord;
 
 /**
  * One pipeline per executor JVM and set of options, made on first use and reused by every task of that
  * JVM: the classifier's tables and a segmenter's loaded models are built once, not once per plan or
- * partition. A segmenter is closed when the JVM exits.
+ * partition. A segmenter is closed when the JVM exits. Plans are classified on one thread pool per JVM
+ * ({@link ExecutorThreads}), shared by its tasks.
  */
 final class ExecutorPipelines {
     private static final Map<Key, RtsitePipeline> PIPELINES = new ConcurrentHashMap<>();
+    /** By size: one in an executor; a driver JVM in local mode may see sessions of several sizes in turn. */
+    private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
     /** Pipelines built in this JVM (what the tests check reuse by). */
     private static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -26,6 +36,43 @@ final class ExecutorPipelines {
 
     static RtsitePipeline get(ClassifyOptions options, String out) {
         return PIPELINES.computeIfAbsent(new Key(options, out), ExecutorPipelines::build);
+    }
+
+    /**
+     * Classifies one plan on this JVM's pool of {@code threads} threads and waits for it: the CT reader's
+     * parallel slice decoding then runs on that pool's threads, not in the common pool beside them.
+     *
+     * @throws RunFaultException when the waiting task thread is interrupted (Spark kills the task)
+     */
+    static PlanRecord classify(RtsitePipeline pipeline, PlanBundle bundle, int threads) {
+        ForkJoinPool pool = POOLS.computeIfAbsent(threads, ExecutorPipelines::newPool);
+        ForkJoinTask<PlanRecord> task = pool.submit(() -> pipeline.classify(bundle));
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RunFaultException("classification of " + bundle.planFile() + " interrupted", e);
+        } catch (ExecutionException e) {
+            // what classify threw, as if it had run on this thread (plan failures are records, not exceptions)
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new RunFaultException("classification of " + bundle.planFile() + " failed: " + c, c);
+        }
+    }
+
+    private static ForkJoinPool newPool(int threads) {
+        return new ForkJoinPool(threads, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("rtsite-spark-classify-" + t.getPoolIndex());
+            t.setDaemon(true);
+            return t;
+        }, null, false);
     }
 
     /** Pipelines built in this JVM so far. */

@@ -109,7 +109,7 @@ public final class SparkArchivePipeline {
         Objects.requireNonNull(options, "options");
         require(Layout.PLANS, "link");
         SparkClassifier.Counts c = run("classify", () -> SparkClassifier.classify(spark, layout, options, partitions));
-        return new Counts(c.plans(), c.skipped(), c.ok(), c.failed());
+        return new Counts(c.plans(), c.skipped(), c.ok(), c.failed(), c.seconds());
     }
 
     /**
@@ -119,8 +119,21 @@ public final class SparkArchivePipeline {
      * @param skipped already in plan_result, OK or FAILED
      * @param ok      classified by this run
      * @param failed  stored FAILED by this run, each with its reason
+     * @param seconds where the stage's wall time went
      */
-    public record Counts(long plans, long skipped, long ok, long failed) {
+    public record Counts(long plans, long skipped, long ok, long failed, ClassifySeconds seconds) {
+    }
+
+    /**
+     * Wall time of the classification stage's steps.
+     *
+     * @param select   reading the linked plans, leaving out those already stored, sizing the tasks
+     * @param classify the job that classifies the plans into the staging table (a shuffle of the bundles
+     *                 to their tasks, the classification, the staging table's Parquet write)
+     * @param tables   cutting plan_label, plan_organ and plan_result from the staging table (three Parquet
+     *                 writes) and counting the failures
+     */
+    public record ClassifySeconds(double select, double classify, double tables) {
     }
 
     /**

@@ -8,7 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -20,10 +23,12 @@ import org.rtsite.pipeline.OutputNames;
 import org.rtsite.pipeline.RtsitePipeline;
 import org.rtsite.pipeline.RunFaultException;
 import org.rtsite.pipeline.store.PlanRecord;
+import scala.Tuple2;
 
 /**
- * Stage 3: the plans not yet in {@code plan_result} are spread over the executors; each task classifies
- * its plans with its JVM's pipeline ({@link ExecutorPipelines}); a plan that fails becomes a FAILED row
+ * Stage 3: the plans not yet in {@code plan_result} are spread over the tasks by size ({@link PlanBalance});
+ * each task classifies its plans with its JVM's pipeline on its JVM's pool ({@link ExecutorPipelines},
+ * {@link ExecutorThreads}); a plan that fails becomes a FAILED row
  * with the reason. A fault of the run ({@link RunFaultException}: an unwritable output folder, out of
  * memory) fails the task, and Spark retries it or stops the job: it is never stored as a plan's failure.
  */
@@ -34,14 +39,16 @@ final class SparkClassifier {
      * @param skipped already in plan_result (OK or FAILED)
      * @param ok      classified OK by this run
      * @param failed  stored FAILED by this run
+     * @param seconds where the stage's time went
      */
-    record Counts(long plans, long skipped, long ok, long failed) {
+    record Counts(long plans, long skipped, long ok, long failed, SparkArchivePipeline.ClassifySeconds seconds) {
     }
 
     private SparkClassifier() {
     }
 
     static Counts classify(SparkSession spark, Layout layout, ClassifyOptions options, int partitions) {
+        long t0 = System.nanoTime();
         Dataset<Row> plans = spark.read().parquet(layout.uri(Layout.PLANS));
         if (!options.planlessDoses()) {
             plans = plans.filter(functions.col("planless").equalTo(false));
@@ -52,17 +59,31 @@ final class SparkClassifier {
             Dataset<Row> done = spark.read().parquet(layout.uri(Layout.PLAN_RESULT)).select("plan_file");
             todo = plans.join(done, plans.col("plan_file").equalTo(done.col("plan_file")), "left_anti");
         }
-        long n = todo.count();
+        // one (path, bytes) per plan to classify reaches the driver (about 100 bytes a plan), not the bundles
+        List<Row> sizes = todo.select("plan_file", "input_bytes").collectAsList();
+        int n = sizes.size();
         if (n == 0) {
-            return new Counts(given, given, 0, 0);
+            return new Counts(given, given, 0, 0, new SparkArchivePipeline.ClassifySeconds(seconds(t0), 0, 0));
         }
+        int tasks = Math.max(1, Math.min(n, partitions));
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<Map<String, Integer>> taskOf = jsc.broadcast(PlanBalance.assign(sizes, tasks));
+        int threads = ExecutorThreads.perExecutor(spark.sparkContext().conf(), Runtime.getRuntime().availableProcessors());
         String out = layout.root().toString();
-        JavaRDD<Row> nested = todo.select("bundle_json").javaRDD()
-                .repartition((int) Math.max(1, Math.min(n, partitions)))
-                .mapPartitions(rows -> classifyPartition(rows, options, out));
+        JavaRDD<Row> nested = todo.select("plan_file", "bundle_json").javaRDD()
+                .mapToPair(r -> new Tuple2<>(taskOf.value().get(r.getString(0)), r.getString(1)))
+                .partitionBy(new PlanBalance.ByTask(tasks))
+                .values()
+                .mapPartitions(bundles -> classifyPartition(bundles, options, out, threads));
         // classification runs once, into a staging table; the three tables are cut from it, plan_result last
         String staging = layout.uri(Layout.STAGING);
-        spark.createDataFrame(nested, ResultRows.NESTED).write().mode(SaveMode.Overwrite).parquet(staging);
+        long t1 = System.nanoTime();
+        try {
+            spark.createDataFrame(nested, ResultRows.NESTED).write().mode(SaveMode.Overwrite).parquet(staging);
+        } finally {
+            taskOf.destroy(false);
+        }
+        long t2 = System.nanoTime();
         Dataset<Row> staged = spark.read().parquet(staging);
         staged.select(functions.explode(functions.col("label_rows")).as("l")).select("l.*")
                 .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_LABEL));
@@ -71,16 +92,23 @@ final class SparkClassifier {
         staged.drop("label_rows", "organ_rows").write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_RESULT));
         long failed = staged.filter(functions.col("status").equalTo("FAILED")).count();
         layout.delete(Layout.STAGING);
-        return new Counts(given, given - n, n - failed, failed);
+        return new Counts(given, given - n, n - failed, failed,
+                new SparkArchivePipeline.ClassifySeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, seconds(t2)));
     }
 
-    private static Iterator<Row> classifyPartition(Iterator<Row> rows, ClassifyOptions options, String out) {
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static Iterator<Row> classifyPartition(Iterator<String> bundles, ClassifyOptions options, String out,
+                                                   int threadsPerExecutor) {
         RtsitePipeline pipeline = ExecutorPipelines.get(options, out);
+        int threads = ExecutorThreads.resolve(threadsPerExecutor);
         Path jsonDir = options.json() ? Path.of(out, "json") : null;
         List<Row> result = new ArrayList<>();
-        while (rows.hasNext()) {
-            PlanBundle b = BundleCodec.read(rows.next().getString(0));
-            PlanRecord r = pipeline.classify(b);
+        while (bundles.hasNext()) {
+            PlanBundle b = BundleCodec.read(bundles.next());
+            PlanRecord r = ExecutorPipelines.classify(pipeline, b, threads);
             String json = r.ok() ? SiteResultJson.write(r.result()) : null;
             if (json != null && jsonDir != null) {
                 writeAtomically(jsonDir, OutputNames.of(b.planUid(), b.planFile()) + ".json", json);

@@ -98,6 +98,11 @@ public final class SparkClassifyCommand implements Callable<Integer> {
         return OutputFolders.overlap(out, List.of(r));
     }
 
+    /** The pool size {@link ExecutorThreads} gives the executors (0 when each executor takes its processors). */
+    private static int threadsNote(SparkSession spark) {
+        return ExecutorThreads.perExecutor(spark.sparkContext().conf(), Runtime.getRuntime().availableProcessors());
+    }
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -124,15 +129,25 @@ public final class SparkClassifyCommand implements Callable<Integer> {
                     .toList());
         }
         SparkSession.Builder builder = SparkSession.builder().appName("rtsite spark classify");
+        org.apache.spark.SparkConf given = new org.apache.spark.SparkConf();
         if (master != null) {
             builder.master(master);
-        } else if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+        } else if (!given.contains("spark.master")) {
             builder.master("local[*]");
+        }
+        String effectiveMaster = master != null ? master : given.get("spark.master", "local[*]");
+        if (effectiveMaster.startsWith("local") && !given.contains("spark.ui.enabled")) {
+            // the web UI's server costs a second of start-up; a local run is watched through this command's lines
+            builder.config("spark.ui.enabled", "false");
         }
         // a session the caller already runs (a notebook, a test JVM) is used as it is and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();
+        long ts = System.nanoTime();
         SparkSession spark = builder.getOrCreate();
         try {
+            stdout.printf(Locale.ROOT, "spark: %s, %d threads per executor for classification (%.1f s)%n",
+                    spark.sparkContext().master(), threadsNote(spark), (System.nanoTime() - ts) / 1e9);
+            stdout.flush();
             SparkArchivePipeline p = SparkArchivePipeline.of(spark, out);
             if (partitions != null) {
                 p = p.withPartitions(partitions);
@@ -149,8 +164,10 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             stdout.flush();
             SparkArchivePipeline.Counts c = p.classify(options);
             long t3 = System.nanoTime();
-            stdout.printf(Locale.ROOT, "classify: %d plans, %d classified, %d failed, %d already in %s (%.1f s)%n",
-                    c.plans(), c.ok(), c.failed(), c.skipped(), p.out().resolve("plan_result"), (t3 - t2) / 1e9);
+            stdout.printf(Locale.ROOT, "classify: %d plans, %d classified, %d failed, %d already in %s (%.1f s: "
+                            + "select %.1f s, classify %.1f s, tables %.1f s)%n",
+                    c.plans(), c.ok(), c.failed(), c.skipped(), p.out().resolve("plan_result"), (t3 - t2) / 1e9,
+                    c.seconds().select(), c.seconds().classify(), c.seconds().tables());
             Path resultsJson = p.out().resolve("results.json");
             long storedFailed = p.writeResultsJson(resultsJson).stream()
                     .filter(r -> "FAILED".equals(r.get("status"))).count();

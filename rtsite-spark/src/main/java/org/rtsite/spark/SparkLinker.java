@@ -38,7 +38,9 @@ final class SparkLinker {
             .add("patient_id", DataTypes.StringType)
             .add("status", DataTypes.StringType, false)
             .add("planless", DataTypes.BooleanType, false)
-            .add("bundle_json", DataTypes.StringType, false);
+            .add("bundle_json", DataTypes.StringType, false)
+            // bytes of the bundle's files as indexed: what stage 3 balances its tasks by (PlanBalance)
+            .add("input_bytes", DataTypes.LongType, false);
 
     static final StructType ORPHANS = new StructType()
             .add("path", DataTypes.StringType)
@@ -83,20 +85,22 @@ final class SparkLinker {
                 .forEach(f -> beside.computeIfAbsent(Linkage.besideKey(f), k -> new ArrayList<>()).add(f));
         Broadcast<Map<String, List<IndexedFile>>> besideB = jsc.broadcast(beside);
 
-        JavaRDD<LinkageReport> reports = files.keyBy(f -> groupsB.value().keyOf(f)).groupByKey(partitions)
+        JavaRDD<Linked> linked = files.keyBy(f -> groupsB.value().keyOf(f)).groupByKey(partitions)
                 .map(g -> {
                     List<IndexedFile> group = new ArrayList<>();
                     g._2().forEach(group::add);
-                    return Linkage.link(group, context(group, besideB.value()));
+                    LinkageReport r = Linkage.link(group, context(group, besideB.value()));
+                    Map<String, Long> size = new HashMap<>();
+                    group.forEach(f -> size.put(f.path(), f.size()));
+                    List<Row> rows = new ArrayList<>();
+                    r.plans().forEach(b -> rows.add(planRow(b, size)));
+                    r.planlessDoses().forEach(b -> rows.add(planRow(b, size)));
+                    return new Linked(r, rows);
                 });
-        reports = reports.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        linked = linked.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<LinkageReport> reports = linked.map(Linked::report);
         try {
-            JavaRDD<Row> plans = reports.flatMap(r -> {
-                List<Row> rows = new ArrayList<>();
-                r.plans().forEach(b -> rows.add(planRow(b)));
-                r.planlessDoses().forEach(b -> rows.add(planRow(b)));
-                return rows.iterator();
-            });
+            JavaRDD<Row> plans = linked.flatMap(l -> l.planRows().iterator());
             spark.createDataFrame(plans, PLANS).write().mode(SaveMode.Overwrite).parquet(layout.uri(Layout.PLANS));
             JavaRDD<Row> orphans = reports.flatMap(r -> r.orphans().stream().map(SparkLinker::orphanRow).iterator());
             spark.createDataFrame(orphans, ORPHANS).write().mode(SaveMode.Overwrite).parquet(layout.uri(Layout.ORPHANS));
@@ -106,8 +110,12 @@ final class SparkLinker {
                     List.of())).collect().forEach(counts::add);
             return counts.summary();
         } finally {
-            reports.unpersist(false);
+            linked.unpersist(false);
         }
+    }
+
+    /** One group's linkage and its rows of {@code plans/}. */
+    private record Linked(LinkageReport report, List<Row> planRows) implements java.io.Serializable {
     }
 
     /** The unreadable files with the beside key of one of the group's DICOM files. */
@@ -125,8 +133,19 @@ final class SparkLinker {
         return out;
     }
 
-    private static Row planRow(PlanBundle b) {
-        return RowFactory.create(b.planFile(), b.patientId(), b.status().name(), b.planless(), BundleCodec.write(b));
+    private static Row planRow(PlanBundle b, Map<String, Long> size) {
+        List<String> read = new ArrayList<>(b.ctFiles());
+        if (b.dose() != null) {
+            read.addAll(b.dose().files());
+        }
+        read.add(b.planFile());
+        read.add(b.structureSetFile());
+        long bytes = 0;
+        for (String f : new HashSet<>(read)) {
+            bytes += f == null ? 0 : size.getOrDefault(f, 0L);
+        }
+        return RowFactory.create(b.planFile(), b.patientId(), b.status().name(), b.planless(), BundleCodec.write(b),
+                bytes);
     }
 
     private static Row orphanRow(Orphan o) {

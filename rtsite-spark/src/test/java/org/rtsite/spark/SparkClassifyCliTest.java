@@ -57,6 +57,9 @@ class SparkClassifyCliTest {
                 "--isodose-rtstruct", "--qa-png");
         assertEquals(3, first.exit(), first.toString());
         assertTrue(first.out().contains("6 plans, 5 classified, 1 failed, 0 already"), first.toString());
+        assertTrue(first.out().contains("local[2], 2 threads per executor for classification"), first.toString());
+        assertTrue(first.out().matches("(?s).*\\(\\d+\\.\\d s: select \\d+\\.\\d s, classify \\d+\\.\\d s, "
+                + "tables \\d+\\.\\d s\\).*"), "the classify stage's steps: " + first);
         assertEquals(1, ExecutorPipelines.built() - built, "one pipeline for the executor JVM, reused by every task");
         Map<String, Map<String, Object>> spark = results(out.resolve("results.json"));
         assertSame(single, spark);

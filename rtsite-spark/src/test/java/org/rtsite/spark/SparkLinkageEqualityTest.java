@@ -105,6 +105,16 @@ class SparkLinkageEqualityTest {
             for (Row r : spark.read().parquet(out.resolve("plans").toString()).collectAsList()) {
                 PlanBundle b = BundleCodec.read(r.getString(r.fieldIndex("bundle_json")));
                 assertEquals(b.planFile(), r.getString(r.fieldIndex("plan_file")));
+                // what stage 3 balances its tasks by: the bytes of the files the plan loader reads
+                java.util.Set<String> read = new java.util.HashSet<>(b.ctFiles());
+                read.add(b.planFile());
+                read.add(b.structureSetFile());
+                read.addAll(b.dose() == null ? List.of() : b.dose().files());
+                long bytes = 0;
+                for (String f : read) {
+                    bytes += f == null ? 0 : Files.size(Path.of(f));
+                }
+                assertEquals(bytes, r.getLong(r.fieldIndex("input_bytes")), "input_bytes of " + b.planFile());
                 actual.add(b);
             }
             actual.sort(Comparator.comparing(PlanBundle::planFile));

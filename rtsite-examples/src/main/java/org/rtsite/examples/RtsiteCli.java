@@ -22,6 +22,7 @@ import picocli.CommandLine;
                 DumpCommand.class,
                 RtCommand.class,
                 ConvertNnUnetCommand.class,
+                FinetuneCommand.class,
                 BackendsCommand.class,
         })
 public final class RtsiteCli implements Runnable {

@@ -35,13 +35,17 @@ import org.rtsite.core.RtsiteIOException;
  * ({@code adamUpdate}, the one {@code ai.djl.training.optimizer.Adam} calls). The Adam moments and step count are
  * kept here rather than inside DJL's optimizer so that a checkpoint can save and restore them exactly.
  * While one is open, PyTorch runs with one intra-op thread (a process-wide setting, restored by {@link #close}):
- * with more, the CPU backward pass of PyTorch 2.7.1 returned NaN gradients at random steps. Not thread-safe.
+ * with more, the CPU backward pass of PyTorch 2.7.1 returned NaN gradients at random steps; with one it still did,
+ * rarely, so a step whose gradients are not all finite is run again on the same batch and parameters (at most
+ * {@value #MAX_RECOMPUTES} times, counted by {@link #recomputedSteps}) before training is declared diverged.
+ * Not thread-safe.
  */
 public final class TrainableNetwork implements AutoCloseable {
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
     private static final int OPTIMIZER_MAGIC = 0x72744164; // "rtAd"
+    private static final int MAX_RECOMPUTES = 3;
 
     private final Path file;
     private final Model model;
@@ -52,6 +56,7 @@ public final class TrainableNetwork implements AutoCloseable {
     private final int numClasses;
     private final int previousThreads;
     private long adamSteps;
+    private long recomputedSteps;
 
     /**
      * Loads {@code file} (TorchScript) with trainable parameters on DJL's default device (a GPU when DJL finds one).
@@ -125,11 +130,22 @@ public final class TrainableNetwork implements AutoCloseable {
      */
     public double trainStep(float[] images, byte[] labels, int batch, int[] patch, float[] weights, double learningRate) {
         try (NDManager m = model.getNDManager().newSubManager()) {
-            double loss;
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray l = loss(m, images, labels, batch, patch, weights, true);
-                gc.backward(l);
-                loss = l.getFloat();
+            double loss = Double.NaN;
+            for (int attempt = 0; ; attempt++) {
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray l = loss(m, images, labels, batch, patch, weights, true);
+                    gc.backward(l);
+                    loss = l.getFloat();
+                }
+                if (Double.isFinite(loss) && gradientsFinite()) {
+                    break;
+                }
+                zeroGradients();
+                if (attempt == MAX_RECOMPUTES) {
+                    throw new RtsiteException("fine-tuning diverged: loss " + loss + " or its gradients not finite at Adam step "
+                            + (adamSteps + 1) + ", " + (MAX_RECOMPUTES + 1) + " times (learning rate " + learningRate + " too high?)");
+                }
+                recomputedSteps++;
             }
             adamSteps++;
             double coef1 = 1.0 - Math.pow(BETA1, adamSteps);
@@ -144,11 +160,29 @@ public final class TrainableNetwork implements AutoCloseable {
                 }
                 JniUtils.zeroGrad((PtNDArray) w);
             }
-            if (!Double.isFinite(loss)) {
-                throw new RtsiteException("fine-tuning diverged: loss " + loss + " at Adam step " + adamSteps
-                        + " (learning rate " + learningRate + " too high?)");
-            }
             return loss;
+        }
+    }
+
+    /** Steps whose forward and backward pass had to be run again because a gradient came back NaN or infinite. */
+    public long recomputedSteps() {
+        return recomputedSteps;
+    }
+
+    private boolean gradientsFinite() {
+        for (Parameter p : parameters) {
+            try (NDArray g = p.getArray().getGradient(); NDArray s = g.sum()) {
+                if (!Float.isFinite(s.getFloat())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void zeroGradients() {
+        for (Parameter p : parameters) {
+            JniUtils.zeroGrad((PtNDArray) p.getArray());
         }
     }
 

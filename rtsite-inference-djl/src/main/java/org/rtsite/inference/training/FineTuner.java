@@ -204,7 +204,7 @@ public final class FineTuner {
                 }
                 Double val = validationSpots.isEmpty() ? null : validate(net, sampler, validationSpots, weights);
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                EpochLog log = new EpochLog(f, e, lr, lossSum / steps, val, net.adamSteps(), net.recomputedSteps(), seconds);
+                EpochLog log = new EpochLog(f, e, lr, lossSum / steps, val, net.adamSteps(), seconds);
                 record = checkpoint(net, record, log, ck);
                 progress.epoch(log, record);
             }

@@ -34,10 +34,8 @@ import org.rtsite.core.RtsiteIOException;
  * {@link GradientCollector} records the forward pass, and Adam updates the parameters with DJL's engine kernel
  * ({@code adamUpdate}, the one {@code ai.djl.training.optimizer.Adam} calls). The Adam moments and step count are
  * kept here rather than inside DJL's optimizer so that a checkpoint can save and restore them exactly.
- * While one is open, PyTorch runs with one intra-op thread (a process-wide setting, restored by {@link #close}):
- * with more, the CPU backward pass of PyTorch 2.7.1 returned NaN gradients at random steps; with one it still did,
- * rarely, so a step whose gradients are not all finite is run again on the same batch and parameters (at most
- * {@value #MAX_RECOMPUTES} times, counted by {@link #recomputedSteps}) before training is declared diverged.
+ * While one is open, PyTorch's oneDNN convolutions are off ({@link OneDnnSwitch}: their backward pass gives wrong
+ * gradients in libtorch 2.7.1), a process-wide setting restored when the last one closes.
  * Not thread-safe.
  */
 public final class TrainableNetwork implements AutoCloseable {
@@ -45,7 +43,6 @@ public final class TrainableNetwork implements AutoCloseable {
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
     private static final int OPTIMIZER_MAGIC = 0x72744164; // "rtAd"
-    private static final int MAX_RECOMPUTES = 3;
 
     private final Path file;
     private final Model model;
@@ -54,9 +51,8 @@ public final class TrainableNetwork implements AutoCloseable {
     private final NDArray[] means;
     private final NDArray[] variances;
     private final int numClasses;
-    private final int previousThreads;
     private long adamSteps;
-    private long recomputedSteps;
+    private boolean closed;
 
     /**
      * Loads {@code file} (TorchScript) with trainable parameters on DJL's default device (a GPU when DJL finds one).
@@ -69,25 +65,22 @@ public final class TrainableNetwork implements AutoCloseable {
         }
         this.file = file;
         this.numClasses = numClasses;
-        // PyTorch 2.7.1's CPU build (DJL's pytorch-native-cpu) gave NaN gradients at random steps with 2 or more
-        // intra-op threads, with instance norm and batch norm networks alike; one thread gave none (docs/finetune.md)
-        this.previousThreads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
         Path dir = file.toAbsolutePath().getParent();
         String name = file.getFileName().toString();
         Model m = Model.newInstance("rtsite-finetune", "PyTorch");
+        OneDnnSwitch.acquire();
         try {
             // trainParam: DJL loads TorchScript parameters with requires_grad off unless asked
             m.load(dir, name, Map.of("trainParam", "true"));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
-            JniUtils.setNumThreads(previousThreads);
+            OneDnnSwitch.release();
             throw new RtsiteException("cannot load network " + file + " for training on PyTorch: " + e.getMessage(), e);
         }
         this.model = m;
         if (!(m.getBlock() instanceof PtSymbolBlock b)) {
             m.close();
-            JniUtils.setNumThreads(previousThreads);
+            OneDnnSwitch.release();
             throw new RtsiteException("network " + file + " did not load as a TorchScript module");
         }
         this.block = b;
@@ -130,22 +123,17 @@ public final class TrainableNetwork implements AutoCloseable {
      */
     public double trainStep(float[] images, byte[] labels, int batch, int[] patch, float[] weights, double learningRate) {
         try (NDManager m = model.getNDManager().newSubManager()) {
-            double loss = Double.NaN;
-            for (int attempt = 0; ; attempt++) {
-                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray l = loss(m, images, labels, batch, patch, weights, true);
-                    gc.backward(l);
-                    loss = l.getFloat();
-                }
-                if (Double.isFinite(loss) && gradientsFinite()) {
-                    break;
-                }
+            double loss;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray l = loss(m, images, labels, batch, patch, weights, true);
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            String bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
+            if (bad != null) {
                 zeroGradients();
-                if (attempt == MAX_RECOMPUTES) {
-                    throw new RtsiteException("fine-tuning diverged: loss " + loss + " or its gradients not finite at Adam step "
-                            + (adamSteps + 1) + ", " + (MAX_RECOMPUTES + 1) + " times (learning rate " + learningRate + " too high?)");
-                }
-                recomputedSteps++;
+                throw new RtsiteException("fine-tuning diverged: " + bad + " is not finite at Adam step " + (adamSteps + 1)
+                        + " (loss " + loss + ", learning rate " + learningRate + " too high?)");
             }
             adamSteps++;
             double coef1 = 1.0 - Math.pow(BETA1, adamSteps);
@@ -164,20 +152,48 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    /** Steps whose forward and backward pass had to be run again because a gradient came back NaN or infinite. */
-    public long recomputedSteps() {
-        return recomputedSteps;
+    /**
+     * The gradients of the class-weighted loss of a batch by parameter name, without an update (the gradients are
+     * zeroed again): what {@link #trainStep} would apply. For checking them against finite differences.
+     */
+    Map<String, float[]> gradients(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(loss(m, images, labels, batch, patch, weights, true));
+            }
+            for (Parameter p : parameters) {
+                try (NDArray g = p.getArray().getGradient()) {
+                    out.put(p.getName(), g.toFloatArray());
+                }
+            }
+            zeroGradients();
+        }
+        return out;
     }
 
-    private boolean gradientsFinite() {
+    /** Adds {@code delta} to element {@code index} (C order) of parameter {@code name}, outside autograd. */
+    void nudge(String name, int index, float delta) {
+        Parameter p = parameters.stream().filter(q -> q.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("network " + file + " has no parameter '" + name + "'"));
+        NDArray w = p.getArray();
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            float[] d = new float[Math.toIntExact(w.size())];
+            d[index] = delta;
+            w.addi(m.create(d, w.getShape()));
+        }
+    }
+
+    /** The name of the first parameter whose gradient holds a NaN or infinity ("the gradient of NAME"), null if none. */
+    private String nonFiniteGradient() {
         for (Parameter p : parameters) {
             try (NDArray g = p.getArray().getGradient(); NDArray s = g.sum()) {
                 if (!Float.isFinite(s.getFloat())) {
-                    return false;
+                    return "the gradient of " + p.getName();
                 }
             }
         }
-        return true;
+        return null;
     }
 
     private void zeroGradients() {
@@ -310,10 +326,14 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    /** Frees the network and gives PyTorch back the intra-op thread count it had before. */
+    /** Frees the network; the last one open gives PyTorch back its oneDNN setting. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         model.close();
-        JniUtils.setNumThreads(previousThreads);
+        OneDnnSwitch.release();
     }
 }

@@ -35,11 +35,10 @@ public record TrainingRecord(String basePackage, FineTuneOptions options, List<I
 
     /**
      * One epoch of one fold: mean training loss over its steps, validation loss on the held-out fold's fixed patches
-     * ({@code null} with one fold), the learning rate it used; {@code recomputedSteps} counts the steps of the fold (in this process, a resumed run starts again at 0) whose
-     * gradients came back non-finite and were computed again (docs/finetune.md, PyTorch threads).
+     * ({@code null} with one fold), the learning rate it used.
      */
     public record EpochLog(int fold, int epoch, double learningRate, double trainLoss, Double validationLoss,
-                           long adamSteps, long recomputedSteps, double seconds) {
+                           long adamSteps, double seconds) {
     }
 
     /** A fold's best epoch so far (the latest without validation) and the checkpoint file holding it. */

@@ -2,6 +2,7 @@ package org.rtsite.inference.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,6 +130,129 @@ class FineTuneTest {
             assertEquals(15, net.adamSteps());
             assertTrue(after < 0.85 * before, "loss " + before + " → " + after);
         }
+    }
+
+    /** Two patches side by side, one batch. */
+    static float[] twoPatchImage(NetworkCase c) {
+        float[] img = new float[2 * 16 * 16 * 16];
+        System.arraycopy(batchImage(c, 5), 0, img, 0, 4096);
+        System.arraycopy(batchImage(c, 6), 0, img, 4096, 4096);
+        return img;
+    }
+
+    static byte[] twoPatchLabels(NetworkCase c) {
+        byte[] lab = new byte[2 * 16 * 16 * 16];
+        System.arraycopy(batchLabels(c, 5), 0, lab, 0, 4096);
+        System.arraycopy(batchLabels(c, 6), 0, lab, 4096, 4096);
+        return lab;
+    }
+
+    /** Parameter entries checked by finite differences: the first layer's (below both convolutions) and some of each later one. */
+    static final Map<String, int[]> CHECKED = Map.of("conv1.weight", new int[] {0, 13, 40, 94}, "norm1.weight", new int[] {0, 1, 2, 3},
+            "norm1.bias", new int[] {0, 1, 2, 3}, "conv2.weight", new int[] {0, 200}, "norm2.bias", new int[] {1, 3}, "head.bias", new int[] {0, 2});
+
+    /** Central differences of the loss for the {@link #CHECKED} entries (forward passes only). */
+    static Map<String, double[]> finiteDifferences(TrainableNetwork net, float[] img, byte[] lab, float[] w) {
+        float h = 1e-3f;
+        Map<String, double[]> fd = new java.util.TreeMap<>();
+        CHECKED.forEach((name, idx) -> {
+            double[] d = new double[idx.length];
+            for (int k = 0; k < idx.length; k++) {
+                net.nudge(name, idx[k], h);
+                double plus = net.evaluate(img, lab, 2, PATCH, w);
+                net.nudge(name, idx[k], -2 * h);
+                double minus = net.evaluate(img, lab, 2, PATCH, w);
+                net.nudge(name, idx[k], h);
+                d[k] = (plus - minus) / (2 * h);
+            }
+            fd.put(name, d);
+        });
+        return fd;
+    }
+
+    /** Entries whose gradient is not within 5e-4 + 5 % of the finite difference (NaN included), as text. */
+    static List<String> mismatches(Map<String, float[]> grads, Map<String, double[]> fd) {
+        List<String> bad = new ArrayList<>();
+        fd.forEach((name, d) -> {
+            int[] idx = CHECKED.get(name);
+            for (int k = 0; k < idx.length; k++) {
+                float g = grads.get(name)[idx[k]];
+                if (!(Math.abs(g - d[k]) <= 5e-4 + 0.05 * Math.abs(d[k]))) {
+                    bad.add(name + "[" + idx[k] + "]: backward " + g + ", finite difference " + d[k]);
+                }
+            }
+        });
+        return bad;
+    }
+
+    /**
+     * The gradients a training step applies are those of the loss: backpropagation agrees with central differences,
+     * for a batch of two (with more than one patch PyTorch's CPU convolutions would choose oneDNN, whose backward pass
+     * was wrong; {@link OneDnnSwitch}).
+     */
+    @Test
+    void gradientsMatchFiniteDifferences() {
+        try (ModelPackage p = ModelPackage.open(tiny());
+             TrainableNetwork net = new TrainableNetwork(p.networkFile(), 3)) {
+            NetworkCase c = cases(new FineTuner(p, FineTuneOptions.defaults(), log()), 1).get(0);
+            float[] img = twoPatchImage(c);
+            byte[] lab = twoPatchLabels(c);
+            float[] w = {1, 2, 3};
+            Map<String, float[]> grads = net.gradients(img, lab, 2, PATCH, w);
+            List<String> bad = mismatches(grads, finiteDifferences(net, img, lab, w));
+            assertTrue(bad.isEmpty(), String.join("\n", bad));
+            // and the check has teeth: the first layer's gradients are not all tiny
+            double norm = 0;
+            for (float v : grads.get("norm1.weight")) {
+                norm = Math.max(norm, Math.abs(v));
+            }
+            assertTrue(norm > 5e-3, "norm1.weight gradient " + norm);
+        }
+    }
+
+    /**
+     * The fault {@link OneDnnSwitch} avoids, reproduced: with oneDNN on, the same batch's first-layer gradients are not
+     * those of the loss (or NaN). If this fails after a DJL/libtorch upgrade, oneDNN's backward pass is right again and
+     * the switch can go (docs/finetune.md).
+     */
+    @Test
+    void oneDnnBackwardIsWrongInThisLibtorch() {
+        try (ModelPackage p = ModelPackage.open(tiny());
+             TrainableNetwork net = new TrainableNetwork(p.networkFile(), 3)) {
+            NetworkCase c = cases(new FineTuner(p, FineTuneOptions.defaults(), log()), 1).get(0);
+            float[] img = twoPatchImage(c);
+            byte[] lab = twoPatchLabels(c);
+            float[] w = {1, 2, 3};
+            Map<String, double[]> fd = finiteDifferences(net, img, lab, w);
+            Map<String, float[]> withOneDnn;
+            OneDnnSwitch.set(true);
+            try {
+                withOneDnn = net.gradients(img, lab, 2, PATCH, w);
+            } finally {
+                OneDnnSwitch.set(false);
+            }
+            List<String> bad = mismatches(withOneDnn, fd);
+            assertTrue(bad.stream().anyMatch(b -> b.startsWith("norm1.")),
+                    "oneDNN's convolution backward pass now gives the gradients of the loss: " + bad);
+            assertTrue(bad.stream().noneMatch(b -> b.startsWith("head.") || b.startsWith("norm2.")),
+                    "above the second convolution the gradients do not depend on it: " + bad);
+        }
+    }
+
+    @Test
+    void oneDnnIsOffWhileNetworksAreOpenAndRestoredAfter() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        boolean before = OneDnnSwitch.enabled();
+        try (ModelPackage p = ModelPackage.open(tiny())) {
+            TrainableNetwork a = new TrainableNetwork(p.networkFile(), 3);
+            TrainableNetwork b = new TrainableNetwork(p.networkFile(), 3);
+            assertFalse(OneDnnSwitch.enabled());
+            a.close();
+            a.close();
+            assertFalse(OneDnnSwitch.enabled(), "b is still open");
+            b.close();
+        }
+        assertEquals(before, OneDnnSwitch.enabled());
     }
 
     @Test

@@ -67,8 +67,9 @@ public final class TrainableNetwork implements AutoCloseable {
         this.numClasses = numClasses;
         Path dir = file.toAbsolutePath().getParent();
         String name = file.getFileName().toString();
-        Model m = Model.newInstance("rtsite-finetune", "PyTorch");
+        Engine.getEngine("PyTorch"); // loads libtorch, which OneDnnSwitch calls into
         OneDnnSwitch.acquire();
+        Model m = Model.newInstance("rtsite-finetune", "PyTorch");
         try {
             // trainParam: DJL loads TorchScript parameters with requires_grad off unless asked
             m.load(dir, name, Map.of("trainParam", "true"));

@@ -56,7 +56,8 @@ final class OneDnnSwitch {
 
     /** Whether PyTorch may use oneDNN now. */
     static synchronized boolean enabled() {
-        return function(IS_ENABLED).invokeInt(new Object[] {context()}) != 0;
+        // a C++ bool comes back in the low byte only
+        return (function(IS_ENABLED).invokeInt(new Object[] {context()}) & 0xFF) != 0;
     }
 
     /** Sets the switch directly, ignoring holders: for the test that checks the fault is still there. */

@@ -34,6 +34,7 @@ public final class RtsiteCli implements Runnable {
         m.put("dump", DumpCommand.class);
         m.put("rt", RtCommand.class);
         m.put("convert-nnunet", ConvertNnUnetCommand.class);
+        m.put("finetune", FinetuneCommand.class);
         m.put("backends", BackendsCommand.class);
         return java.util.Collections.unmodifiableMap(m);
     }

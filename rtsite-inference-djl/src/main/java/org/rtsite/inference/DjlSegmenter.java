@@ -199,10 +199,8 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
 
     /** The network's labels for {@code ct}, on the CT's grid: resample, normalize, windows, argmax, drop auxiliaries, back. */
     static byte[] predictLabels(ModelSpec spec, Network network, CtVolume ct, ExecutorService workers, int workerCount) {
-        ImageGrid net = networkGrid(spec, ct.grid());
-        float[] image = Resampling.sampleNormalized(ct, net, spec.normalization());
-        int[] dims = {net.nz(), net.ny(), net.nx()};
-        byte[] labels = new WindowedPrediction(network, spec, workers, workerCount).labels(image, dims);
+        NetworkImage input = NetworkImage.of(spec, ct);
+        byte[] labels = new WindowedPrediction(network, spec, workers, workerCount).labels(input.image(), input.dims());
         if (!spec.auxiliaryLabels().isEmpty()) {
             boolean[] aux = new boolean[256];
             spec.auxiliaryLabels().forEach(a -> aux[a] = true);
@@ -212,7 +210,7 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
                 }
             }
         }
-        byte[] back = Resampling.labelsNearest(labels, net, ct.grid());
+        byte[] back = input.labelsTo(labels, ct.grid());
         if (spec.minComponentMm3() > 0) {
             ImageGrid g = ct.grid();
             long minVoxels = (long) Math.ceil(spec.minComponentMm3() / (g.voxelVolumeCc() * 1000.0));

@@ -1,0 +1,127 @@
+package org.rtsite.inference.training;
+
+import java.util.List;
+import org.rtsite.core.InvalidInputException;
+
+/**
+ * The fine-tuning recipe. {@link #defaults()} is the second seed paper's (ALGORITHM.md §5): Adam, learning
+ * rate 1e-4 multiplied by 0.9 after every epoch, batch 4, 60 epochs, class-weighted cross-entropy, 5-fold
+ * cross-validation keeping the fold model and epoch with the lowest validation loss.
+ *
+ * @param epochs             epochs per fold
+ * @param batchSize          patches per Adam step
+ * @param learningRate       Adam's learning rate in the first epoch
+ * @param learningRateDecay  factor applied to the learning rate after each epoch
+ * @param folds              cross-validation folds; 1 trains on every case without validation and keeps the last epoch
+ * @param patchesPerCase     training patches drawn from each training case per epoch
+ * @param validationPatches  fixed validation patches drawn once from each held-out case
+ * @param patchSize          training patch in voxels along tensor axes 0, 1, 2; {@code null} = the package's patchSize
+ * @param foregroundFraction share of patches centred on a voxel of a random class present in the case (nnU-Net's oversampling)
+ * @param weighting          how class weights follow from the training voxels' class frequencies
+ * @param classWeights       explicit weights per network channel (background first); {@code null} = from {@code weighting}
+ * @param seed               seeds fold assignment and patch sampling; epoch e of fold f draws the same patches
+ *                           whether or not the run was resumed
+ */
+public record FineTuneOptions(int epochs, int batchSize, double learningRate, double learningRateDecay, int folds,
+                              int patchesPerCase, int validationPatches, List<Integer> patchSize,
+                              double foregroundFraction, ClassWeights.Weighting weighting, List<Double> classWeights,
+                              long seed) {
+
+    public FineTuneOptions {
+        if (epochs < 1) {
+            throw new InvalidInputException("epochs must be ≥ 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new InvalidInputException("batch size must be ≥ 1, got " + batchSize);
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new InvalidInputException("learning rate must be > 0, got " + learningRate);
+        }
+        if (!(learningRateDecay > 0) || learningRateDecay > 1) {
+            throw new InvalidInputException("learning-rate decay must be in (0, 1], got " + learningRateDecay);
+        }
+        if (folds < 1) {
+            throw new InvalidInputException("folds must be ≥ 1, got " + folds);
+        }
+        if (patchesPerCase < 1 || validationPatches < 1) {
+            throw new InvalidInputException("patches per case (" + patchesPerCase + ") and validation patches ("
+                    + validationPatches + ") must be ≥ 1");
+        }
+        if (patchSize != null) {
+            patchSize = List.copyOf(patchSize);
+            if (patchSize.size() != 3 || patchSize.stream().anyMatch(p -> p < 1)) {
+                throw new InvalidInputException("patch size must be 3 positive voxel counts, got " + patchSize);
+            }
+        }
+        if (!(foregroundFraction >= 0) || foregroundFraction > 1) {
+            throw new InvalidInputException("foreground fraction must be in [0, 1], got " + foregroundFraction);
+        }
+        if (weighting == null) {
+            weighting = ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY;
+        }
+        if (classWeights != null) {
+            classWeights = List.copyOf(classWeights);
+            if (classWeights.stream().anyMatch(w -> !(w >= 0) || !Double.isFinite(w))) {
+                throw new InvalidInputException("class weights must be finite and ≥ 0, got " + classWeights);
+            }
+        }
+    }
+
+    /** The paper's recipe; 4 training patches per case and epoch, 2 validation patches per held-out case, 2/3 centred on organs. */
+    public static FineTuneOptions defaults() {
+        return new FineTuneOptions(60, 4, 1e-4, 0.9, 5, 4, 2, null, 2.0 / 3, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, 19);
+    }
+
+    /** Learning rate of epoch {@code epoch} (1-based): decayed once after each earlier epoch. */
+    public double learningRate(int epoch) {
+        return learningRate * Math.pow(learningRateDecay, epoch - 1);
+    }
+
+    public FineTuneOptions withEpochs(int v) {
+        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withBatchSize(int v) {
+        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withLearningRate(double v) {
+        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withLearningRateDecay(double v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withFolds(int v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withPatchesPerCase(int v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withValidationPatches(int v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withPatchSize(List<Integer> v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withForegroundFraction(double v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed);
+    }
+
+    public FineTuneOptions withWeighting(ClassWeights.Weighting v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed);
+    }
+
+    public FineTuneOptions withClassWeights(List<Double> v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed);
+    }
+
+    public FineTuneOptions withSeed(long v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v);
+    }
+}

@@ -1,0 +1,340 @@
+package org.rtsite.inference.training;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.rtsite.core.InvalidInputException;
+import org.rtsite.core.RtsiteException;
+import org.rtsite.core.RtsiteIOException;
+
+/**
+ * A TorchScript network loaded for training on DJL's PyTorch engine: its parameters require gradients, a
+ * {@link GradientCollector} records the forward pass, and Adam updates the parameters with DJL's engine kernel
+ * ({@code adamUpdate}, the one {@code ai.djl.training.optimizer.Adam} calls). The Adam moments and step count are
+ * kept here rather than inside DJL's optimizer so that a checkpoint can save and restore them exactly.
+ * While one is open, PyTorch's oneDNN convolutions are off ({@link OneDnnSwitch}: their backward pass gives wrong
+ * gradients in libtorch 2.7.1), a process-wide setting restored when the last one closes.
+ * Not thread-safe.
+ */
+public final class TrainableNetwork implements AutoCloseable {
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+    private static final float EPSILON = 1e-8f;
+    private static final int OPTIMIZER_MAGIC = 0x72744164; // "rtAd"
+
+    private final Path file;
+    private final Model model;
+    private final PtSymbolBlock block;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final NDArray[] means;
+    private final NDArray[] variances;
+    private final int numClasses;
+    private long adamSteps;
+    private boolean closed;
+
+    /**
+     * Loads {@code file} (TorchScript) with trainable parameters on DJL's default device (a GPU when DJL finds one).
+     *
+     * @throws RtsiteException when the PyTorch engine cannot load it (DJL's exception as cause)
+     */
+    public TrainableNetwork(Path file, int numClasses) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("network file " + file + " does not exist");
+        }
+        this.file = file;
+        this.numClasses = numClasses;
+        Path dir = file.toAbsolutePath().getParent();
+        String name = file.getFileName().toString();
+        Engine.getEngine("PyTorch"); // loads libtorch, which OneDnnSwitch calls into
+        OneDnnSwitch.acquire();
+        Model m = Model.newInstance("rtsite-finetune", "PyTorch");
+        try {
+            // trainParam: DJL loads TorchScript parameters with requires_grad off unless asked
+            m.load(dir, name, Map.of("trainParam", "true"));
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            m.close();
+            OneDnnSwitch.release();
+            throw new RtsiteException("cannot load network " + file + " for training on PyTorch: " + e.getMessage(), e);
+        }
+        this.model = m;
+        if (!(m.getBlock() instanceof PtSymbolBlock b)) {
+            m.close();
+            OneDnnSwitch.release();
+            throw new RtsiteException("network " + file + " did not load as a TorchScript module");
+        }
+        this.block = b;
+        // DJL's block believes it is in training mode after loading; make the module agree
+        JniUtils.enableTrainingMode(block);
+        for (var p : block.getParameters()) {
+            parameters.add(p.getValue());
+        }
+        means = new NDArray[parameters.size()];
+        variances = new NDArray[parameters.size()];
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray w = parameters.get(i).getArray();
+            means[i] = w.zerosLike();
+            variances[i] = w.zerosLike();
+        }
+    }
+
+    /** The device the network trains on, e.g. {@code cpu()} or {@code gpu(0)}. */
+    public String device() {
+        return model.getNDManager().getDevice().toString();
+    }
+
+    /** Trainable tensors. */
+    public int parameterCount() {
+        return parameters.size();
+    }
+
+    /** Adam steps taken since the start of training (restored from a checkpoint). */
+    public long adamSteps() {
+        return adamSteps;
+    }
+
+    /**
+     * One Adam step on a batch: forward in training mode, class-weighted cross-entropy, backward, update.
+     *
+     * @param images  {@code batch} patches, C order over (batch, axis 0, 1, 2)
+     * @param labels  the patches' classes, same order
+     * @param weights one weight per class
+     * @return the batch's loss before the update
+     */
+    public double trainStep(float[] images, byte[] labels, int batch, int[] patch, float[] weights, double learningRate) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            double loss;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray l = loss(m, images, labels, batch, patch, weights, true);
+                gc.backward(l);
+                loss = l.getFloat();
+            }
+            String bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
+            if (bad != null) {
+                zeroGradients();
+                throw new RtsiteException("fine-tuning diverged: " + bad + " is not finite at Adam step " + (adamSteps + 1)
+                        + " (loss " + loss + ", learning rate " + learningRate + " too high?)");
+            }
+            adamSteps++;
+            double coef1 = 1.0 - Math.pow(BETA1, adamSteps);
+            double coef2 = 1.0 - Math.pow(BETA2, adamSteps);
+            float lr = (float) learningRate;
+            float corrected = (float) (learningRate * Math.sqrt(coef2) / coef1);
+            for (int i = 0; i < parameters.size(); i++) {
+                NDArray w = parameters.get(i).getArray();
+                try (NDArray g = w.getGradient()) {
+                    w.getNDArrayInternal().adamUpdate(new NDList(w, g, means[i], variances[i]), new NDList(w),
+                            lr, corrected, 0f, 1f, Float.MAX_VALUE, BETA1, BETA2, EPSILON, false, false);
+                }
+                JniUtils.zeroGrad((PtNDArray) w);
+            }
+            return loss;
+        }
+    }
+
+    /**
+     * The gradients of the class-weighted loss of a batch by parameter name, without an update (the gradients are
+     * zeroed again): what {@link #trainStep} would apply. For checking them against finite differences.
+     */
+    Map<String, float[]> gradients(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(loss(m, images, labels, batch, patch, weights, true));
+            }
+            for (Parameter p : parameters) {
+                try (NDArray g = p.getArray().getGradient()) {
+                    out.put(p.getName(), g.toFloatArray());
+                }
+            }
+            zeroGradients();
+        }
+        return out;
+    }
+
+    /** Adds {@code delta} to element {@code index} (C order) of parameter {@code name}, outside autograd. */
+    void nudge(String name, int index, float delta) {
+        Parameter p = parameters.stream().filter(q -> q.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("network " + file + " has no parameter '" + name + "'"));
+        NDArray w = p.getArray();
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            float[] d = new float[Math.toIntExact(w.size())];
+            d[index] = delta;
+            w.addi(m.create(d, w.getShape()));
+        }
+    }
+
+    /** The name of the first parameter whose gradient holds a NaN or infinity ("the gradient of NAME"), null if none. */
+    private String nonFiniteGradient() {
+        for (Parameter p : parameters) {
+            try (NDArray g = p.getArray().getGradient(); NDArray s = g.sum()) {
+                if (!Float.isFinite(s.getFloat())) {
+                    return "the gradient of " + p.getName();
+                }
+            }
+        }
+        return null;
+    }
+
+    private void zeroGradients() {
+        for (Parameter p : parameters) {
+            JniUtils.zeroGrad((PtNDArray) p.getArray());
+        }
+    }
+
+    /** The class-weighted cross-entropy of a batch in inference mode (no gradients, batch norm on running statistics). */
+    public double evaluate(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            return loss(m, images, labels, batch, patch, weights, false).getFloat();
+        }
+    }
+
+    /** Logits ({@code numClasses} × patch, C order) of one patch in inference mode. */
+    public float[] logits(float[] image, int[] patch) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+                NDArray x = m.create(image, new Shape(1, 1, patch[0], patch[1], patch[2]));
+            NDArray out = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
+            return out.toType(DataType.FLOAT32, false).toFloatArray();
+        }
+    }
+
+    private NDArray loss(NDManager m, float[] images, byte[] labels, int batch, int[] patch, float[] weights, boolean training) {
+        Shape shape = new Shape(batch, 1, patch[0], patch[1], patch[2]);
+        NDArray x = m.create(images, shape);
+        NDArray out = block.forward(new ParameterStore(m, training), new NDList(x), training).singletonOrThrow();
+        Shape expected = new Shape(batch, numClasses, patch[0], patch[1], patch[2]);
+        if (!out.getShape().equals(expected)) {
+            throw new RtsiteException("network " + file + " returned shape " + out.getShape() + " for a batch of "
+                    + shape + ", expected " + expected);
+        }
+        long[] target = new long[labels.length];
+        float[] voxelWeights = new float[labels.length];
+        double weightSum = 0;
+        for (int v = 0; v < labels.length; v++) {
+            int c = labels[v] & 0xFF;
+            target[v] = c;
+            voxelWeights[v] = weights[c];
+            weightSum += weights[c];
+        }
+        if (weightSum <= 0) {
+            throw new InvalidInputException("the class weights of a batch sum to 0: every voxel is of a class weighted 0");
+        }
+        NDArray y = m.create(target, shape);
+        NDArray w = m.create(voxelWeights, shape);
+        NDArray picked = out.logSoftmax(1).gather(y, 1);
+        return picked.mul(w).sum().div((float) weightSum).neg();
+    }
+
+    /** Writes the module as TorchScript (what a model package holds), atomically. */
+    public void save(Path target) {
+        writeAtomically(target, os -> JniUtils.writeModule(block, os, false));
+    }
+
+    /** Writes Adam's moments and step count, atomically. */
+    public void saveOptimizer(Path target) {
+        writeAtomically(target, os -> {
+            DataOutputStream out = new DataOutputStream(os);
+            out.writeInt(OPTIMIZER_MAGIC);
+            out.writeLong(adamSteps);
+            out.writeInt(parameters.size());
+            for (int i = 0; i < parameters.size(); i++) {
+                out.writeUTF(parameters.get(i).getName());
+                for (NDArray a : new NDArray[] {means[i], variances[i]}) {
+                    float[] v = a.toFloatArray();
+                    out.writeInt(v.length);
+                    for (float f : v) {
+                        out.writeFloat(f);
+                    }
+                }
+            }
+            out.flush();
+        });
+    }
+
+    /** Restores what {@link #saveOptimizer} wrote, for the same network. */
+    public void loadOptimizer(Path source) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(source)))) {
+            if (in.readInt() != OPTIMIZER_MAGIC) {
+                throw new InvalidInputException("optimizer state " + source + " is not an rtsite Adam checkpoint");
+            }
+            long steps = in.readLong();
+            int n = in.readInt();
+            if (n != parameters.size()) {
+                throw new InvalidInputException("optimizer state " + source + " has " + n + " parameters, network " + file
+                        + " has " + parameters.size());
+            }
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                if (!name.equals(parameters.get(i).getName())) {
+                    throw new InvalidInputException("optimizer state " + source + ": parameter " + i + " is '" + name
+                            + "', the network's is '" + parameters.get(i).getName() + "'");
+                }
+                NDArray[] targets = {means[i], variances[i]};
+                for (int k = 0; k < 2; k++) {
+                    int len = in.readInt();
+                    if (len != targets[k].size()) {
+                        throw new InvalidInputException("optimizer state " + source + ": parameter '" + name + "' has "
+                                + len + " values, the network's " + targets[k].size());
+                    }
+                    float[] v = new float[len];
+                    for (int j = 0; j < len; j++) {
+                        v[j] = in.readFloat();
+                    }
+                    targets[k].set(v);
+                }
+            }
+            adamSteps = steps;
+        } catch (IOException e) {
+            throw new RtsiteIOException("cannot read optimizer state " + source, e);
+        }
+    }
+
+    private interface Writer {
+        void write(OutputStream os) throws IOException;
+    }
+
+    private static void writeAtomically(Path target, Writer writer) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                writer.write(os);
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RtsiteIOException("cannot write " + target, e);
+        }
+    }
+
+    /** Frees the network; the last one open gives PyTorch back its oneDNN setting. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        model.close();
+        OneDnnSwitch.release();
+    }
+}

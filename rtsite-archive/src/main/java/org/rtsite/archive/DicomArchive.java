@@ -232,13 +232,26 @@ public final class DicomArchive implements AutoCloseable {
 
     /**
      * Writes what {@code report().writeJson(json)} and {@code report().writeCsv(csvDir)} write, without
-     * holding the report: groups are linked one at a time and parked on disk, then written in order.
+     * holding the report: groups are linked one at a time; their reports are held until they name
+     * {@value #HOLD_STRINGS} paths and texts, then parked on disk, and written in order.
      *
      * @return the counts, and what the report says beyond them
      * @throws RtsiteIOException when a file cannot be written
      * @throws RtsiteException   when the index cannot be read (cause kept)
      */
     public LinkageReport.Totals writeReport(Path json, Path csvDir) {
+        return writeReport(json, csvDir, HOLD_STRINGS);
+    }
+
+    /**
+     * Group reports naming up to this many paths and texts (about 200 bytes each) are held in memory: parking
+     * them on disk (serialized into a temporary SQLite file, read back) cost more than linking for the
+     * archives most runs see; beyond it the heap stays bounded by the spool.
+     */
+    static final int HOLD_STRINGS = 200_000;
+
+    /** {@link #writeReport(Path, Path)}, holding group reports up to {@code holdStrings} (0: park every one). */
+    LinkageReport.Totals writeReport(Path json, Path csvDir, int holdStrings) {
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(csvDir, "csvDir");
         if (report != null) {
@@ -246,21 +259,59 @@ public final class DicomArchive implements AutoCloseable {
             report.writeCsv(csvDir);
             return LinkageReport.Totals.of(report);
         }
-        try (ReportSpool spool = new ReportSpool()) {
+        ReportSpool[] spool = {null};
+        try {
+            List<LinkageReport> held = new ArrayList<>();
+            long[] strings = {0};
             Map<Conflict.Type, Integer> byType = new java.util.TreeMap<>();
             int[] noMeta = {0};
             LinkageReport.Summary s = linkByGroup(part -> {
-                spool.add(part);
                 part.plans().forEach(p -> p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum)));
                 noMeta[0] += part.filesWithoutMetaHeader().size();
+                if (spool[0] == null) {
+                    held.add(part);
+                    strings[0] += strings(part);
+                    if (strings[0] <= holdStrings) {
+                        return;
+                    }
+                    spool[0] = new ReportSpool();
+                    held.forEach(spool[0]::add);
+                    held.clear();
+                } else {
+                    spool[0].add(part);
+                }
             });
             summary = s;
             long w0 = System.nanoTime();
-            LinkageReport.writeJson(json, s, spool);
-            LinkageReport.writeCsv(csvDir, spool);
-            LOG.debug("report written from the spool in {} ms", (System.nanoTime() - w0) / 1_000_000);
+            LinkageReport.Parts parts = spool[0] != null ? spool[0] : LinkageReport.parts(Linkage.merge(held));
+            LinkageReport.writeJson(json, s, parts);
+            LinkageReport.writeCsv(csvDir, parts);
+            LOG.debug("report written from {} in {} ms", spool[0] != null ? "the spool" : "memory",
+                    (System.nanoTime() - w0) / 1_000_000);
             return new LinkageReport.Totals(s, byType, noMeta[0]);
+        } finally {
+            if (spool[0] != null) {
+                spool[0].close();
+            }
         }
+    }
+
+    /** How many paths and texts a group report holds (the measure of {@link #HOLD_STRINGS}). */
+    private static long strings(LinkageReport part) {
+        long n = part.filesWithoutMetaHeader().size() + part.orphans().size();
+        for (PlanBundle p : part.plans()) {
+            n += 4 + p.ctFiles().size() + p.reasons().size() + p.conflicts().size() + p.fallbacks().size();
+        }
+        for (PlanBundle p : part.planlessDoses()) {
+            n += 4 + p.ctFiles().size() + p.reasons().size() + p.conflicts().size() + p.fallbacks().size();
+        }
+        for (StructureSetLink l : part.structureSets()) {
+            n += 4 + l.reasons().size() + l.conflicts().size() + l.fallbacks().size();
+        }
+        for (Conflict c : part.archiveConflicts()) {
+            n += 1 + c.files().size();
+        }
+        return n;
     }
 
     /** Closes the index; a temporary index is deleted with its WAL files. */

@@ -47,15 +47,20 @@ class StreamedLinkageTest {
             assertEquals(whole.summary(), a.summary());
             LinkageReport.Totals t = a.writeReport(tmp.resolve("streamed/linkage.json"), tmp.resolve("streamed"));
             assertEquals(LinkageReport.Totals.of(whole), t);
+            // every group report parked on disk (what archives beyond DicomArchive.HOLD_STRINGS do)
+            t = a.writeReport(tmp.resolve("spooled/linkage.json"), tmp.resolve("spooled"), 0);
+            assertEquals(LinkageReport.Totals.of(whole), t);
         }
         // the streamed files are byte for byte what Jackson writes for the whole report held in memory
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.resolve("held.json").toFile(), whole);
-        assertArrayEquals(Files.readAllBytes(tmp.resolve("held.json")),
-                Files.readAllBytes(tmp.resolve("streamed/linkage.json")), "linkage.json");
         whole.writeCsv(tmp.resolve("held"));
-        for (String csv : List.of("plans.csv", "structure_sets.csv", "orphans.csv")) {
-            assertEquals(Files.readString(tmp.resolve("held").resolve(csv)),
-                    Files.readString(tmp.resolve("streamed").resolve(csv)), csv);
+        for (String written : List.of("streamed", "spooled")) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("held.json")),
+                    Files.readAllBytes(tmp.resolve(written).resolve("linkage.json")), written + " linkage.json");
+            for (String csv : List.of("plans.csv", "structure_sets.csv", "orphans.csv")) {
+                assertEquals(Files.readString(tmp.resolve("held").resolve(csv)),
+                        Files.readString(tmp.resolve(written).resolve(csv)), written + " " + csv);
+            }
         }
         try (DicomArchive a = DicomArchive.open(db)) {
             LinkageEquivalenceTest.assertSame(whole, a.report());

@@ -79,6 +79,24 @@ class StreamedLinkageTest {
     }
 
     @Test
+    void aFailingSinkStopsTheRowReaderAndLeavesTheIndexUsable() {
+        SyntheticArchive.generate(tmp.resolve("a"), 12, 2, 5);
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(tmp.resolve("i.db")), tmp.resolve("a"))) {
+            int[] calls = {0};
+            org.rtsite.core.RtsiteException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.rtsite.core.RtsiteException.class, () -> a.linkByGroup(part -> {
+                        if (++calls[0] == 2) {
+                            throw new org.rtsite.core.RtsiteException("sink failed");
+                        }
+                    }));
+            assertEquals("sink failed", e.getMessage());
+            assertEquals(2, calls[0]);
+            // the reading thread let go of the connection: the same archive links again, whole
+            assertEquals(a.report().summary(), a.linkByGroup(part -> { }));
+        }
+    }
+
+    @Test
     void streamedEqualsWholeOnPublicRtFiles() throws IOException {
         Path db = tmp.resolve("p.db");
         List<IndexedFile> rows;

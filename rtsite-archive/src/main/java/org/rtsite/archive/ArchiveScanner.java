@@ -96,7 +96,8 @@ final class ArchiveScanner {
                     } else {
                         drop.add(w.gone());
                     }
-                    if (batch.size() + drop.size() >= options.batchSize()) {
+                    // files (with their old rows) and vanished paths: at most batchSize of them per transaction
+                    if (Math.max(batch.size(), drop.size()) >= options.batchSize()) {
                         commit(batch, drop, committed);
                         listener.progress(seen.get(), read.get(), committed.get());
                     }

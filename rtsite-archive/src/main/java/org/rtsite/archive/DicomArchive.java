@@ -49,7 +49,8 @@ public final class DicomArchive implements AutoCloseable {
      * Indexes {@code roots} into a temporary database, deleted on {@link #close()}.
      *
      * @throws InvalidInputException when no root is given
-     * @throws RtsiteIOException     when the temporary database cannot be created or the archive cannot be walked
+     * @throws RtsiteIOException     when the temporary database cannot be created (a folder that cannot be
+     *                               listed is an UNREADABLE row, not an error)
      * @throws RtsiteException       when the index database fails (SQLite's exception as cause); files that
      *                               are not DICOM or cannot be read are counted, not thrown
      */
@@ -67,7 +68,7 @@ public final class DicomArchive implements AutoCloseable {
      * Indexes {@code roots} into {@code options.database()}, reading only new or changed files.
      *
      * @throws InvalidInputException when no root is given
-     * @throws RtsiteIOException     when the database's folder cannot be created or the archive cannot be walked
+     * @throws RtsiteIOException     when the database's folder cannot be created
      * @throws RtsiteException       when the index database cannot be opened or written (cause kept)
      */
     public static DicomArchive index(ArchiveOptions options, Path... roots) {

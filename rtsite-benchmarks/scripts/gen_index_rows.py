@@ -8,7 +8,10 @@ each, plus one non-DICOM file per 50 patients. Schema and meta values are those 
 IndexDatabase (schema_version 1, extraction_version 2), so `rtsite index --db DB EMPTY_ROOT` links it
 (the scan of an empty root keeps every row: rows outside the scanned roots are not touched).
 
-usage: gen_index_rows.py ROWS DB
+usage: gen_index_rows.py ROWS DB [PREFIX]
+
+PREFIX (default /gen) is the folder every row's path lies under: a scan of a root that contains it
+compares the walk with these rows (and drops the rows of files it does not find).
 """
 import sqlite3
 import sys
@@ -21,7 +24,7 @@ DOSE = "1.2.840.10008.5.1.4.1.1.481.2"
 PLANE = "plane 10000,0,0,0,10000,0|512,512|9766,9766|-2500000,-2500000"
 
 
-def main(rows, db):
+def main(rows, db, prefix="/gen"):
     c = sqlite3.connect(db)
     c.executescript("""
         PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
@@ -56,7 +59,7 @@ def main(rows, db):
 
     while fid < rows:
         pid = "GEN%07d" % p
-        d = "/gen/site%d/%s" % (p % 7, pid)
+        d = "%s/site%d/%s" % (prefix, p % 7, pid)
         u = "2.25.%d" % (1000 + p)
         study, frame, series = u + ".1", u + ".2", u + ".3"
         sops = []
@@ -99,4 +102,4 @@ def main(rows, db):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    main(int(sys.argv[1]), sys.argv[2], *sys.argv[3:4])

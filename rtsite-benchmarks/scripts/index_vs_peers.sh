@@ -14,6 +14,9 @@
 # table of medians. Run from the repository root:
 #   rtsite-benchmarks/scripts/index_vs_peers.sh            # ROUNDS=3 PATIENTS="210 1000" MODES="warm cold"
 #   ROUNDS=1 PATIENTS=210 MODES=warm rtsite-benchmarks/scripts/index_vs_peers.sh
+# BASE=/path/to/another/checkout adds its `./rtsite index` as a fourth tool ("base", e.g. main before a
+# change; its launcher builds it on first use), in the same rotation. ARCHIVES="DIR..." indexes those
+# folders instead of generating (PATIENTS is then ignored).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${ROUNDS:-3}"
@@ -21,10 +24,14 @@ PATIENTS="${PATIENTS:-210 1000}"
 MODES="${MODES:-warm cold}"
 WORK="${WORK:-/tmp/rtsite-index-peers}"
 TOOLS=(rtsite pydicom dcmdump)
+if [ -n "${BASE:-}" ]; then
+  TOOLS+=(base)
+  "$BASE/rtsite" --version >/dev/null
+fi
 mkdir -p "$WORK"
 
 jar=rtsite-benchmarks/target/benchmarks.jar
-if ! (unzip -l "$jar" 2>/dev/null || true) | grep -q benchmarks/archive/GenerateArchive.class; then
+if [ -z "${ARCHIVES:-}" ] && ! (unzip -l "$jar" 2>/dev/null || true) | grep -q benchmarks/archive/GenerateArchive.class; then
   mvn -q -B -ntp -pl rtsite-benchmarks -am package -DskipTests
 fi
 ./rtsite --version >/dev/null # builds the CLI on first use, outside the timed runs
@@ -47,8 +54,9 @@ one() { # tool data mode -> appends "archive mode tool round wall header_pass"
   if [ "$mode" = cold ]; then drop; else warm "$data"; fi
   t0=$(now)
   case $tool in
-    rtsite)
-      scan=$(./rtsite index "$data" --db "$WORK/db/rtsite.db" --report "$WORK/db/report" --no-progress \
+    rtsite|base)
+      launcher=./rtsite; [ "$tool" = base ] && launcher="$BASE/rtsite"
+      scan=$($launcher index "$data" --db "$WORK/db/rtsite.db" --report "$WORK/db/report" --no-progress \
              | sed -n 's/^scan: .* in \([0-9.]*\) s$/\1/p') ;;
     pydicom)
       /usr/bin/python3 rtsite-benchmarks/scripts/pydicom_index.py "$data" "$WORK/db/py.db" 2 >/dev/null ;;
@@ -63,18 +71,35 @@ one() { # tool data mode -> appends "archive mode tool round wall header_pass"
     "$(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$runs"
 }
 
+# one untimed run per rtsite build and archive first: the launcher trains its class-data-sharing archive
+train() {
+  for l in ./rtsite ${BASE:+"$BASE/rtsite"}; do
+    rm -rf "$WORK/db" && mkdir -p "$WORK/db"
+    $l index "$1" --db "$WORK/db/train.db" --report "$WORK/db/report" --no-progress > /dev/null
+  done
+}
+
 printf 'files\tmode\ttool\tround\twall_s\tscan_s\tload\n'
-for p in $PATIENTS; do
-  dir="$WORK/arch-$p"
-  java -cp "$jar" org.rtsite.benchmarks.archive.GenerateArchive "$dir" "$p" 95 >/dev/null
-  files=$(cat "$dir/.complete")
+if [ -n "${ARCHIVES:-}" ]; then
+  set -- $ARCHIVES
+else
+  set --
+  for p in $PATIENTS; do
+    java -cp "$jar" org.rtsite.benchmarks.archive.GenerateArchive "$WORK/arch-$p" "$p" 95 >/dev/null
+    set -- "$@" "$WORK/arch-$p/data"
+  done
+fi
+for data in "$@"; do
+  files=$(find "$data" -type f | wc -l)
+  train "$data"
   for mode in $MODES; do
     if [ "$mode" = cold ] && [ "$can_drop" = no ]; then
       echo "cold runs skipped: /proc/sys/vm/drop_caches is not writable (run as root)"; continue
     fi
     for r in $(seq 1 "$ROUNDS"); do
-      for k in 0 1 2; do
-        one "${TOOLS[$(( (k + r - 1) % 3 ))]}" "$dir/data" "$mode" "$r" "$files"
+      n=${#TOOLS[@]}
+      for k in $(seq 0 $((n - 1))); do
+        one "${TOOLS[$(( (k + r - 1) % n ))]}" "$data" "$mode" "$r" "$files"
       done
     done
   done
@@ -96,4 +121,8 @@ for files, mode in keys:
     rt, py, dd, scan = med("rtsite"), med("pydicom"), med("dcmdump"), med("rtsite", 5)
     print(f"{files:8d} {mode:5} {rt:9.2f} {files/rt:8.0f} {py:10.2f} {files/py:8.0f} {py/rt:6.2f}"
           f" {scan:10.2f} {files/scan:8.0f} {dd:10.2f} {files/dd:8.0f} {dd/scan:6.2f}")
+    base, bscan = med("base"), med("base", 5)
+    if base == base:
+        print(f"{'':8} {'':5} base: {base:.2f} s whole process ({files/base:.0f} files/s, pydicom/base {py/base:.2f}),"
+              f" scan {bscan:.2f} s")
 PY

@@ -14,6 +14,11 @@
 # live-set bound: what the heap must hold) and the wall time. With CHECK_XMX=512m it also runs every
 # case under that heap and says whether it completes (OutOfMemoryError otherwise). CPU seconds
 # (user + system) are printed beside the wall time: on a loaded machine they are the comparable figure.
+#   gone:  `rtsite index --db DB --report R ROOT` where every row lies under ROOT but no file does (rows
+#          generated with gen_index_rows.py's PREFIX = ROOT/gen): the scan meets every row and drops it;
+#   rescan: `rtsite index --db DB --report R $ARCHIVE` on an index of $ARCHIVE (a real archive, indexed once
+#          per build before, untimed): nothing changed, the scan compares every file with its row. ROWS
+#          is then only a label (give the archive's file count).
 # MODES (default "link index") and BUILDS (default "before after") choose and order the runs; WORK
 # (default /tmp/rtsite-linker-memory) holds the generated indexes and logs (one WORK per concurrent run).
 set -euo pipefail
@@ -32,9 +37,12 @@ run() { # label classpath xmx mode db
   rm -rf "$work/report"; rm -f "$log"
   cp "$db" "$work/run.db"   # each run on a fresh copy: an index run adds the files_patient index and a scan row
   t0=$(date +%s.%N)
-  if [ "$mode" = index ]; then
+  if [ "$mode" != link ]; then
+    local root="$work/empty"
+    [ "$mode" = gone ] && root="$work/gone-root"
+    [ "$mode" = rescan ] && root="$ARCHIVE"
     /usr/bin/time -o "$work/time.txt" -f "%U %S" java -Xmx"$xmx" -Xlog:gc:file="$log" -cp "$cp" org.rtsite.examples.RtsiteCli index --db "$work/run.db" \
-      --report "$work/report" --no-progress "$work/empty" > "$work/out.txt" 2>&1 || rc=$?
+      --report "$work/report" --no-progress "$root" > "$work/out.txt" 2>&1 || rc=$?
   else
     /usr/bin/time -o "$work/time.txt" -f "%U %S" java -Xmx"$xmx" -Xlog:gc:file="$log" -cp "$cp:$work/classes" LinkMemory "$work/run.db" "$work/report" \
       > "$work/out.txt" 2>&1 || rc=$?
@@ -44,12 +52,26 @@ run() { # label classpath xmx mode db
   printf "%-7s %-6s %-8s -Xmx%-5s rc=%d peak-after-GC %6s MiB  wall %7.1f s  cpu %7.1f s%s\n" "$label" "$mode" \
     "$rows" "$xmx" "$rc" "$(peak "$log")" "$(echo "$t1 - $t0" | bc)" "$(awk '{print $1 + $2}' "$work/time.txt")" "$oom"
 }
+mkdir -p "$work/gone-root"
 for rows in "$@"; do
-  db="$work/rows-$rows.db"
-  [ -f "$db" ] || python3 "$here/gen_index_rows.py" "$rows" "$db"
   for mode in ${MODES:-link index}; do
+    db="$work/rows-$rows.db"
+    if [ "$mode" = gone ]; then
+      db="$work/rows-gone-$rows.db"
+      [ -f "$db" ] || python3 "$here/gen_index_rows.py" "$rows" "$db" "$work/gone-root/gen"
+    elif [ "$mode" = rescan ]; then
+      for build in ${BUILDS:-before after}; do   # one first index of the archive per build, untimed
+        cp_="$before"; [ "$build" = after ] && cp_="$after"
+        rm -f "$work/rescan-$build.db"*
+        java -cp "$cp_" org.rtsite.examples.RtsiteCli index --db "$work/rescan-$build.db" --report "$work/report" \
+          --no-progress "$ARCHIVE" > /dev/null
+      done
+    else
+      [ -f "$db" ] || python3 "$here/gen_index_rows.py" "$rows" "$db"
+    fi
     for build in ${BUILDS:-before after}; do
       cp_="$before"; [ "$build" = after ] && cp_="$after"
+      [ "$mode" = rescan ] && db="$work/rescan-$build.db"
       run "$build" "$cp_" "${XMX:-12g}" "$mode" "$db"
       [ -n "${CHECK_XMX:-}" ] && run "$build" "$cp_" "$CHECK_XMX" "$mode" "$db"
     done

@@ -1,16 +1,15 @@
 package org.rtsite.archive;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.rtsite.core.RtsiteException;
-import org.rtsite.core.RtsiteIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +28,15 @@ import org.slf4j.LoggerFactory;
  * indexed) are not opened, except those indexed as UNREADABLE: an I/O error, a permission or an NFS
  * hiccup leaves size and mtime as they were, so such files are read again on every scan. NOT_DICOM
  * files are not: their content is what made them so, and it did not change.
+ *
+ * <p>What is unchanged is found by a merge, not a lookup: each folder's entries are walked in the
+ * index's path order and compared with the root's rows read in that order a chunk at a time
+ * ({@link StampCursor}); rows the walk passes without meeting their file are dropped. The heap holds one
+ * chunk of stamps and the entries of the folders on the current path, whatever the index's size. A
+ * scan into an empty index writes without the secondary indexes and builds them at the end.
  */
 final class ArchiveScanner {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveScanner.class);
-    private static final IndexedFile END = endMarker();
 
     private final IndexDatabase db;
     private final ArchiveOptions options;
@@ -45,9 +48,11 @@ final class ArchiveScanner {
         this.listener = listener;
     }
 
-    private static IndexedFile endMarker() {
-        return HeaderExtractor.failed("", 0, 0, FileStatus.UNREADABLE, "end of scan");
+    /** A file row to write, or the path of a vanished file whose row to drop. */
+    private record Work(IndexedFile file, String gone) {
     }
+
+    private static final Work END = new Work(null, null);
 
     ScanStats scan(List<Path> roots) {
         Instant start = Instant.now();
@@ -57,47 +62,47 @@ final class ArchiveScanner {
                 throw new RtsiteException("archive root " + r + " is neither a folder nor a file");
             }
         }
-        // The index's stamps load while the walk starts (stat calls and SQLite reads overlap on a re-scan);
-        // files walked before they arrive wait in a bounded buffer.
-        java.util.concurrent.CompletableFuture<Map<String, IndexDatabase.Stamp>> stampsLoad = new java.util.concurrent
-                .CompletableFuture<>();
-        Thread loader = new Thread(() -> {
-            try {
-                stampsLoad.complete(db.stamps());
-            } catch (RuntimeException e) {
-                stampsLoad.completeExceptionally(e);
-            }
-        }, "rtsite-index-stamps");
-        loader.start();
-        List<Object[]> pending = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        Map<String, IndexDatabase.Stamp>[] knownRef = new Map[1];
+        // A first scan fills the table without its secondary indexes and builds them once at the end.
+        boolean bulk = db.empty();
+        if (bulk) {
+            db.dropSecondaryIndexes();
+        }
+        long before = db.nextId();
         AtomicLong seen = new AtomicLong();
         AtomicLong read = new AtomicLong();
         AtomicLong unchanged = new AtomicLong();
         AtomicLong notDicom = new AtomicLong();
         AtomicLong unreadable = new AtomicLong();
+        AtomicLong removed = new AtomicLong();
         AtomicLong committed = new AtomicLong();
         AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        BlockingQueue<IndexedFile> results = new ArrayBlockingQueue<>(Math.max(1024, options.batchSize() * 2));
+        BlockingQueue<Work> results = new ArrayBlockingQueue<>(Math.max(1024, options.batchSize() * 2));
         Semaphore inFlight = new Semaphore(Math.max(256, options.threads() * 512));
 
         Thread writer = new Thread(() -> {
             List<IndexedFile> batch = new ArrayList<>(options.batchSize());
+            List<String> drop = new ArrayList<>();
             try {
                 while (true) {
-                    IndexedFile f = results.take();
-                    if (f == END) {
+                    Work w = results.take();
+                    if (w == END) {
                         break;
                     }
-                    batch.add(f);
-                    if (batch.size() >= options.batchSize()) {
-                        commit(batch, committed);
+                    if (w.file() != null) {
+                        batch.add(w.file());
+                        if (!bulk) {
+                            drop.add(w.file().path()); // its old row, if any (an empty index has none)
+                        }
+                    } else {
+                        drop.add(w.gone());
+                    }
+                    // files (with their old rows) and vanished paths: at most batchSize of them per transaction
+                    if (Math.max(batch.size(), drop.size()) >= options.batchSize()) {
+                        commit(batch, drop, committed);
                         listener.progress(seen.get(), read.get(), committed.get());
-                        batch.clear();
                     }
                 }
-                commit(batch, committed);
+                commit(batch, drop, committed);
                 listener.progress(seen.get(), read.get(), committed.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -122,145 +127,180 @@ final class ArchiveScanner {
             t.setDaemon(true);
             return t;
         });
-        List<String> failedPaths = new ArrayList<>();
-        var visitor = new SimpleFileVisitor<Path>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (!attrs.isRegularFile()) {
-                    return FileVisitResult.CONTINUE;
-                }
-                seen.incrementAndGet();
-                long size = attrs.size();
-                long mtime = attrs.lastModifiedTime().toMillis();
-                if (knownRef[0] == null) {
-                    if (!stampsLoad.isDone() && pending.size() < 100_000) {
-                        pending.add(new Object[] {file, size, mtime});
-                        return FileVisitResult.CONTINUE;
+        List<String> prefixes = roots.stream().map(r -> r.toAbsolutePath().normalize().toString()).toList();
+        // The walk visits each folder's entries in the index's path order and merges them with the index's
+        // rows of the root, read in that order a chunk at a time: the heap holds one chunk of stamps and
+        // the entries of the folders on the current path, not every row's stamp.
+        try (StampCursor stamps = new StampCursor(db.file(), before)) {
+            var walk = new Object() {
+                /** Consumes the rows before {@code path} (gone) and returns the row of {@code path}, if any. */
+                StampCursor.Stamp match(String path) throws InterruptedException {
+                    StampCursor.Stamp s;
+                    while ((s = stamps.peek()) != null && StampCursor.compare(s.path(), path) < 0) {
+                        gone(stamps.poll());
                     }
-                    knownRef[0] = stampsLoad.join();
-                    for (Object[] p : pending) {
-                        decide((Path) p[0], (Long) p[1], (Long) p[2]);
-                    }
-                    pending.clear();
+                    return s != null && s.path().equals(path) ? stamps.poll() : null;
                 }
-                return decide(file, size, mtime);
-            }
 
-            private FileVisitResult decide(Path file, long size, long mtime) {
-                IndexDatabase.Stamp old = knownRef[0].remove(file.toString());
-                if (old != null && !old.unreadable() && old.size() == size && old.mtime() == mtime) {
-                    unchanged.incrementAndGet();
-                    return FileVisitResult.CONTINUE;
+                void gone(StampCursor.Stamp s) throws InterruptedException {
+                    // A regular file there means the walk and the index disagreed on order: it was walked
+                    // (and indexed anew), so its row stays.
+                    if (!Files.isRegularFile(Path.of(s.path()), LinkOption.NOFOLLOW_LINKS)) {
+                        removed.incrementAndGet();
+                        results.put(new Work(null, s.path()));
+                    }
                 }
-                if (writerFailure.get() != null) {
-                    return FileVisitResult.TERMINATE;
-                }
-                inFlight.acquireUninterruptibly();
-                readers.execute(() -> {
+
+                void root(Path root) throws InterruptedException {
+                    String p = root.toString();
+                    BasicFileAttributes attrs;
                     try {
-                        IndexedFile f = HeaderExtractor.read(file, size, mtime);
-                        read.incrementAndGet();
-                        if (f.status() == FileStatus.NOT_DICOM) {
-                            notDicom.incrementAndGet();
-                        } else if (f.status() == FileStatus.UNREADABLE) {
-                            unreadable.incrementAndGet();
+                        attrs = Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        stamps.range(p, p + '\u0001');
+                        failed(root, e);
+                        drain();
+                        return;
+                    }
+                    if (attrs.isDirectory()) {
+                        String prefix = p.endsWith(SEPARATOR) ? p : p + SEPARATOR;
+                        stamps.range(prefix, prefix.substring(0, prefix.length() - 1) + (char) (SEP + 1));
+                        folder(root);
+                    } else {
+                        stamps.range(p, p + '\u0001');
+                        file(root, attrs);
+                    }
+                    drain();
+                }
+
+                /** Rows of the root the walk did not meet: their files are gone. */
+                void drain() throws InterruptedException {
+                    StampCursor.Stamp s;
+                    while ((s = stamps.poll()) != null) {
+                        gone(s);
+                    }
+                }
+
+                void folder(Path dir) throws InterruptedException {
+                    List<Entry> entries = new ArrayList<>();
+                    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                        for (Path c : ds) {
+                            String name = c.getFileName().toString();
+                            try {
+                                BasicFileAttributes a = Files.readAttributes(c, BasicFileAttributes.class,
+                                        LinkOption.NOFOLLOW_LINKS);
+                                entries.add(new Entry(c, a.isDirectory() ? name + SEPARATOR : name, a, null));
+                            } catch (IOException e) {
+                                entries.add(new Entry(c, name, null, e));
+                            }
                         }
-                        results.put(f);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        inFlight.release();
+                    } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                        // an unlistable folder is recorded, never fatal; rows under it are gone
+                        failed(dir, e instanceof IOException io ? io : ((java.nio.file.DirectoryIteratorException) e)
+                                .getCause());
+                        return;
                     }
-                });
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                // an unlistable folder or unstat-able file is recorded, never fatal
-                seen.incrementAndGet();
-                failedPaths.add(file.toString());
-                unreadable.incrementAndGet();
-                try {
-                    results.put(HeaderExtractor.failed(file.toString(), 0, 0, FileStatus.UNREADABLE,
-                            "cannot access: " + e));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return FileVisitResult.TERMINATE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            /** Decides the files still waiting for the stamps. */
-            void flush() {
-                if (knownRef[0] == null) {
-                    knownRef[0] = stampsLoad.join();
-                    for (Object[] p : pending) {
-                        decide((Path) p[0], (Long) p[1], (Long) p[2]);
+                    entries.sort((a, b) -> StampCursor.compare(a.key(), b.key()));
+                    for (Entry e : entries) {
+                        if (writerFailure.get() != null) {
+                            return;
+                        }
+                        if (e.failure() != null) {
+                            failed(e.path(), e.failure());
+                        } else if (e.attrs().isDirectory()) {
+                            folder(e.path());
+                        } else if (e.attrs().isRegularFile()) {
+                            file(e.path(), e.attrs());
+                        }
                     }
-                    pending.clear();
                 }
-            }
-        };
-        try {
-            for (Path root : roots) {
-                Files.walkFileTree(root.toAbsolutePath().normalize(), visitor);
-            }
-            visitor.flush();
-        } catch (IOException e) {
-            throw new RtsiteIOException("cannot walk the archive", e);
-        } finally {
+
+                void file(Path file, BasicFileAttributes attrs) throws InterruptedException {
+                    seen.incrementAndGet();
+                    long size = attrs.size();
+                    long mtime = attrs.lastModifiedTime().toMillis();
+                    StampCursor.Stamp old = match(file.toString());
+                    if (old != null && !old.unreadable() && old.size() == size && old.mtime() == mtime) {
+                        unchanged.incrementAndGet();
+                        return;
+                    }
+                    inFlight.acquire();
+                    readers.execute(() -> {
+                        try {
+                            IndexedFile f = HeaderExtractor.read(file, size, mtime);
+                            read.incrementAndGet();
+                            if (f.status() == FileStatus.NOT_DICOM) {
+                                notDicom.incrementAndGet();
+                            } else if (f.status() == FileStatus.UNREADABLE) {
+                                unreadable.incrementAndGet();
+                            }
+                            results.put(new Work(f, null));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
+                }
+
+                /** An unlistable folder or unstat-able file is recorded, never fatal. */
+                void failed(Path path, IOException e) throws InterruptedException {
+                    seen.incrementAndGet();
+                    unreadable.incrementAndGet();
+                    match(path.toString());
+                    results.put(new Work(HeaderExtractor.failed(path.toString(), 0, 0, FileStatus.UNREADABLE,
+                            "cannot access: " + e), null));
+                }
+            };
             try {
-                loader.join(); // the loader uses the connection: it must be done before anything else does
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            readers.shutdown();
-            try {
+                for (String root : prefixes) {
+                    if (writerFailure.get() == null) {
+                        walk.root(Path.of(root));
+                    }
+                }
+            } finally {
+                readers.shutdown();
                 while (!readers.awaitTermination(1, TimeUnit.SECONDS)) {
                     LOG.debug("waiting for header readers");
                 }
                 results.put(END);
                 writer.join();
-            } catch (InterruptedException e) {
-                readers.shutdownNow();
-                writer.interrupt();
-                Thread.currentThread().interrupt();
             }
+        } catch (InterruptedException e) {
+            readers.shutdownNow();
+            writer.interrupt();
+            Thread.currentThread().interrupt();
+            throw new RtsiteException("index scan interrupted", e);
         }
         if (writerFailure.get() != null) {
             Throwable t = writerFailure.get();
             throw t instanceof RtsiteException re ? re : new RtsiteException("index writer failed: " + t, t);
         }
-        // rows of files that vanished from a scanned root; rows under other roots stay
-        List<String> gone = new ArrayList<>();
-        List<String> prefixes = roots.stream().map(r -> r.toAbsolutePath().normalize().toString()).toList();
-        Map<String, IndexDatabase.Stamp> known = knownRef[0];
-        failedPaths.forEach(known::remove);
-        for (String p : known.keySet()) {
-            for (String prefix : prefixes) {
-                if (p.equals(prefix) || p.startsWith(prefix.endsWith("/") ? prefix : prefix + java.io.File.separator)) {
-                    gone.add(p);
-                    break;
-                }
-            }
-        }
-        if (!gone.isEmpty()) {
-            db.remove(gone);
+        if (bulk) {
+            db.createSecondaryIndexes();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         db.recordScan(start.toString(), Instant.now().toString(), String.join(java.io.File.pathSeparator, prefixes),
-                seen.get(), read.get(), gone.size());
-        ScanStats stats = new ScanStats(seen.get(), read.get(), unchanged.get(), gone.size(), notDicom.get(),
+                seen.get(), read.get(), removed.get());
+        ScanStats stats = new ScanStats(seen.get(), read.get(), unchanged.get(), removed.get(), notDicom.get(),
                 unreadable.get(), elapsed);
         LOG.debug("indexed {}: {}", prefixes, stats);
         return stats;
     }
 
-    private void commit(List<IndexedFile> batch, AtomicLong committed) {
-        if (!batch.isEmpty()) {
-            db.write(batch);
+    private static final String SEPARATOR = java.io.File.separator;
+    private static final char SEP = java.io.File.separatorChar;
+
+    /** A folder entry; {@code key} orders it as its paths sort in the index (a folder's name ends with the separator). */
+    private record Entry(Path path, String key, BasicFileAttributes attrs, IOException failure) {
+    }
+
+    private void commit(List<IndexedFile> batch, List<String> drop, AtomicLong committed) {
+        if (!batch.isEmpty() || !drop.isEmpty()) {
+            db.write(batch, drop);
             committed.addAndGet(batch.size());
+            batch.clear();
+            drop.clear();
         }
     }
 }

@@ -49,7 +49,8 @@ public final class DicomArchive implements AutoCloseable {
      * Indexes {@code roots} into a temporary database, deleted on {@link #close()}.
      *
      * @throws InvalidInputException when no root is given
-     * @throws RtsiteIOException     when the temporary database cannot be created or the archive cannot be walked
+     * @throws RtsiteIOException     when the temporary database cannot be created (a folder that cannot be
+     *                               listed is an UNREADABLE row, not an error)
      * @throws RtsiteException       when the index database fails (SQLite's exception as cause); files that
      *                               are not DICOM or cannot be read are counted, not thrown
      */
@@ -67,7 +68,7 @@ public final class DicomArchive implements AutoCloseable {
      * Indexes {@code roots} into {@code options.database()}, reading only new or changed files.
      *
      * @throws InvalidInputException when no root is given
-     * @throws RtsiteIOException     when the database's folder cannot be created or the archive cannot be walked
+     * @throws RtsiteIOException     when the database's folder cannot be created
      * @throws RtsiteException       when the index database cannot be opened or written (cause kept)
      */
     public static DicomArchive index(ArchiveOptions options, Path... roots) {
@@ -225,8 +226,10 @@ public final class DicomArchive implements AutoCloseable {
     /**
      * Links the index patient by patient ({@link Linkage}: patients that share UIDs together), reading it
      * ordered by patient, and hands each group's report to {@code sink}, in no particular order of plans;
-     * {@link Linkage#merge} of them is {@link #report()}. The heap holds one group (the largest patient) and
-     * the archive's unreadable files, plus what {@code sink} keeps.
+     * {@link Linkage#merge} of them is {@link #report()}. The heap holds a few groups (the largest patient)
+     * and the archive's unreadable files, plus what {@code sink} keeps. A helper thread reads and decodes
+     * the next groups from SQLite while this thread links (and calls {@code sink}); the index's connection
+     * is the helper's until this method returns.
      *
      * @return the whole archive's counts
      * @throws RtsiteException when the index cannot be read (cause kept)
@@ -242,20 +245,138 @@ public final class DicomArchive implements AutoCloseable {
         }
         Linkage.Merger counts = new Linkage.Merger(false);
         long[] linking = {0, 0};
-        db.forEachGroup(groups, FAILED_CHUNK, group -> {
-            long l0 = System.nanoTime();
-            LinkageReport part = Linkage.link(group, Linkage.context(group, unreadable));
-            counts.add(part);
-            long l1 = System.nanoTime();
-            sink.accept(part);
-            linking[0] += l1 - l0;
-            linking[1] += System.nanoTime() - l1;
-        });
-        LOG.debug("linked by group: joins {} ms ({} groups joined), read {} ms, link {} ms, sink {} ms",
+        GroupReader reader = new GroupReader(groups);
+        try {
+            for (List<IndexedFile> group = reader.next(); group != null; group = reader.next()) {
+                long l0 = System.nanoTime();
+                LinkageReport part = Linkage.link(group, Linkage.context(group, unreadable));
+                counts.add(part);
+                long l1 = System.nanoTime();
+                sink.accept(part);
+                linking[0] += l1 - l0;
+                linking[1] += System.nanoTime() - l1;
+            }
+        } finally {
+            reader.close();
+        }
+        LOG.debug("linked by group: joins {} ms ({} groups joined), waiting for rows {} ms, link {} ms, sink {} ms",
                 (t1 - t0) / 1_000_000, groups.joined().size(),
                 (System.nanoTime() - t1 - linking[0] - linking[1]) / 1_000_000, linking[0] / 1_000_000,
                 linking[1] / 1_000_000);
         return counts.summary();
+    }
+
+    /**
+     * {@link IndexDatabase#forEachGroup} on a thread of its own, a few groups ahead of the linker: reading
+     * and decoding rows was a third of the linkage's time, and the second core had nothing to do.
+     */
+    private final class GroupReader implements AutoCloseable {
+        private static final List<IndexedFile> END = new ArrayList<>();
+        private final java.util.concurrent.BlockingQueue<List<IndexedFile>> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(2);
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private volatile boolean stop;
+        private boolean ended;
+        private final Thread thread;
+
+        GroupReader(Linkage.Groups groups) {
+            thread = new Thread(() -> {
+                try {
+                    db.forEachGroup(groups, FAILED_CHUNK, g -> {
+                        if (stop) {
+                            throw new Stopped();
+                        }
+                        put(g);
+                    });
+                } catch (Stopped e) {
+                    // the linker stopped reading (its sink failed): nothing to report
+                } catch (RuntimeException | Error e) {
+                    failure.set(e);
+                } finally {
+                    put(END);
+                }
+            }, "rtsite-link-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void put(List<IndexedFile> g) {
+            try {
+                while (!queue.offer(g, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (stop && g != END) {
+                        throw new Stopped();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopped();
+            }
+        }
+
+        /** The next group, or null after the last; throws what the reading thread failed with. */
+        List<IndexedFile> next() {
+            if (ended) {
+                return null;
+            }
+            List<IndexedFile> g;
+            try {
+                g = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RtsiteException("linkage interrupted", e);
+            }
+            if (g != END) {
+                return g;
+            }
+            ended = true;
+            join();
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            } else if (t instanceof Error err) {
+                throw err;
+            }
+            return null;
+        }
+
+        private void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RtsiteException("linkage interrupted", e);
+            }
+        }
+
+        /** Stops the reading thread (when the linker failed) and waits until it has let go of the connection. */
+        @Override
+        public void close() {
+            if (ended) {
+                return;
+            }
+            stop = true;
+            while (thread.isAlive()) {
+                queue.poll(); // unblocks a put
+                Thread.onSpinWait();
+                try {
+                    thread.join(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            ended = true;
+        }
+    }
+
+    /** Ends the reading thread's walk of the index when the linker no longer wants its groups (never escapes). */
+    private static final class Stopped extends RtsiteException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("linkage stopped reading the index");
+        }
     }
 
     /** Files that are not DICOM or unreadable meet no other file: linked this many at a time. */
@@ -263,13 +384,26 @@ public final class DicomArchive implements AutoCloseable {
 
     /**
      * Writes what {@code report().writeJson(json)} and {@code report().writeCsv(csvDir)} write, without
-     * holding the report: groups are linked one at a time and parked on disk, then written in order.
+     * holding the report: groups are linked one at a time; their reports are held until they name
+     * {@value #HOLD_STRINGS} paths and texts, then parked on disk, and written in order.
      *
      * @return the counts, and what the report says beyond them
      * @throws RtsiteIOException when a file cannot be written
      * @throws RtsiteException   when the index cannot be read (cause kept)
      */
     public LinkageReport.Totals writeReport(Path json, Path csvDir) {
+        return writeReport(json, csvDir, HOLD_STRINGS);
+    }
+
+    /**
+     * Group reports naming up to this many paths and texts (about 200 bytes each) are held in memory: parking
+     * them on disk (serialized into a temporary SQLite file, read back) cost more than linking for the
+     * archives most runs see; beyond it the heap stays bounded by the spool.
+     */
+    static final int HOLD_STRINGS = 200_000;
+
+    /** {@link #writeReport(Path, Path)}, holding group reports up to {@code holdStrings} (0: park every one). */
+    LinkageReport.Totals writeReport(Path json, Path csvDir, int holdStrings) {
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(csvDir, "csvDir");
         if (report != null) {
@@ -277,21 +411,59 @@ public final class DicomArchive implements AutoCloseable {
             report.writeCsv(csvDir);
             return LinkageReport.Totals.of(report);
         }
-        try (ReportSpool spool = new ReportSpool()) {
+        ReportSpool[] spool = {null};
+        try {
+            List<LinkageReport> held = new ArrayList<>();
+            long[] strings = {0};
             Map<Conflict.Type, Integer> byType = new java.util.TreeMap<>();
             int[] noMeta = {0};
             LinkageReport.Summary s = linkByGroup(part -> {
-                spool.add(part);
                 part.plans().forEach(p -> p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum)));
                 noMeta[0] += part.filesWithoutMetaHeader().size();
+                if (spool[0] == null) {
+                    held.add(part);
+                    strings[0] += strings(part);
+                    if (strings[0] <= holdStrings) {
+                        return;
+                    }
+                    spool[0] = new ReportSpool();
+                    held.forEach(spool[0]::add);
+                    held.clear();
+                } else {
+                    spool[0].add(part);
+                }
             });
             summary = s;
             long w0 = System.nanoTime();
-            LinkageReport.writeJson(json, s, spool);
-            LinkageReport.writeCsv(csvDir, spool);
-            LOG.debug("report written from the spool in {} ms", (System.nanoTime() - w0) / 1_000_000);
+            LinkageReport.Parts parts = spool[0] != null ? spool[0] : LinkageReport.parts(Linkage.merge(held));
+            LinkageReport.writeJson(json, s, parts);
+            LinkageReport.writeCsv(csvDir, parts);
+            LOG.debug("report written from {} in {} ms", spool[0] != null ? "the spool" : "memory",
+                    (System.nanoTime() - w0) / 1_000_000);
             return new LinkageReport.Totals(s, byType, noMeta[0]);
+        } finally {
+            if (spool[0] != null) {
+                spool[0].close();
+            }
         }
+    }
+
+    /** How many paths and texts a group report holds (the measure of {@link #HOLD_STRINGS}). */
+    private static long strings(LinkageReport part) {
+        long n = part.filesWithoutMetaHeader().size() + part.orphans().size();
+        for (PlanBundle p : part.plans()) {
+            n += 4 + p.ctFiles().size() + p.reasons().size() + p.conflicts().size() + p.fallbacks().size();
+        }
+        for (PlanBundle p : part.planlessDoses()) {
+            n += 4 + p.ctFiles().size() + p.reasons().size() + p.conflicts().size() + p.fallbacks().size();
+        }
+        for (StructureSetLink l : part.structureSets()) {
+            n += 4 + l.reasons().size() + l.conflicts().size() + l.fallbacks().size();
+        }
+        for (Conflict c : part.archiveConflicts()) {
+            n += 1 + c.files().size();
+        }
+        return n;
     }
 
     /** Closes the index; a temporary index is deleted with its WAL files. */

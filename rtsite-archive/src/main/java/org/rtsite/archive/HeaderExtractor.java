@@ -46,7 +46,7 @@ final class HeaderExtractor {
         String p = path.toString();
         DicomFile file;
         try {
-            file = READER.read(path);
+            file = READER.read(path, size); // the size the walk listed: no second stat
         } catch (DicomFormatException e) {
             boolean notDicom = e.getMessage() != null && e.getMessage().contains("not a DICOM file");
             return failed(p, size, mtime, notDicom ? FileStatus.NOT_DICOM : FileStatus.UNREADABLE, e.getMessage());

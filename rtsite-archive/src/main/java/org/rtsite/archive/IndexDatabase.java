@@ -33,6 +33,11 @@ final class IndexDatabase implements AutoCloseable {
      */
     static final String EXTRACTION_VERSION = "2";
 
+    /** Indexes beside the path's: dropped while a scan fills an empty index, built once after it. */
+    private static final List<String> SECONDARY_INDEXES = List.of("files_sop ON files(sop_instance)",
+            "files_series ON files(series_uid)", "files_modality ON files(modality)",
+            "files_frame ON files(frame_of_reference)", "refs_file ON refs(file_id)", "refs_uid ON refs(uid, kind)");
+
     private final Path file;
     private final Connection conn;
     private long nextId;
@@ -66,12 +71,9 @@ final class IndexDatabase implements AutoCloseable {
                         + " content_key TEXT)");
                 s.execute("CREATE TABLE IF NOT EXISTS refs(file_id INTEGER NOT NULL, kind TEXT NOT NULL,"
                         + " seq INTEGER NOT NULL, uid TEXT NOT NULL)");
-                s.execute("CREATE INDEX IF NOT EXISTS files_sop ON files(sop_instance)");
-                s.execute("CREATE INDEX IF NOT EXISTS files_series ON files(series_uid)");
-                s.execute("CREATE INDEX IF NOT EXISTS files_modality ON files(modality)");
-                s.execute("CREATE INDEX IF NOT EXISTS files_frame ON files(frame_of_reference)");
-                s.execute("CREATE INDEX IF NOT EXISTS refs_file ON refs(file_id)");
-                s.execute("CREATE INDEX IF NOT EXISTS refs_uid ON refs(uid, kind)");
+                for (String index : SECONDARY_INDEXES) {
+                    s.execute("CREATE INDEX IF NOT EXISTS " + index);
+                }
                 s.execute("CREATE TABLE IF NOT EXISTS scans(id INTEGER PRIMARY KEY, started TEXT, finished TEXT,"
                         + " roots TEXT, files_seen INTEGER, files_read INTEGER, removed INTEGER)");
             }
@@ -121,28 +123,57 @@ final class IndexDatabase implements AutoCloseable {
         }
     }
 
-    /** Size and mtime of a file as indexed, and whether it was unreadable then (such files are read again). */
-    record Stamp(long size, long mtime, boolean unreadable) {
+    /** The id the next row gets: every row of the index has a smaller one. */
+    long nextId() {
+        return nextId;
     }
 
-    /** Every indexed path with its stamp, for deciding what a re-scan must read. */
-    Map<String, Stamp> stamps() {
-        Map<String, Stamp> m = new HashMap<>();
-        try (Statement s = conn.createStatement();
-             ResultSet rs = s.executeQuery("SELECT path, size, mtime, status = '" + FileStatus.UNREADABLE.name()
-                     + "' FROM files")) {
-            while (rs.next()) {
-                m.put(rs.getString(1), new Stamp(rs.getLong(2), rs.getLong(3), rs.getInt(4) == 1));
+    /** Whether the index has no file row. */
+    boolean empty() {
+        return count("SELECT count(*) FROM (SELECT 1 FROM files LIMIT 1)") == 0;
+    }
+
+    /**
+     * Drops the secondary indexes, so that filling an empty index inserts into the table and its path
+     * index only; {@link #createSecondaryIndexes} builds them afterwards in one sorted pass each (cheaper
+     * than keeping them through random inserts). A scan killed in between leaves them to the next open.
+     */
+    void dropSecondaryIndexes() {
+        try (Statement s = conn.createStatement()) {
+            for (String index : SECONDARY_INDEXES) {
+                s.execute("DROP INDEX IF EXISTS " + index.substring(0, index.indexOf(' ')));
             }
             conn.commit();
         } catch (SQLException e) {
-            throw fail("read file stamps", e);
+            rollback();
+            throw fail("drop the secondary indexes", e);
         }
-        return m;
+    }
+
+    /** Builds the indexes {@link #dropSecondaryIndexes} dropped (those that exist are left as they are). */
+    void createSecondaryIndexes() {
+        try (Statement s = conn.createStatement()) {
+            for (String index : SECONDARY_INDEXES) {
+                s.execute("CREATE INDEX IF NOT EXISTS " + index);
+            }
+            conn.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw fail("build the secondary indexes", e);
+        }
     }
 
     /** Replaces the rows of these files (and their references) in one transaction. */
     void write(Collection<IndexedFile> batch) {
+        write(batch, batch.stream().map(IndexedFile::path).toList());
+    }
+
+    /**
+     * Writes the rows of these files (and their references) and drops the rows of {@code drop} (files
+     * gone, and the old rows of files in {@code batch} that were indexed before), in one transaction.
+     * A file known to be new needs no delete: on a first scan that is every file.
+     */
+    void write(Collection<IndexedFile> batch, Collection<String> drop) {
         try (PreparedStatement delRefs = conn.prepareStatement(
                 "DELETE FROM refs WHERE file_id=(SELECT id FROM files WHERE path=?)");
              PreparedStatement delFile = conn.prepareStatement("DELETE FROM files WHERE path=?");
@@ -152,14 +183,16 @@ final class IndexDatabase implements AutoCloseable {
                      + " content_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
              PreparedStatement insRef = conn.prepareStatement(
                      "INSERT INTO refs(file_id, kind, seq, uid) VALUES (?,?,?,?)")) {
-            for (IndexedFile f : batch) {
-                delRefs.setString(1, f.path());
-                delRefs.addBatch();
-                delFile.setString(1, f.path());
-                delFile.addBatch();
+            if (!drop.isEmpty()) {
+                for (String p : drop) {
+                    delRefs.setString(1, p);
+                    delRefs.addBatch();
+                    delFile.setString(1, p);
+                    delFile.addBatch();
+                }
+                delRefs.executeBatch();
+                delFile.executeBatch();
             }
-            delRefs.executeBatch();
-            delFile.executeBatch();
             for (IndexedFile f : batch) {
                 long id = nextId++;
                 int i = 1;
@@ -213,26 +246,6 @@ final class IndexDatabase implements AutoCloseable {
             ps.setNull(i, Types.INTEGER);
         } else {
             ps.setInt(i, v);
-        }
-    }
-
-    /** Drops the rows of these paths (files gone from a scanned root). */
-    void remove(Collection<String> paths) {
-        try (PreparedStatement delRefs = conn.prepareStatement(
-                "DELETE FROM refs WHERE file_id=(SELECT id FROM files WHERE path=?)");
-             PreparedStatement delFile = conn.prepareStatement("DELETE FROM files WHERE path=?")) {
-            for (String p : paths) {
-                delRefs.setString(1, p);
-                delRefs.addBatch();
-                delFile.setString(1, p);
-                delFile.addBatch();
-            }
-            delRefs.executeBatch();
-            delFile.executeBatch();
-            conn.commit();
-        } catch (SQLException e) {
-            rollback();
-            throw fail("remove " + paths.size() + " vanished files", e);
         }
     }
 

@@ -47,15 +47,20 @@ class StreamedLinkageTest {
             assertEquals(whole.summary(), a.summary());
             LinkageReport.Totals t = a.writeReport(tmp.resolve("streamed/linkage.json"), tmp.resolve("streamed"));
             assertEquals(LinkageReport.Totals.of(whole), t);
+            // every group report parked on disk (what archives beyond DicomArchive.HOLD_STRINGS do)
+            t = a.writeReport(tmp.resolve("spooled/linkage.json"), tmp.resolve("spooled"), 0);
+            assertEquals(LinkageReport.Totals.of(whole), t);
         }
         // the streamed files are byte for byte what Jackson writes for the whole report held in memory
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.resolve("held.json").toFile(), whole);
-        assertArrayEquals(Files.readAllBytes(tmp.resolve("held.json")),
-                Files.readAllBytes(tmp.resolve("streamed/linkage.json")), "linkage.json");
         whole.writeCsv(tmp.resolve("held"));
-        for (String csv : List.of("plans.csv", "structure_sets.csv", "orphans.csv")) {
-            assertEquals(Files.readString(tmp.resolve("held").resolve(csv)),
-                    Files.readString(tmp.resolve("streamed").resolve(csv)), csv);
+        for (String written : List.of("streamed", "spooled")) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("held.json")),
+                    Files.readAllBytes(tmp.resolve(written).resolve("linkage.json")), written + " linkage.json");
+            for (String csv : List.of("plans.csv", "structure_sets.csv", "orphans.csv")) {
+                assertEquals(Files.readString(tmp.resolve("held").resolve(csv)),
+                        Files.readString(tmp.resolve(written).resolve(csv)), written + " " + csv);
+            }
         }
         try (DicomArchive a = DicomArchive.open(db)) {
             LinkageEquivalenceTest.assertSame(whole, a.report());
@@ -71,6 +76,24 @@ class StreamedLinkageTest {
         }
         List<IndexedFile> edited = LinkageEquivalenceTest.edit(rows, new Random(11));
         assertStreamedEqualsWhole(indexOf(edited), edited);
+    }
+
+    @Test
+    void aFailingSinkStopsTheRowReaderAndLeavesTheIndexUsable() {
+        SyntheticArchive.generate(tmp.resolve("a"), 12, 2, 5);
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(tmp.resolve("i.db")), tmp.resolve("a"))) {
+            int[] calls = {0};
+            org.rtsite.core.RtsiteException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.rtsite.core.RtsiteException.class, () -> a.linkByGroup(part -> {
+                        if (++calls[0] == 2) {
+                            throw new org.rtsite.core.RtsiteException("sink failed");
+                        }
+                    }));
+            assertEquals("sink failed", e.getMessage());
+            assertEquals(2, calls[0]);
+            // the reading thread let go of the connection: the same archive links again, whole
+            assertEquals(a.report().summary(), a.linkByGroup(part -> { }));
+        }
     }
 
     @Test

@@ -204,11 +204,23 @@ public final class DicomReader {
      *                              the message names the file, the byte offset and the tag
      */
     public DicomFile read(Path path) {
+        return read(path, -1);
+    }
+
+    /**
+     * As {@link #read(Path)}, for a caller that has just listed the file with its attributes (an archive
+     * scan): {@code size} is its size then, which saves a second {@code stat} per file; -1 asks the file
+     * system.
+     *
+     * @throws DicomFormatException as {@link #read(Path)}
+     */
+    public DicomFile read(Path path, long size) {
         String source = path.toString();
-        long size;
         InputStream in;
         try {
-            size = Files.size(path);
+            if (size < 0) {
+                size = Files.size(path);
+            }
             in = new FileInputStream(path.toFile());
         } catch (NoSuchFileException e) {
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, DicomFormatException.NO_TAG,

@@ -62,6 +62,19 @@ class DicomReaderOptionsTest {
     }
 
     @Test
+    void aSizeTheCallerListedReadsAsTheFileSystemsSize() throws Exception {
+        Path f = file();
+        long size = java.nio.file.Files.size(f);
+        DicomReader header = DicomReader.defaults().withStopBeforePixelData(true);
+        assertEquals(header.read(f).dataset(), header.read(f, size).dataset());
+        assertEquals(DicomReader.defaults().read(f).dataset(), DicomReader.defaults().read(f, size).dataset());
+        assertEquals(DicomReader.defaults().read(f).dataset(), DicomReader.defaults().read(f, -1).dataset());
+        DicomFormatException e = assertThrows(DicomFormatException.class,
+                () -> header.read(tmp.resolve("absent.dcm"), 100));
+        assertTrue(e.getMessage().contains("absent.dcm"), e.getMessage());
+    }
+
+    @Test
     void limitsMustBePositive() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> DicomReader.defaults().withMaxElements(0));

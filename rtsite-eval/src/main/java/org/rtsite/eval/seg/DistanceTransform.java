@@ -40,7 +40,7 @@ public final class DistanceTransform {
      */
     public static float[] squared(byte[] feature, int nx, int ny, int nz, double dx, double dy, double dz, double capMm,
                                   int threads) {
-        float[] d = firstPasses(feature, nx, ny, nz, dx, dy, dz, capMm, threads);
+        float[] d = firstPasses(feature, nx, ny, nz, dx, dy, dz, capMm, threads, null);
         if (nz > 1) {
             int longest = Math.max(nx, Math.max(ny, nz));
             double cap2 = capMm * capMm;
@@ -62,11 +62,13 @@ public final class DistanceTransform {
      * volume back, which saves a third of the work of {@link #squared} followed by a gather.
      *
      * @param query one byte per voxel, non-zero marks a query voxel
+     * @param scratch null, or an array of one float per voxel that the transform may overwrite (a caller
+     *        with several transforms of one box saves allocating, and collecting, a volume each time)
      * @return the next free slot of {@code out}, or −1 when a query voxel lies beyond {@code capMm}
      *         (then what was written is to be discarded)
      */
     public static int distancesAt(byte[] feature, byte[] query, int nx, int ny, int nz, double dx, double dy, double dz,
-                                  double capMm, int threads, float[] out, int o) {
+                                  double capMm, int threads, float[] scratch, float[] out, int o) {
         if (query.length != feature.length) {
             throw new InvalidInputException("query array has " + query.length + " voxels, feature array " + feature.length);
         }
@@ -82,7 +84,7 @@ public final class DistanceTransform {
             }
             return o;
         }
-        float[] d = firstPasses(feature, nx, ny, nz, dx, dy, dz, capMm, threads);
+        float[] d = firstPasses(feature, nx, ny, nz, dx, dy, dz, capMm, threads, scratch);
         int longest = Math.max(nx, Math.max(ny, nz));
         double cap2 = capMm * capMm;
         int columns = nx * ny;
@@ -109,7 +111,7 @@ public final class DistanceTransform {
 
     /** The x pass, then the y pass, of the squared transform. */
     private static float[] firstPasses(byte[] feature, int nx, int ny, int nz, double dx, double dy, double dz,
-                                       double capMm, int threads) {
+                                       double capMm, int threads, float[] scratch) {
         if (threads < 1) {
             throw new InvalidInputException("threads must be at least 1, got " + threads);
         }
@@ -118,7 +120,8 @@ public final class DistanceTransform {
         if (feature.length != n) {
             throw new InvalidInputException("feature array has " + feature.length + " voxels, box " + nx + "×" + ny + "×" + nz + " needs " + n);
         }
-        float[] d = new float[n];
+        // every voxel is written by the x pass, so a scratch array need not be cleared
+        float[] d = scratch != null && scratch.length == n ? scratch : new float[n];
         int longest = Math.max(nx, Math.max(ny, nz));
         inChunks(ny * nz, 1, threads, (from, to) -> rows(feature, d, nx, dx, cap2, from, to));
         // y: lower envelope of parabolas along each line (z follows in the caller). Lines are processed in blocks of

@@ -219,8 +219,9 @@ public final class MaskComparison {
         int ct = count(st);
         float[] out = new float[cr + ct];
         double cap = FIRST_CAP_MM + 2 * Math.max(g.dx(), Math.max(g.dy(), g.dz()));
-        int o = directed(st, sr, bx, by, bz, g, cap, threads, out, 0);
-        directed(sr, st, bx, by, bz, g, cap, threads, out, o);
+        float[] scratch = new float[sr.length];
+        int o = directed(st, sr, bx, by, bz, g, cap, threads, scratch, out, 0);
+        directed(sr, st, bx, by, bz, g, cap, threads, scratch, out, o);
         return out;
     }
 
@@ -230,14 +231,15 @@ public final class MaskComparison {
      * only if some query lies beyond it, again without a cap.
      */
     private static int directed(byte[] feature, byte[] query, int bx, int by, int bz, ImageGrid g, double cap,
-                                int threads, float[] out, int o) {
-        int next = DistanceTransform.distancesAt(feature, query, bx, by, bz, g.dx(), g.dy(), g.dz(), cap, threads, out, o);
+                                int threads, float[] scratch, float[] out, int o) {
+        int next = DistanceTransform.distancesAt(feature, query, bx, by, bz, g.dx(), g.dy(), g.dz(), cap, threads, scratch,
+                out, o);
         if (next >= 0) {
             return next;
         }
         // some query lies beyond the cap; the feature is not empty, so the uncapped transform reaches every voxel
         return DistanceTransform.distancesAt(feature, query, bx, by, bz, g.dx(), g.dy(), g.dz(), Double.POSITIVE_INFINITY,
-                threads, out, o);
+                threads, scratch, out, o);
     }
 
     private static int count(byte[] a) {

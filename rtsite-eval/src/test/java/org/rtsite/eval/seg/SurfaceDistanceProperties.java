@@ -139,7 +139,11 @@ class SurfaceDistanceProperties {
                 }
             }
             float[] got = new float[queries + 3];
-            int end = DistanceTransform.distancesAt(f, q, nx, ny, nz, dx, dy, dz, cap, threads, got, 3);
+            float[] scratch = rnd.nextBoolean() ? null : new float[f.length];
+            if (scratch != null) {
+                Arrays.fill(scratch, Float.NaN); // whatever a scratch array holds must not matter
+            }
+            int end = DistanceTransform.distancesAt(f, q, nx, ny, nz, dx, dy, dz, cap, threads, scratch, got, 3);
             if (beyond) {
                 assertEquals(-1, end);
                 return;

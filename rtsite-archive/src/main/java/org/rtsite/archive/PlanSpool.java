@@ -1,15 +1,8 @@
 package org.rtsite.archive;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.rtsite.core.RtsiteException;
-import org.rtsite.core.RtsiteIOException;
 
 /**
  * The plan bundles of an archive parked on disk (a temporary SQLite file, deleted on {@link #close()}),
@@ -37,34 +29,13 @@ public final class PlanSpool implements Iterable<PlanBundle>, AutoCloseable {
     private static final int PLANS = 0;
     private static final int PLANLESS = 1;
 
-    private final Path file;
-    private final Connection conn;
-    private final PreparedStatement insert;
+    private final ScratchTable table = new ScratchTable("rtsite-plans", "plan spool");
     private final List<Statement> open = new ArrayList<>();
     private LinkageReport.Summary summary;
     private long plans;
     private long planless;
 
     PlanSpool() {
-        try {
-            file = Files.createTempFile("rtsite-plans", ".db");
-        } catch (IOException e) {
-            throw new RtsiteIOException("cannot create a temporary file for the plan bundles", e);
-        }
-        try {
-            conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-            try (Statement s = conn.createStatement()) {
-                // a scratch file: nothing to recover after a crash, it is deleted anyway
-                s.execute("PRAGMA journal_mode=OFF");
-                s.execute("PRAGMA synchronous=OFF");
-                s.execute("CREATE TABLE bundles(block INTEGER NOT NULL, key BLOB NOT NULL, obj BLOB NOT NULL)");
-            }
-            conn.setAutoCommit(false);
-            insert = conn.prepareStatement("INSERT INTO bundles(block, key, obj) VALUES (?, ?, ?)");
-        } catch (SQLException e) {
-            delete();
-            throw new RtsiteException("cannot open the temporary plan spool " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /** Parks one group's plans, and its doses without plan when {@code planlessDoses}. */
@@ -80,36 +51,24 @@ public final class PlanSpool implements Iterable<PlanBundle>, AutoCloseable {
                     planless++;
                 }
             }
-            insert.executeBatch();
-            conn.commit();
+            table.commitBatch();
         } catch (SQLException e) {
-            throw new RtsiteException("cannot park a group's plan bundles in " + file + ": " + e.getMessage(), e);
+            throw new RtsiteException("cannot park a group's plan bundles in " + table.file() + ": " + e.getMessage(), e);
         }
     }
 
-    private void put(int block, PlanBundle p) throws SQLException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(b)) {
-            out.writeObject(p);
-        } catch (IOException e) {
-            throw new RtsiteException("cannot park the bundle of " + p.planFile() + " in " + file + ": "
-                    + e.getMessage(), e);
-        }
-        insert.setInt(1, block);
-        // UTF-16 code units compared as bytes: the order of String.compareTo, which Linkage.merge sorts by
-        insert.setBytes(2, p.planFile().getBytes(StandardCharsets.UTF_16BE));
-        insert.setBytes(3, b.toByteArray());
-        insert.addBatch();
+    private void put(int block, PlanBundle p) {
+        table.put(block, p.planFile(), p);
     }
 
     /** Ends the writing: every later iteration reads the bundles in order through an index. */
     void finish(LinkageReport.Summary summary) {
         this.summary = summary;
-        try (Statement s = conn.createStatement()) {
-            s.execute("CREATE INDEX bundles_order ON bundles(block, key)");
-            conn.commit();
+        try (Statement s = table.connection().createStatement()) {
+            s.execute("CREATE INDEX items_order ON items(block, key)");
+            table.connection().commit();
         } catch (SQLException e) {
-            throw new RtsiteException("cannot order the plan spool " + file + ": " + e.getMessage(), e);
+            throw new RtsiteException("cannot order the plan spool " + table.file() + ": " + e.getMessage(), e);
         }
     }
 
@@ -142,7 +101,7 @@ public final class PlanSpool implements Iterable<PlanBundle>, AutoCloseable {
     @Override
     public Iterator<PlanBundle> iterator() {
         try {
-            PreparedStatement s = conn.prepareStatement("SELECT obj FROM bundles ORDER BY block, key");
+            PreparedStatement s = table.connection().prepareStatement("SELECT obj FROM items ORDER BY block, key");
             open.add(s);
             ResultSet rs = s.executeQuery();
             return new Iterator<>() {
@@ -160,7 +119,7 @@ public final class PlanSpool implements Iterable<PlanBundle>, AutoCloseable {
                 @Override
                 public PlanBundle next() {
                     if (!hasNext()) {
-                        throw new NoSuchElementException("no more plan bundles in " + file);
+                        throw new NoSuchElementException("no more plan bundles in " + table.file());
                     }
                     PlanBundle b = next;
                     next = null;
@@ -179,13 +138,13 @@ public final class PlanSpool implements Iterable<PlanBundle>, AutoCloseable {
                             return (PlanBundle) in.readObject();
                         }
                     } catch (SQLException | IOException | ClassNotFoundException e) {
-                        throw new RtsiteException("cannot read the parked plan bundles in " + file + ": "
+                        throw new RtsiteException("cannot read the parked plan bundles in " + table.file() + ": "
                                 + e.getMessage(), e);
                     }
                 }
             };
         } catch (SQLException e) {
-            throw new RtsiteException("cannot read the parked plan bundles in " + file + ": " + e.getMessage(), e);
+            throw new RtsiteException("cannot read the parked plan bundles in " + table.file() + ": " + e.getMessage(), e);
         }
     }
 
@@ -197,20 +156,10 @@ public final class PlanSpool implements Iterable<PlanBundle>, AutoCloseable {
                 s.close();
             }
             open.clear();
-            insert.close();
-            conn.close();
         } catch (SQLException e) {
-            throw new RtsiteException("cannot close the temporary plan spool " + file + ": " + e.getMessage(), e);
+            throw new RtsiteException("cannot close the temporary plan spool " + table.file() + ": " + e.getMessage(), e);
         } finally {
-            delete();
-        }
-    }
-
-    private void delete() {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(PlanSpool.class).warn("cannot delete {}: {}", file, e.getMessage());
+            table.close();
         }
     }
 }

@@ -189,13 +189,8 @@ public final class FineTuner {
                 double lossSum = 0;
                 int steps = 0;
                 for (int b = 0; b < spots.size(); b += options.batchSize()) {
-                    List<PatchSampler.Spot> batch = spots.subList(b, Math.min(spots.size(), b + options.batchSize()));
-                    float[] img = new float[batch.size() * sampler.patchVoxels()];
-                    byte[] lab = new byte[img.length];
-                    for (int i = 0; i < batch.size(); i++) {
-                        sampler.extract(batch.get(i), img, lab, i * sampler.patchVoxels());
-                    }
-                    lossSum += net.trainStep(img, lab, batch.size(), sampler.patch(), weights, lr);
+                    Batch batch = Batch.cut(sampler, spots, b, options.batchSize());
+                    lossSum += net.trainStep(batch.image(), batch.labels(), batch.size(), sampler.patch(), weights, lr);
                     steps++;
                     if (Thread.currentThread().isInterrupted()) {
                         throw new RtsiteException("fine-tuning interrupted in fold " + (f + 1) + " epoch " + e
@@ -267,16 +262,24 @@ public final class FineTuner {
         double sum = 0;
         int n = 0;
         for (int b = 0; b < spots.size(); b += options.batchSize()) {
-            List<PatchSampler.Spot> batch = spots.subList(b, Math.min(spots.size(), b + options.batchSize()));
+            Batch batch = Batch.cut(sampler, spots, b, options.batchSize());
+            sum += net.evaluate(batch.image(), batch.labels(), batch.size(), sampler.patch(), weights);
+            n++;
+        }
+        return sum / n;
+    }
+
+    /** The patches of spots [from, from + size) cut side by side into one image and one label array. */
+    private record Batch(float[] image, byte[] labels, int size) {
+        static Batch cut(PatchSampler sampler, List<PatchSampler.Spot> spots, int from, int size) {
+            List<PatchSampler.Spot> batch = spots.subList(from, Math.min(spots.size(), from + size));
             float[] img = new float[batch.size() * sampler.patchVoxels()];
             byte[] lab = new byte[img.length];
             for (int i = 0; i < batch.size(); i++) {
                 sampler.extract(batch.get(i), img, lab, i * sampler.patchVoxels());
             }
-            sum += net.evaluate(img, lab, batch.size(), sampler.patch(), weights);
-            n++;
+            return new Batch(img, lab, batch.size());
         }
-        return sum / n;
     }
 
     private SplittableRandom random(int fold, int epoch) {

@@ -64,6 +64,25 @@ class PlanSpoolTest {
     }
 
     @Test
+    void realPlanningSystemExportsSpoolAsTheyLink() {
+        // the public-rt catalogue: TPS exports with their real linkage faults (MANIFEST.md), not files rtsite wrote
+        Path[] roots = {DicomArchivePublicRtTest.resource("public-rt"),
+                DicomArchivePublicRtTest.resource("archive-public-rt")};
+        LinkageReport held;
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(dir.resolve("real.db")), roots)) {
+            held = a.report();
+        }
+        List<PlanBundle> expected = new ArrayList<>(held.plans());
+        expected.addAll(held.planlessDoses());
+        assertFalse(held.plans().isEmpty(), "public-rt holds plans: " + held.summary());
+        try (DicomArchive a = DicomArchive.open(dir.resolve("real.db"));
+             PlanSpool spool = a.spoolPlans(true)) {
+            assertEquals(expected, walk(spool));
+            assertEquals(held.summary(), spool.summary());
+        }
+    }
+
+    @Test
     void aSpoolOfAHeldReportIsTheSameAndAnEndedWalkSaysSo() {
         Path root = dir.resolve("a");
         SyntheticArchive.generate(root, 6, 2, 5);

@@ -24,6 +24,7 @@ import org.rtsite.archive.PlanBundle;
 import org.rtsite.archive.SyntheticArchive;
 import org.rtsite.core.SiteClassifier;
 import org.rtsite.core.phantom.PhantomScene;
+import org.rtsite.eval.report.Csv;
 import org.rtsite.pipeline.ArchiveClassifier;
 import org.rtsite.pipeline.RtsitePipeline;
 import org.rtsite.pipeline.store.ResultStore;
@@ -141,35 +142,7 @@ class StreamedClassifyTest {
 
     /** The CSV's records (RFC 4180, as ResultStore writes it) with the timing cells left out. */
     private static List<List<String>> withoutTimes(Path csv) throws Exception {
-        String text = Files.readString(csv);
-        List<List<String>> records = new ArrayList<>();
-        List<String> record = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',' || c == '\n') {
-                record.add(cell.toString());
-                cell.setLength(0);
-                if (c == '\n') {
-                    records.add(record);
-                    record = new ArrayList<>();
-                }
-            } else {
-                cell.append(c);
-            }
-        }
+        List<List<String>> records = Csv.read(Files.readString(csv), csv.toString());
         List<String> header = records.get(0);
         List<List<String>> out = new ArrayList<>();
         for (List<String> r : records) {

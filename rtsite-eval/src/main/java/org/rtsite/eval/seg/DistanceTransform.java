@@ -285,8 +285,8 @@ public final class DistanceTransform {
     /**
      * Lines per block along z. Consecutive voxels of a z line lie a whole plane apart, so every
      * gathered row of a block opens a new page; 128 lines (512 bytes a row) spend each page walk on
-     * more data, and the block (128 × nz floats) still fits in L2. Measured on the 2-core EPYC VM: the
-     * z pass 20 % faster than with 32 lines, and 256 no faster than 128.
+     * more data, and the block (128 × nz floats) still fits in L2. On the 2-core EPYC VM a whole transform
+     * was about 20 % faster than with 32 lines, and 256 no faster than 128 (docs/PERFORMANCE.md, 95HD).
      */
     private static final int Z_BLOCK = 128;
 

@@ -7,13 +7,19 @@ import org.rtsite.core.InvalidInputException;
 /**
  * How {@link DicomArchive} indexes.
  *
- * @param database  the SQLite index file; created if absent, reused (only new or changed files
- *                  are read) if present
- * @param threads   header-reading threads (the database writer is one more thread)
- * @param batchSize files per database transaction; a killed scan loses at most one batch of work,
- *                  never rows already committed
+ * @param database      the SQLite index file; created if absent, reused (only new or changed files
+ *                      are read) if present
+ * @param threads       header-parsing threads (the database writer is one more thread)
+ * @param batchSize     files per database transaction; a killed scan loses at most one batch of work,
+ *                      never rows already committed
+ * @param readsInFlight files being opened and read at once, ahead of the parsing threads (at least
+ *                      {@code threads}): a cold local or network disk answers many reads at once, so a
+ *                      scan that waited on one read per core left it idle (docs/PERFORMANCE.md)
  */
-public record ArchiveOptions(Path database, int threads, int batchSize) {
+public record ArchiveOptions(Path database, int threads, int batchSize, int readsInFlight) {
+
+    /** Reads in flight by default: enough to keep a cold disk busy; each holds at most 16 KiB. */
+    public static final int DEFAULT_READS_IN_FLIGHT = 16;
 
     public ArchiveOptions {
         Objects.requireNonNull(database, "database");
@@ -23,18 +29,37 @@ public record ArchiveOptions(Path database, int threads, int batchSize) {
         if (batchSize < 1 || batchSize > 1_000_000) {
             throw new InvalidInputException("batchSize must be in 1..1000000, got " + batchSize);
         }
+        if (readsInFlight < threads || readsInFlight > 1024) {
+            throw new InvalidInputException("readsInFlight must be in threads (" + threads + ")..1024, got "
+                    + readsInFlight);
+        }
     }
 
-    /** One thread per available processor, 2,000 files per transaction. */
+    /** As before reads in flight were an option: {@code max(threads, }{@value #DEFAULT_READS_IN_FLIGHT}{@code )}. */
+    public ArchiveOptions(Path database, int threads, int batchSize) {
+        this(database, threads, batchSize, defaultReads(threads));
+    }
+
+    private static int defaultReads(int threads) {
+        return Math.max(threads, DEFAULT_READS_IN_FLIGHT);
+    }
+
+    /** One thread per available processor, 2,000 files per transaction, {@value #DEFAULT_READS_IN_FLIGHT} reads in flight. */
     public static ArchiveOptions of(Path database) {
         return new ArchiveOptions(database, Runtime.getRuntime().availableProcessors(), 2000);
     }
 
+    /** These parsing threads; reads in flight at least as many. */
     public ArchiveOptions withThreads(int n) {
-        return new ArchiveOptions(database, n, batchSize);
+        return new ArchiveOptions(database, n, batchSize, Math.max(n, readsInFlight));
     }
 
     public ArchiveOptions withBatchSize(int n) {
-        return new ArchiveOptions(database, threads, n);
+        return new ArchiveOptions(database, threads, n, readsInFlight);
+    }
+
+    /** At most {@code n} files opened and read ahead of the parsing threads (n ≥ threads). */
+    public ArchiveOptions withReadsInFlight(int n) {
+        return new ArchiveOptions(database, threads, batchSize, n);
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -66,8 +67,13 @@ final class ArchiveScanner {
         boolean bulk = db.empty();
         if (bulk) {
             db.dropSecondaryIndexes();
+            held = new ArrayList<>();
+            heldShared = new java.util.HashMap<>();
         }
         long before = db.nextId();
+        long tWalk = 0;
+        long tRead = 0;
+        long tWrite = 0;
         AtomicLong seen = new AtomicLong();
         AtomicLong read = new AtomicLong();
         AtomicLong unchanged = new AtomicLong();
@@ -78,6 +84,7 @@ final class ArchiveScanner {
         AtomicReference<Throwable> writerFailure = new AtomicReference<>();
         BlockingQueue<Work> results = new ArrayBlockingQueue<>(Math.max(1024, options.batchSize() * 2));
         Semaphore inFlight = new Semaphore(Math.max(256, options.threads() * 512));
+        Semaphore parsing = new Semaphore(options.threads());
 
         Thread writer = new Thread(() -> {
             List<IndexedFile> batch = new ArrayList<>(options.batchSize());
@@ -122,7 +129,8 @@ final class ArchiveScanner {
         }, "rtsite-index-writer");
         writer.start();
 
-        ExecutorService readers = Executors.newFixedThreadPool(options.threads(), r -> {
+        // readsInFlight threads open and read files; at most `threads` of them parse at a time (the CPU part)
+        ExecutorService readers = Executors.newFixedThreadPool(options.readsInFlight(), r -> {
             Thread t = new Thread(r, "rtsite-index-reader");
             t.setDaemon(true);
             return t;
@@ -227,7 +235,21 @@ final class ArchiveScanner {
                     inFlight.acquire();
                     readers.execute(() -> {
                         try {
-                            IndexedFile f = HeaderExtractor.read(file, size, mtime);
+                            HeaderExtractor.Fetched fetched = HeaderExtractor.prefetch(file, size);
+                            IndexedFile f;
+                            try {
+                                parsing.acquire();
+                            } catch (InterruptedException e) {
+                                if (fetched.file() != null) {
+                                    fetched.file().close();
+                                }
+                                throw e;
+                            }
+                            try {
+                                f = HeaderExtractor.parse(file, size, mtime, fetched);
+                            } finally {
+                                parsing.release();
+                            }
                             read.incrementAndGet();
                             if (f.status() == FileStatus.NOT_DICOM) {
                                 notDicom.incrementAndGet();
@@ -259,12 +281,15 @@ final class ArchiveScanner {
                     }
                 }
             } finally {
+                tWalk = System.nanoTime();
                 readers.shutdown();
                 while (!readers.awaitTermination(1, TimeUnit.SECONDS)) {
                     LOG.debug("waiting for header readers");
                 }
+                tRead = System.nanoTime();
                 results.put(END);
                 writer.join();
+                tWrite = System.nanoTime();
             }
         } catch (InterruptedException e) {
             readers.shutdownNow();
@@ -272,13 +297,18 @@ final class ArchiveScanner {
             Thread.currentThread().interrupt();
             throw new RtsiteException("index scan interrupted", e);
         }
+        heldShared = null;
         if (writerFailure.get() != null) {
+            held = null;
             Throwable t = writerFailure.get();
             throw t instanceof RtsiteException re ? re : new RtsiteException("index writer failed: " + t, t);
         }
         if (bulk) {
             db.createSecondaryIndexes();
         }
+        long tIdx = System.nanoTime();
+        LOG.debug("scan phases: walk {} ms, readers done {} ms, writer done {} ms, secondary indexes {} ms",
+                (tWalk - t0) / 1_000_000, (tRead - t0) / 1_000_000, (tWrite - t0) / 1_000_000, (tIdx - tWrite) / 1_000_000);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         db.recordScan(start.toString(), Instant.now().toString(), String.join(java.io.File.pathSeparator, prefixes),
                 seen.get(), read.get(), removed.get());
@@ -295,9 +325,53 @@ final class ArchiveScanner {
     private record Entry(Path path, String key, BasicFileAttributes attrs, IOException failure) {
     }
 
+    /**
+     * Rows of a first scan kept for the first linkage, as the index reads them back: linking from them
+     * saves reading back what was just written (and the patient index that read needs), a third of a
+     * linkage. Held up to about {@value #HOLD_BYTES} bytes of heap, then dropped (the linkage then reads
+     * the index, as after any re-scan): bounded, whatever the archive's size.
+     */
+    static final long HOLD_BYTES = 64L << 20;
+    private List<IndexedFile> held;
+    private Map<String, String> heldShared;
+    private long heldBytes;
+
+    /**
+     * The rows this scan wrote into an empty index, in id order and {@link IndexDatabase#asStored as stored},
+     * or null (the index held rows before, or they would not fit {@value #HOLD_BYTES} bytes).
+     */
+    List<IndexedFile> held() {
+        return held;
+    }
+
+    private void hold(List<IndexedFile> batch) {
+        if (held == null) {
+            return;
+        }
+        for (IndexedFile f : batch) {
+            IndexedFile row = IndexDatabase.asStored(f, heldShared);
+            // ~ a row's object, its path, SOP UID and key (the other texts are mostly shared), 1 byte a char
+            heldBytes += 200 + f.path().length() + (f.sopInstance() == null ? 0 : f.sopInstance().length())
+                    + (f.contentKey() == null ? 0 : f.contentKey().length()) + 60L * f.refs().size()
+                    + (f.reason() == null ? 0 : f.reason().length());
+            for (List<String> uids : f.refs().values()) {
+                heldBytes += 90L * uids.size();
+            }
+            if (row == null || heldBytes > HOLD_BYTES) {
+                held = null;
+                heldShared = null;
+                LOG.debug("the scan's rows are not held for linkage ({})", row == null ? "a text holds U+001E"
+                        : "more than " + HOLD_BYTES + " bytes");
+                return;
+            }
+            held.add(row);
+        }
+    }
+
     private void commit(List<IndexedFile> batch, List<String> drop, AtomicLong committed) {
         if (!batch.isEmpty() || !drop.isEmpty()) {
             db.write(batch, drop);
+            hold(batch);
             committed.addAndGet(batch.size());
             batch.clear();
             drop.clear();

@@ -39,10 +39,14 @@ public final class DicomArchive implements AutoCloseable {
     private LinkageReport report;
     private LinkageReport.Summary summary;
 
-    private DicomArchive(IndexDatabase db, ScanStats lastScan, Path temporary) {
+    /** The first scan's rows, for the first linkage only ({@link ArchiveScanner#held}); null after it. */
+    private List<IndexedFile> held;
+
+    private DicomArchive(IndexDatabase db, ScanStats lastScan, Path temporary, List<IndexedFile> held) {
         this.db = db;
         this.lastScan = lastScan;
         this.temporary = temporary;
+        this.held = held;
     }
 
     /**
@@ -95,8 +99,9 @@ public final class DicomArchive implements AutoCloseable {
         try {
             List<Path> unique = distinctRoots(roots);
             db = new IndexDatabase(options.database());
-            ScanStats stats = new ArchiveScanner(db, options, listener).scan(unique);
-            return new DicomArchive(db, stats, temporary);
+            ArchiveScanner scanner = new ArchiveScanner(db, options, listener);
+            ScanStats stats = scanner.scan(unique);
+            return new DicomArchive(db, stats, temporary, scanner.held());
         } catch (RuntimeException | Error e) {
             if (db != null) {
                 db.close();
@@ -116,7 +121,7 @@ public final class DicomArchive implements AutoCloseable {
         if (!Files.isRegularFile(database)) {
             throw new RtsiteException("index database " + database + " does not exist");
         }
-        return new DicomArchive(new IndexDatabase(database), null, null);
+        return new DicomArchive(new IndexDatabase(database), null, null, null);
     }
 
     /** Roots normalised, duplicates and roots nested in another root dropped (each file is walked once). */
@@ -237,40 +242,123 @@ public final class DicomArchive implements AutoCloseable {
     public LinkageReport.Summary linkByGroup(Consumer<LinkageReport> sink) {
         Objects.requireNonNull(sink, "sink");
         long t0 = System.nanoTime();
-        Linkage.Groups groups = db.joins();
+        // the rows a first scan just wrote serve the first linkage (the same groups, rows and order as read
+        // back from the index); later ones read the index
+        List<IndexedFile> rows = held;
+        held = null;
+        Linkage.Groups groups = rows != null ? Linkage.groups(rows) : db.joins();
         long t1 = System.nanoTime();
         Map<String, List<IndexedFile>> unreadable = new HashMap<>();
-        for (IndexedFile u : db.unreadable()) {
+        List<IndexedFile> unreadableRows;
+        if (rows != null) {
+            unreadableRows = new ArrayList<>();
+            rows.stream().filter(Linkage::isContext).forEach(unreadableRows::add);
+            unreadableRows.sort((a, b) -> StampCursor.compare(a.path(), b.path()));
+        } else {
+            unreadableRows = db.unreadable();
+        }
+        for (IndexedFile u : unreadableRows) {
             unreadable.computeIfAbsent(Linkage.besideKey(u), k -> new ArrayList<>()).add(u);
         }
         Linkage.Merger counts = new Linkage.Merger(false);
-        long[] linking = {0, 0};
-        GroupReader reader = new GroupReader(groups);
+        long[] waited = {0};
+        long[] sinking = {0};
+        GroupSource source = rows != null ? new HeldGroups(rows, groups) : new GroupReader(groups);
+        // groups are linked on every core and handed to the sink in the order they were read
+        int workers = Math.max(1, Math.min(MAX_LINKERS, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "rtsite-linker");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.ArrayDeque<java.util.concurrent.Future<LinkageReport>> linking = new java.util.ArrayDeque<>();
+        Consumer<java.util.concurrent.Future<LinkageReport>> deliver = f -> {
+            long w0 = System.nanoTime();
+            LinkageReport part = result(f);
+            long w1 = System.nanoTime();
+            counts.add(part);
+            sink.accept(part);
+            waited[0] += w1 - w0;
+            sinking[0] += System.nanoTime() - w1;
+        };
         try {
-            for (List<IndexedFile> group = reader.next(); group != null; group = reader.next()) {
-                long l0 = System.nanoTime();
-                LinkageReport part = Linkage.link(group, Linkage.context(group, unreadable));
-                counts.add(part);
-                long l1 = System.nanoTime();
-                sink.accept(part);
-                linking[0] += l1 - l0;
-                linking[1] += System.nanoTime() - l1;
+            for (List<IndexedFile> group = source.next(); group != null; group = source.next()) {
+                List<IndexedFile> g = group;
+                linking.add(pool.submit(() -> Linkage.link(g, Linkage.context(g, unreadable))));
+                while (linking.size() > 2 * workers) {
+                    deliver.accept(linking.poll());
+                }
+            }
+            while (!linking.isEmpty()) {
+                deliver.accept(linking.poll());
             }
         } finally {
-            reader.close();
+            linking.forEach(f -> f.cancel(true));
+            pool.shutdownNow();
+            source.close();
         }
-        LOG.debug("linked by group: joins {} ms ({} groups joined), waiting for rows {} ms, link {} ms, sink {} ms",
-                (t1 - t0) / 1_000_000, groups.joined().size(),
-                (System.nanoTime() - t1 - linking[0] - linking[1]) / 1_000_000, linking[0] / 1_000_000,
-                linking[1] / 1_000_000);
+        LOG.debug("linked by group ({}): joins {} ms ({} groups joined), linking {} ms, waiting for links {} ms,"
+                        + " sink {} ms", rows != null ? "the scan's rows" : "read from the index", (t1 - t0) / 1_000_000,
+                groups.joined().size(), (System.nanoTime() - t1) / 1_000_000, waited[0] / 1_000_000,
+                sinking[0] / 1_000_000);
         return counts.summary();
+    }
+
+    /** Link threads at most (a group takes milliseconds; more threads than this only wait for rows). */
+    private static final int MAX_LINKERS = 4;
+
+    private static LinkageReport result(java.util.concurrent.Future<LinkageReport> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RtsiteException("linkage interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable t = e.getCause();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            } else if (t instanceof Error err) {
+                throw err;
+            }
+            throw new RtsiteException("linkage failed: " + t, t);
+        }
+    }
+
+    /** Where {@link #linkByGroup} takes its groups from: the index, or the rows of the scan that just ran. */
+    private interface GroupSource extends AutoCloseable {
+        /** The next group, or null after the last. */
+        List<IndexedFile> next();
+
+        @Override
+        void close();
+    }
+
+    /** The groups of rows held in memory, as {@link IndexDatabase#forEachGroup} would read them. */
+    private static final class HeldGroups implements GroupSource {
+        private final java.util.Iterator<List<IndexedFile>> groups;
+
+        HeldGroups(List<IndexedFile> rows, Linkage.Groups joins) {
+            List<List<IndexedFile>> all = new ArrayList<>();
+            IndexDatabase.forEachGroup(rows, joins, FAILED_CHUNK, all::add);
+            groups = all.iterator();
+        }
+
+        @Override
+        public List<IndexedFile> next() {
+            return groups.hasNext() ? groups.next() : null;
+        }
+
+        @Override
+        public void close() {
+            // nothing held beyond the rows
+        }
     }
 
     /**
      * {@link IndexDatabase#forEachGroup} on a thread of its own, a few groups ahead of the linker: reading
      * and decoding rows was a third of the linkage's time, and the second core had nothing to do.
      */
-    private final class GroupReader implements AutoCloseable {
+    private final class GroupReader implements GroupSource {
         private static final List<IndexedFile> END = new ArrayList<>();
         private final java.util.concurrent.BlockingQueue<List<IndexedFile>> queue =
                 new java.util.concurrent.ArrayBlockingQueue<>(2);
@@ -315,7 +403,8 @@ public final class DicomArchive implements AutoCloseable {
         }
 
         /** The next group, or null after the last; throws what the reading thread failed with. */
-        List<IndexedFile> next() {
+        @Override
+        public List<IndexedFile> next() {
             if (ended) {
                 return null;
             }

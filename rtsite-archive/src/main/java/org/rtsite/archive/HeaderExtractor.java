@@ -43,10 +43,35 @@ final class HeaderExtractor {
     }
 
     static IndexedFile read(Path path, long size, long mtime) {
+        return parse(path, size, mtime, prefetch(path, size));
+    }
+
+    /** A file opened and its first bytes read ({@link #prefetch}), or why it could not be. */
+    record Fetched(DicomReader.Prefetched file, RuntimeException failure) {
+    }
+
+    /**
+     * The I/O half of {@link #read}: opens the file and reads the bytes its header needs first, so that a
+     * scan can keep many reads in flight on a cold disk and parse on as many threads as cores. A failure
+     * is kept for {@link #parse} to report, as {@link #read} would.
+     */
+    static Fetched prefetch(Path path, long size) {
+        try {
+            return new Fetched(READER.prefetch(path, size), null); // the size the walk listed: no second stat
+        } catch (RuntimeException e) {
+            return new Fetched(null, e);
+        }
+    }
+
+    /** The parse half of {@link #read}: the row of a {@link #prefetch prefetched} file (closed here). */
+    static IndexedFile parse(Path path, long size, long mtime, Fetched fetched) {
         String p = path.toString();
         DicomFile file;
         try {
-            file = READER.read(path, size); // the size the walk listed: no second stat
+            if (fetched.failure() != null) {
+                throw fetched.failure();
+            }
+            file = READER.read(fetched.file());
         } catch (DicomFormatException e) {
             boolean notDicom = e.getMessage() != null && e.getMessage().contains("not a DICOM file");
             return failed(p, size, mtime, notDicom ? FileStatus.NOT_DICOM : FileStatus.UNREADABLE, e.getMessage());

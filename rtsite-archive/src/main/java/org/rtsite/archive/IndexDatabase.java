@@ -382,11 +382,73 @@ final class IndexDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw fail("index the files by patient", e);
         }
-        Map<String, String> joined = groups.joined();
-        Map<String, Integer> membersLeft = new HashMap<>();
-        joined.values().forEach(c -> membersLeft.merge(c, 1, Integer::sum));
-        Map<String, List<IndexedFile>> pending = new HashMap<>();
-        stream(ROW_SQL + " WHERE f.status = 'DICOM' ORDER BY f.patient_id, f.id, r.seq", Linkage::groupKey, (key, g) -> {
+        Joiner joiner = new Joiner(groups, sink);
+        stream(ROW_SQL + " WHERE f.status = 'DICOM' ORDER BY f.patient_id, f.id, r.seq", Linkage::groupKey, joiner::run);
+        joiner.finish();
+        int[] n = {0};
+        stream(ROW_SQL + " WHERE f.status <> 'DICOM' ORDER BY f.path", f -> Integer.toString(n[0]++ / failedChunk),
+                (k, g) -> sink.accept(g));
+    }
+
+    /**
+     * {@link #forEachGroup} over rows held in memory ({@link #asStored} rows in id order, as a first scan
+     * wrote them): the same groups, in the same order, each with its rows in the same order (the DICOM rows
+     * by PatientID in SQLite's order, then id; the others by path, {@code failedChunk} at a time).
+     */
+    static void forEachGroup(List<IndexedFile> rows, Linkage.Groups groups, int failedChunk,
+                             Consumer<List<IndexedFile>> sink) {
+        List<IndexedFile> dicom = new ArrayList<>();
+        List<IndexedFile> other = new ArrayList<>();
+        for (IndexedFile f : rows) {
+            (f.status() == FileStatus.DICOM ? dicom : other).add(f);
+        }
+        // stable: rows of one patient stay in id order; NULL sorts first in SQLite
+        dicom.sort((a, b) -> a.patientId() == null ? (b.patientId() == null ? 0 : -1)
+                : b.patientId() == null ? 1 : StampCursor.compare(a.patientId(), b.patientId()));
+        Joiner joiner = new Joiner(groups, sink);
+        runs(dicom, Linkage::groupKey, joiner::run);
+        joiner.finish();
+        other.sort((a, b) -> StampCursor.compare(a.path(), b.path()));
+        int[] n = {0};
+        runs(other, f -> Integer.toString(n[0]++ / failedChunk), (k, g) -> sink.accept(g));
+    }
+
+    /** Hands each run of consecutive rows with one key to {@code group}. */
+    private static void runs(List<IndexedFile> rows, java.util.function.Function<IndexedFile, String> key,
+                             java.util.function.BiConsumer<String, List<IndexedFile>> group) {
+        List<IndexedFile> run = new ArrayList<>();
+        String runKey = null;
+        for (IndexedFile f : rows) {
+            String k = key.apply(f);
+            if (runKey != null && !runKey.equals(k)) {
+                group.accept(runKey, run);
+                run = new ArrayList<>();
+            }
+            runKey = k;
+            run.add(f);
+        }
+        if (runKey != null) {
+            group.accept(runKey, run);
+        }
+    }
+
+    /**
+     * Turns runs of one group key (in PatientID order) into the groups to link: a run whose key no UID
+     * joins is a group; the runs of keys {@code groups} joins are held until their last member's run.
+     */
+    private static final class Joiner {
+        private final Map<String, String> joined;
+        private final Map<String, Integer> membersLeft = new HashMap<>();
+        private final Map<String, List<IndexedFile>> pending = new HashMap<>();
+        private final Consumer<List<IndexedFile>> sink;
+
+        Joiner(Linkage.Groups groups, Consumer<List<IndexedFile>> sink) {
+            this.joined = groups.joined();
+            this.sink = sink;
+            joined.values().forEach(c -> membersLeft.merge(c, 1, Integer::sum));
+        }
+
+        void run(String key, List<IndexedFile> g) {
             String c = joined.get(key);
             if (c == null) {
                 sink.accept(g);
@@ -396,12 +458,40 @@ final class IndexDatabase implements AutoCloseable {
             if (membersLeft.merge(c, -1, Integer::sum) == 0) {
                 sink.accept(pending.remove(c));
             }
-        });
-        // a joined member with no row left (cannot happen on one connection): its component is still linked
-        new java.util.TreeMap<>(pending).values().forEach(sink);
-        int[] n = {0};
-        stream(ROW_SQL + " WHERE f.status <> 'DICOM' ORDER BY f.path", f -> Integer.toString(n[0]++ / failedChunk),
-                (k, g) -> sink.accept(g));
+        }
+
+        /** A joined member with no row left (cannot happen on one connection): its component is still linked. */
+        void finish() {
+            new java.util.TreeMap<>(pending).values().forEach(sink);
+        }
+    }
+
+    /**
+     * The row as this index reads it back (what {@link #forEachGroup} would hand out after {@link #write}):
+     * empty text values read back as none, repeated values are shared through {@code shared}, and a slice
+     * position reads back as SQLite stores it (NaN as NULL, -0.0 as 0.0). Null when the index could not
+     * read the row back ({@link #forEachGroup} refuses a text value holding the record separator).
+     */
+    static IndexedFile asStored(IndexedFile f, Map<String, String> shared) {
+        String[] t = {f.sopClass(), f.sopInstance(), f.modality(), f.patientId(), f.studyUid(), f.seriesUid(),
+            f.frameOfReference(), f.doseSummationType(), f.doseGrid(), f.contentKey()};
+        for (int i = 0; i < t.length; i++) {
+            if (t[i] == null) {
+                t[i] = "";
+            } else if (t[i].indexOf('\u001e') >= 0) {
+                return null;
+            }
+        }
+        Double position = f.slicePosition();
+        if (position != null && position.isNaN()) {
+            position = null;
+        } else if (position != null && position == 0.0) {
+            position = 0.0;
+        }
+        return new IndexedFile(f.path(), f.size(), f.mtime(), f.status(), f.reason(), f.hasMeta(), share(shared, t[0]),
+                emptyToNull(t[1]), share(shared, t[2]), share(shared, t[3]), share(shared, t[4]), share(shared, t[5]),
+                share(shared, t[6]), f.instanceNumber(), position, share(shared, t[7]), share(shared, t[8]),
+                f.fractions(), emptyToNull(t[9]), f.refs());
     }
 
     /**

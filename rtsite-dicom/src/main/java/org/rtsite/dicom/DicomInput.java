@@ -30,10 +30,24 @@ final class DicomInput implements AutoCloseable {
     }
 
     DicomInput(InputStream in, long size, String source, int bufferSize, long limit, String limitText) {
+        this(in, size, source, new byte[bufferSize], 0, limit, limitText);
+    }
+
+    /**
+     * A reader whose buffer already holds the stream's first {@code filled} bytes ({@code in} continues
+     * after them): what {@link DicomReader.Prefetched} read before the parse.
+     */
+    DicomInput(InputStream in, long size, String source, byte[] buffer, int filled) {
+        this(in, size, source, buffer, filled, Long.MAX_VALUE, null);
+    }
+
+    private DicomInput(InputStream in, long size, String source, byte[] buffer, int filled, long limit,
+                       String limitText) {
         this.in = in;
         this.size = size;
         this.source = source;
-        this.buf = new byte[bufferSize];
+        this.buf = buffer;
+        this.lim = filled;
         this.limit = limit;
         this.limitText = limitText;
     }

@@ -215,6 +215,21 @@ public final class DicomReader {
      * @throws DicomFormatException as {@link #read(Path)}
      */
     public DicomFile read(Path path, long size) {
+        return read(prefetch(path, size));
+    }
+
+    /**
+     * Opens a file and reads its first bytes (as much as this reader's buffer holds: 16 KiB at most for a
+     * header-only reader, never more than the file), without parsing: the I/O half of {@link #read(Path,
+     * long)}, for a caller that keeps many reads in flight on a cold or network disk while parsing on as
+     * many threads as there are cores. {@link #read(Prefetched)} parses it; the two calls read exactly
+     * the bytes, and give exactly the result, of {@code read(path, size)}. Close a prefetched file that
+     * is not parsed.
+     *
+     * @param size the file's size as just listed, or -1 to ask the file system
+     * @throws DicomFormatException for a missing file or one that cannot be opened (the cause kept)
+     */
+    public Prefetched prefetch(Path path, long size) {
         String source = path.toString();
         InputStream in;
         try {
@@ -231,9 +246,55 @@ public final class DicomReader {
         }
         // A buffer no larger than the file, and than a header read needs: allocating and zeroing 64 KiB per
         // file was the largest single cost of indexing archives of small files (docs/PERFORMANCE.md).
-        int buffer = (int) Math.max(MIN_BUFFER, Math.min(size, headerOnly() ? HEADER_BUFFER : FULL_BUFFER));
-        try (DicomInput din = new DicomInput(in, size, source, buffer)) {
+        byte[] buffer = new byte[(int) Math.max(MIN_BUFFER, Math.min(size, headerOnly() ? HEADER_BUFFER : FULL_BUFFER))];
+        int filled = 0;
+        try {
+            // the read the parser's first look at the buffer would make (until full or at the end)
+            for (int r; filled < buffer.length && (r = in.read(buffer, filled, buffer.length - filled)) >= 0; ) {
+                filled += r;
+            }
+        } catch (IOException e) {
+            // left to the parse, which reads on from what was read and reports the failure at its offset
+        }
+        return new Prefetched(in, size, source, buffer, filled);
+    }
+
+    /**
+     * Parses a file {@link #prefetch prefetched} by this reader (or any reader with the same buffer needs),
+     * and closes it.
+     *
+     * @throws DicomFormatException as {@link #read(Path)}
+     */
+    public DicomFile read(Prefetched file) {
+        try (DicomInput din = new DicomInput(file.in, file.size, file.source, file.buffer, file.filled)) {
             return new Parser(din).readFile();
+        }
+    }
+
+    /** A file opened and its first bytes read by {@link #prefetch}, not yet parsed. */
+    public static final class Prefetched implements AutoCloseable {
+        private final InputStream in;
+        private final long size;
+        private final String source;
+        private final byte[] buffer;
+        private final int filled;
+
+        private Prefetched(InputStream in, long size, String source, byte[] buffer, int filled) {
+            this.in = in;
+            this.size = size;
+            this.source = source;
+            this.buffer = buffer;
+            this.filled = filled;
+        }
+
+        /** Closes the file (for one that will not be parsed; parsing closes it too). */
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // read-only stream: nothing to lose
+            }
         }
     }
 

@@ -63,6 +63,11 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Header-reading threads (default: processors)")
     Integer threads;
 
+    @Option(names = "--reads-in-flight", paramLabel = "N", description = "Files opened and read at once, ahead of the "
+            + "header-parsing threads (default: " + ArchiveOptions.DEFAULT_READS_IN_FLIGHT + ", at least --threads): a cold "
+            + "or network disk answers many reads at once")
+    Integer readsInFlight;
+
     @Option(names = "--no-progress", description = "Do not print the progress line")
     boolean noProgress;
 
@@ -129,6 +134,9 @@ public final class IndexCommand implements Callable<Integer> {
         ArchiveOptions options = ArchiveOptions.of(db);
         if (threads != null) {
             options = options.withThreads(threads);
+        }
+        if (readsInFlight != null) {
+            options = options.withReadsInFlight(readsInFlight);
         }
         PseudonymOption.Choice pseudonymChoice = PseudonymOption.resolve("index", pseudonymize, pseudonymKey, err);
         if (pseudonymChoice.failed()) {

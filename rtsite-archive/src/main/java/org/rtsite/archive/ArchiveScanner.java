@@ -42,11 +42,18 @@ final class ArchiveScanner {
     private final IndexDatabase db;
     private final ArchiveOptions options;
     private final ScanListener listener;
+    private final long holdBytes;
 
     ArchiveScanner(IndexDatabase db, ArchiveOptions options, ScanListener listener) {
+        this(db, options, listener, HOLD_BYTES);
+    }
+
+    /** @param holdBytes about how much heap the rows held for the first linkage may take ({@link #held}) */
+    ArchiveScanner(IndexDatabase db, ArchiveOptions options, ScanListener listener, long holdBytes) {
         this.db = db;
         this.options = options;
         this.listener = listener;
+        this.holdBytes = holdBytes;
     }
 
     /** A file row to write, or the path of a vanished file whose row to drop. */
@@ -307,8 +314,9 @@ final class ArchiveScanner {
             db.createSecondaryIndexes();
         }
         long tIdx = System.nanoTime();
-        LOG.debug("scan phases: walk {} ms, readers done {} ms, writer done {} ms, secondary indexes {} ms",
-                (tWalk - t0) / 1_000_000, (tRead - t0) / 1_000_000, (tWrite - t0) / 1_000_000, (tIdx - tWrite) / 1_000_000);
+        LOG.debug("scan phases: walk {} ms, readers done {} ms, writer done {} ms, secondary indexes {} ms;"
+                        + " rows held for the linkage: {} (~{} bytes)", (tWalk - t0) / 1_000_000, (tRead - t0) / 1_000_000,
+                (tWrite - t0) / 1_000_000, (tIdx - tWrite) / 1_000_000, held == null ? "none" : held.size(), heldBytes);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
         db.recordScan(start.toString(), Instant.now().toString(), String.join(java.io.File.pathSeparator, prefixes),
                 seen.get(), read.get(), removed.get());
@@ -350,18 +358,19 @@ final class ArchiveScanner {
         }
         for (IndexedFile f : batch) {
             IndexedFile row = IndexDatabase.asStored(f, heldShared);
-            // ~ a row's object, its path, SOP UID and key (the other texts are mostly shared), 1 byte a char
-            heldBytes += 200 + f.path().length() + (f.sopInstance() == null ? 0 : f.sopInstance().length())
+            // ~ a row's record, boxed numbers and strings' headers, plus its path, SOP UID, key and references
+            // at 1 byte a char (the other texts are mostly shared): 430 bytes a synthetic CT slice
+            heldBytes += 260 + f.path().length() + (f.sopInstance() == null ? 0 : f.sopInstance().length())
                     + (f.contentKey() == null ? 0 : f.contentKey().length()) + 60L * f.refs().size()
                     + (f.reason() == null ? 0 : f.reason().length());
             for (List<String> uids : f.refs().values()) {
                 heldBytes += 90L * uids.size();
             }
-            if (row == null || heldBytes > HOLD_BYTES) {
+            if (row == null || heldBytes > holdBytes) {
                 held = null;
                 heldShared = null;
                 LOG.debug("the scan's rows are not held for linkage ({})", row == null ? "a text holds U+001E"
-                        : "more than " + HOLD_BYTES + " bytes");
+                        : "more than " + holdBytes + " bytes");
                 return;
             }
             held.add(row);

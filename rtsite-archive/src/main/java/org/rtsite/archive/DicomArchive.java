@@ -558,7 +558,9 @@ public final class DicomArchive implements AutoCloseable {
     /** Closes the index; a temporary index is deleted with its WAL files. */
     @Override
     public void close() {
+        long c0 = System.nanoTime();
         db.close();
+        LOG.debug("index closed in {} ms", (System.nanoTime() - c0) / 1_000_000);
         deleteTemporary(temporary);
     }
 

@@ -132,11 +132,17 @@ public final class IndexCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ArchiveOptions options = ArchiveOptions.of(db);
-        if (threads != null) {
-            options = options.withThreads(threads);
-        }
-        if (readsInFlight != null) {
-            options = options.withReadsInFlight(readsInFlight);
+        try {
+            if (threads != null) {
+                options = options.withThreads(threads);
+            }
+            if (readsInFlight != null) {
+                options = options.withReadsInFlight(readsInFlight);
+            }
+        } catch (org.rtsite.core.InvalidInputException e) {
+            err.println("rtsite index: " + e.getMessage() + " (--threads, --reads-in-flight)");
+            err.flush();
+            return 2;
         }
         PseudonymOption.Choice pseudonymChoice = PseudonymOption.resolve("index", pseudonymize, pseudonymKey, err);
         if (pseudonymChoice.failed()) {

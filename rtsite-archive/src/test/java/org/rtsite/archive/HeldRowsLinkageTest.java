@@ -1,0 +1,109 @@
+package org.rtsite.archive;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The first linkage after a scan into an empty index links the rows the scan just wrote, held in memory,
+ * instead of reading them back: the groups, their rows and their order, and so the report files, must be
+ * exactly those of the index read back. Checked on a synthetic archive beside the real planning-system
+ * exports of public-rt (with their linkage faults), a truncated DICOM file beside a plan (unreadable,
+ * named in reasons) and a file that is not DICOM.
+ */
+class HeldRowsLinkageTest {
+    @TempDir
+    Path tmp;
+    private List<Path> roots;
+
+    @BeforeEach
+    void archive() throws IOException {
+        Path syn = tmp.resolve("syn");
+        SyntheticArchive.generate(syn, 12, 3, 5);
+        // a truncated copy of a DICOM file in a plan's folder: unreadable, context of the plans beside it
+        Path some;
+        try (Stream<Path> s = Files.walk(syn)) {
+            some = s.filter(Files::isRegularFile).filter(p -> p.toString().contains("SYN")).sorted().findFirst()
+                    .orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(some);
+        Files.write(some.resolveSibling("truncated.dcm"), java.util.Arrays.copyOf(bytes, 300));
+        Files.writeString(syn.resolve("notes.txt"), "not DICOM");
+        roots = List.of(syn, DicomArchivePublicRtTest.resource("public-rt"),
+                DicomArchivePublicRtTest.resource("archive-public-rt"));
+    }
+
+    private static List<Path> distinct(List<Path> roots) {
+        return DicomArchive.distinctRoots(roots.toArray(Path[]::new));
+    }
+
+    @Test
+    void heldRowsGroupExactlyAsTheIndexReadsThemBack() {
+        try (IndexDatabase db = new IndexDatabase(tmp.resolve("i.db"))) {
+            ArchiveScanner scanner = new ArchiveScanner(db, ArchiveOptions.of(tmp.resolve("i.db")).withReadsInFlight(8),
+                    ScanListener.NONE);
+            ScanStats stats = scanner.scan(distinct(roots));
+            List<IndexedFile> held = scanner.held();
+            assertNotNull(held, "a first scan holds its rows");
+            assertEquals(stats.filesRead(), held.size());
+            assertTrue(stats.unreadable() > 0 && stats.notDicom() > 0, stats.toString());
+
+            Linkage.Groups fromIndex = db.joins();
+            Linkage.Groups fromHeld = Linkage.groups(held);
+            assertTrue(!fromIndex.joined().isEmpty(), "some patients meet through UIDs");
+            assertEquals(fromIndex.joined(), fromHeld.joined());
+            List<List<IndexedFile>> read = new ArrayList<>();
+            db.forEachGroup(fromIndex, 7, read::add);
+            List<List<IndexedFile>> kept = new ArrayList<>();
+            IndexDatabase.forEachGroup(held, fromHeld, 7, kept::add);
+            assertEquals(read.size(), kept.size());
+            for (int i = 0; i < read.size(); i++) {
+                assertEquals(read.get(i), kept.get(i), "group " + i);
+            }
+        }
+    }
+
+    @Test
+    void reportOfTheFirstLinkageIsTheReportOfTheIndex() throws IOException {
+        Path db = tmp.resolve("first.db");
+        LinkageReport.Totals first;
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(db), roots.toArray(Path[]::new))) {
+            first = a.writeReport(tmp.resolve("first/linkage.json"), tmp.resolve("first"));
+        }
+        LinkageReport.Totals again;
+        try (DicomArchive a = DicomArchive.open(db)) {
+            again = a.writeReport(tmp.resolve("again/linkage.json"), tmp.resolve("again"));
+        }
+        assertEquals(again, first);
+        assertTrue(first.summary().plans() > 20, first.summary().toString());
+        for (String f : List.of("linkage.json", "plans.csv", "structure_sets.csv", "orphans.csv")) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("again").resolve(f)),
+                    Files.readAllBytes(tmp.resolve("first").resolve(f)), f);
+        }
+    }
+
+    @Test
+    void rowsAreHeldOnlyForAFirstScanAndWithinTheBound() {
+        Path file = tmp.resolve("bound.db");
+        try (IndexDatabase db = new IndexDatabase(file)) {
+            ArchiveScanner small = new ArchiveScanner(db, ArchiveOptions.of(file), ScanListener.NONE, 10_000);
+            small.scan(distinct(roots));
+            assertNull(small.held(), "rows beyond the bound are dropped");
+            ArchiveScanner again = new ArchiveScanner(db, ArchiveOptions.of(file), ScanListener.NONE);
+            again.scan(distinct(roots));
+            assertNull(again.held(), "a re-scan holds nothing: the index has rows the scan did not read");
+        }
+    }
+}

@@ -524,9 +524,30 @@ public final class DicomArchive implements AutoCloseable {
             });
             summary = s;
             long w0 = System.nanoTime();
-            LinkageReport.Parts parts = spool[0] != null ? spool[0] : LinkageReport.parts(Linkage.merge(held));
-            LinkageReport.writeJson(json, s, parts);
-            LinkageReport.writeCsv(csvDir, parts);
+            if (spool[0] != null) {
+                LinkageReport.writeJson(json, s, spool[0]);
+                LinkageReport.writeCsv(csvDir, spool[0]);
+            } else {
+                // the report in memory can be read by two threads: the CSVs are written beside the JSON
+                LinkageReport.Parts parts = LinkageReport.parts(Linkage.merge(held));
+                java.util.concurrent.CompletableFuture<Void> csv = java.util.concurrent.CompletableFuture.runAsync(
+                        () -> LinkageReport.writeCsv(csvDir, parts), r -> {
+                            Thread t = new Thread(r, "rtsite-report-csv");
+                            t.setDaemon(true);
+                            t.start();
+                        });
+                try {
+                    LinkageReport.writeJson(json, s, parts);
+                } catch (RuntimeException | Error e) {
+                    try {
+                        csv.join();
+                    } catch (java.util.concurrent.CompletionException ignored) {
+                        // the JSON's failure is the one reported
+                    }
+                    throw e;
+                }
+                awaitCsv(csv);
+            }
             LOG.debug("report written from {} in {} ms", spool[0] != null ? "the spool" : "memory",
                     (System.nanoTime() - w0) / 1_000_000);
             return new LinkageReport.Totals(s, byType, noMeta[0]);
@@ -534,6 +555,20 @@ public final class DicomArchive implements AutoCloseable {
             if (spool[0] != null) {
                 spool[0].close();
             }
+        }
+    }
+
+    /** Waits for the CSV writer and throws what it failed with. */
+    private static void awaitCsv(java.util.concurrent.CompletableFuture<Void> csv) {
+        try {
+            csv.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            } else if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new RtsiteException("writing the linkage CSVs failed: " + e.getCause(), e.getCause());
         }
     }
 

@@ -82,7 +82,7 @@ public final class Linkage {
         if (f.status() != FileStatus.DICOM) {
             return out;
         }
-        for (RefKind k : new RefKind[] {RefKind.STRUCTURE_SET, RefKind.PLAN, RefKind.SERIES, RefKind.CONTOUR_IMAGE}) {
+        for (RefKind k : REFERENCING) {
             out.addAll(f.refs(k));
         }
         return out;
@@ -355,29 +355,58 @@ public final class Linkage {
     /**
      * The joins of the whole archive, computed in memory (for archives or tests that fit; the index
      * computes the same in SQL, a distributed engine by grouping on UID): every UID carried by a file and
-     * carried or referenced by files of several groups joins them.
+     * carried or referenced by files of several groups joins them. {@code files} is iterated twice.
      */
     public static Groups groups(Iterable<IndexedFile> files) {
-        Map<String, Set<String>> keysByUid = new HashMap<>();
-        Set<String> carried = new HashSet<>();
+        // A UID joins the group keys of every file carrying or referencing it when it is carried and has
+        // several keys. The first carrier's key is kept per carried UID; only UIDs that meet a second key get
+        // a set (a map of a set per UID of the archive was most of a 100,000-file linkage's time here).
+        Map<String, String> firstKey = new HashMap<>();
+        Map<String, Set<String>> several = new HashMap<>();
         for (IndexedFile f : files) {
+            if (f.status() != FileStatus.DICOM) {
+                continue;
+            }
             String k = groupKey(f);
             for (String u : carriedUids(f)) {
-                carried.add(u);
-                keysByUid.computeIfAbsent(u, x -> new HashSet<>()).add(k);
+                String first = firstKey.putIfAbsent(u, k);
+                if (first != null && !first.equals(k)) {
+                    Set<String> keys = several.computeIfAbsent(u, x -> new HashSet<>());
+                    keys.add(first);
+                    keys.add(k);
+                }
             }
-            for (String u : referencedUids(f)) {
-                keysByUid.computeIfAbsent(u, x -> new HashSet<>()).add(k);
+        }
+        for (IndexedFile f : files) {
+            if (f.status() != FileStatus.DICOM) {
+                continue;
+            }
+            String k = null;
+            for (RefKind kind : REFERENCING) {
+                for (String u : f.refs(kind)) {
+                    String first = firstKey.get(u);
+                    if (first == null) {
+                        continue; // no file carries it: it joins nothing
+                    }
+                    if (k == null) {
+                        k = groupKey(f);
+                    }
+                    if (!first.equals(k)) {
+                        Set<String> keys = several.computeIfAbsent(u, x -> new HashSet<>());
+                        keys.add(first);
+                        keys.add(k);
+                    }
+                }
             }
         }
         Groups g = new Groups();
-        keysByUid.forEach((uid, keys) -> {
-            if (keys.size() > 1 && carried.contains(uid)) {
-                g.join(keys);
-            }
-        });
+        several.values().forEach(g::join);
         return g;
     }
+
+    /** The reference kinds of {@link #referencedUids}. */
+    private static final RefKind[] REFERENCING = {RefKind.STRUCTURE_SET, RefKind.PLAN, RefKind.SERIES,
+        RefKind.CONTOUR_IMAGE};
 
     /**
      * Links an archive held in memory group by group ({@link #groups}, {@link #link(Collection, Collection)},

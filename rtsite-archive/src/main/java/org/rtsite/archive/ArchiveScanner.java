@@ -45,7 +45,8 @@ final class ArchiveScanner {
     private final long holdBytes;
 
     ArchiveScanner(IndexDatabase db, ArchiveOptions options, ScanListener listener) {
-        this(db, options, listener, HOLD_BYTES);
+        // a quarter of the heap at most: a JVM run with a small -Xmx indexes as it did before rows were held
+        this(db, options, listener, Math.min(HOLD_BYTES, Runtime.getRuntime().maxMemory() / 4));
     }
 
     /** @param holdBytes about how much heap the rows held for the first linkage may take ({@link #held}) */
@@ -336,8 +337,9 @@ final class ArchiveScanner {
     /**
      * Rows of a first scan kept for the first linkage, as the index reads them back: linking from them
      * saves reading back what was just written (and the patient index that read needs), a third of a
-     * linkage. Held up to about {@value #HOLD_BYTES} bytes of heap, then dropped (the linkage then reads
-     * the index, as after any re-scan): bounded, whatever the archive's size.
+     * linkage. Held up to about {@value #HOLD_BYTES} bytes of heap (a quarter of the heap if that is
+     * less), then dropped (the linkage then reads the index, as after any re-scan): bounded, whatever
+     * the archive's size.
      */
     static final long HOLD_BYTES = 64L << 20;
     private List<IndexedFile> held;

@@ -93,7 +93,8 @@ def onnx_export(args):
     import onnx
     onnx.checker.check_model(onnx.load(path))
     with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
-        json.dump(dict(spec, network="model.onnx"), f, indent=2)
+        # a package rtsite finetune wrote names its engine (PyTorch); the ONNX file's is chosen by its extension
+        json.dump({k: v for k, v in dict(spec, network="model.onnx").items() if k != "engine"}, f, indent=2)
     src = os.path.join(args.package, "training.json")
     if os.path.exists(src):
         with open(src) as f, open(os.path.join(args.out, "training.json"), "w") as g:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Seconds per fine-tuning step (forward, backward, Adam) of a package's network on PyTorch's native 3-D
-# convolutions, which fine-tuning uses, and on oneDNN's (timing only: their gradients are wrong in libtorch
-# 2.7.1, docs/finetune.md), alternating in one JVM. Not part of CI.
+# Seconds per fine-tuning step (forward, backward, Adam) of a package's network run two ways, alternating in one JVM:
+# the whole batch in one pass on PyTorch's native 3-D convolutions (--micro-batch 0; oneDNN off, its backward pass
+# is wrong above batch 1 in libtorch 2.7.1) and micro-batches of one patch on oneDNN's (--micro-batch 1, the
+# default), docs/finetune.md. Not part of CI.
 #   rtsite-benchmarks/scripts/finetune-step.sh [PACKAGE] [ROUNDS] [STEPS] [BATCH] [PATCH0 PATCH1 PATCH2] [THREADS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

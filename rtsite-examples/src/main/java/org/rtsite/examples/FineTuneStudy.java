@@ -30,9 +30,13 @@ import org.rtsite.nifti.Nifti;
  * abdominal and pelvic organs with a 4 mm in-plane margin, and a GenEva set from "another scanner" (5 mm slices,
  * 4× the noise, a different HU calibration) with the same protocol. {@code predict} segments ExVal and GenEva with
  * the vendor-pretrained model (VPM) and the locally fine-tuned one (LFT) and writes segeval's cases files.
+ * {@code organs} writes training cases for a package with more classes than the phantom network (the widened one,
+ * docs/finetune.md "New classes"): randomized phantoms over z-slabs of random extent anywhere from the knees to the
+ * vertex, "our" scanner, every organ drawn exactly as the phantom has it and labelled in the package's classes.
  *
  * <pre>FineTuneStudy cohorts OUT TRAIN EXVAL GENEVA
- * FineTuneStudy predict OUT VPM_PACKAGE LFT_PACKAGE</pre>
+ * FineTuneStudy predict OUT VPM_PACKAGE LFT_PACKAGE
+ * FineTuneStudy organs OUT PACKAGE COUNT FIRST_SEED [CENTRE_Z_MIN CENTRE_Z_MAX]</pre>
  */
 public final class FineTuneStudy {
     /** Organs the local protocol draws with a margin. */
@@ -66,8 +70,19 @@ public final class FineTuneStudy {
             for (String cohort : List.of("exval", "geneva")) {
                 predict(out, cohort, Path.of(args[2]), Path.of(args[3]));
             }
+        } else if ((args.length == 5 || args.length == 7) && args[0].equals("organs")) {
+            Path out = Path.of(args[1]);
+            SortedMap<Integer, String> labels;
+            try (ModelPackage p = ModelPackage.open(Path.of(args[2]))) {
+                labels = p.spec().labels();
+            }
+            writeLabelTable(out, labels);
+            double lo = args.length == 7 ? Double.parseDouble(args[5]) : BODY_Z_MIN;
+            double hi = args.length == 7 ? Double.parseDouble(args[6]) : BODY_Z_MAX;
+            organCohort(out, Integer.parseInt(args[3]), Long.parseLong(args[4]), lo, hi, labels);
         } else {
-            throw new InvalidInputException("usage: FineTuneStudy cohorts OUT TRAIN EXVAL GENEVA | predict OUT VPM_PACKAGE LFT_PACKAGE");
+            throw new InvalidInputException("usage: FineTuneStudy cohorts OUT TRAIN EXVAL GENEVA | predict OUT VPM_PACKAGE LFT_PACKAGE"
+                    + " | organs OUT PACKAGE COUNT FIRST_SEED [CENTRE_Z_MIN CENTRE_Z_MAX]");
         }
     }
 
@@ -118,6 +133,46 @@ public final class FineTuneStudy {
         if (training) {
             write(out.resolve(name + ".csv"), csv.toString());
         }
+    }
+
+    /** Lowest and highest z of the organ cohort's slabs: the femurs' lower ends to the brain's top. */
+    static final double BODY_Z_MIN = -470;
+    static final double BODY_Z_MAX = 690;
+
+    /**
+     * {@code count} cases, seeds from {@code firstSeed}: a z-slab 100-360 mm long (the scenes' crops are 100-260 mm)
+     * centred anywhere in [{@code centreMin}, {@code centreMax}] (by default the body, [{@value #BODY_Z_MIN},
+     * {@value #BODY_Z_MAX}]) and kept inside the body, the scenes' in-plane grid, a sub-voxel offset. The cases file is
+     * {@code organs-SEED.csv} (several cohorts can share {@code OUT}).
+     */
+    private static void organCohort(Path out, int count, long firstSeed, double centreMin, double centreMax,
+                                    SortedMap<Integer, String> labels) {
+        ClassMapping mapping = ClassMapping.of(labels, LOBES, RegionDictionary.defaults());
+        StringBuilder csv = new StringBuilder("case_id,ct,reference\n");
+        for (int i = 0; i < count; i++) {
+            long seed = firstSeed + i;
+            java.util.SplittableRandom r = new java.util.SplittableRandom(seed * 31 + 11);
+            double length = r.nextDouble(100, 360);
+            // centre uniform over the body, slab kept inside it: the ends (brain, femurs) are covered as often as the middle
+            double zMin = Math.max(BODY_Z_MIN, Math.min(BODY_Z_MAX - length, r.nextDouble(centreMin, centreMax) - length / 2));
+            Vec3 offset = new Vec3(r.nextDouble(-2, 2), r.nextDouble(-2, 2), r.nextDouble(-1.5, 1.5));
+            int nz = (int) Math.round(length / OURS.dz()) + 1;
+            ImageGrid grid = ImageGrid.axial(101, 66, nz, 4, 4, OURS.dz(), new Vec3(-200, -130, zMin).plus(offset));
+            String id = String.format(Locale.ROOT, "organs%d", seed);
+            PhantomPlan plan = PhantomAnatomy.addRandomizedTo(new PhantomBuilder(grid).noise(seed, OURS.noiseSdHu()), seed).build(id);
+            byte[] reference = mapping.classes(plan.masks(), new ArrayList<>());
+            Path dir = out.resolve("organs").resolve(id);
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new RtsiteIOException("cannot create " + dir, e);
+            }
+            Nifti.write(dir.resolve("ct.nii.gz"), grid, plan.ct().hu());
+            Nifti.writeLabelMap(dir.resolve("reference.nii.gz"), new LabelMap("reference", grid, reference, labels));
+            csv.append(id).append(",organs/").append(id).append("/ct.nii.gz,organs/").append(id).append("/reference.nii.gz\n");
+            System.out.printf(Locale.ROOT, "%s: seed %d, z %.0f..%.0f, %d slices%n", id, seed, zMin, zMin + length, nz);
+        }
+        write(out.resolve("organs-" + firstSeed + ".csv"), csv.toString());
     }
 
     /** The local protocol: the margin organs grown by one voxel (4 mm) in-plane into background. */

@@ -79,6 +79,11 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "patches per Adam step (default: ${DEFAULT-VALUE})")
     int batch;
 
+    @Option(names = "--micro-batch", defaultValue = "1", description = "patches per forward/backward pass, gradients summed "
+            + "over the batch's passes before its Adam step; 0 = the whole batch at once. 1 keeps PyTorch's oneDNN convolutions, "
+            + "which are wrong above batch 1 and switched off there (default: ${DEFAULT-VALUE})")
+    int microBatch;
+
     @Option(names = "--lr", defaultValue = "1e-4", description = "Adam's learning rate in epoch 1 (default: ${DEFAULT-VALUE})")
     double learningRate;
 
@@ -167,7 +172,7 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     private FineTuneOptions options() {
         FineTuneOptions o = new FineTuneOptions(epochs, batch, learningRate, learningRateDecay, folds, patchesPerCase,
-                validationPatches, patch, foreground, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, seed);
+                validationPatches, patch, foreground, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, seed, microBatch);
         switch (classWeights.trim().toLowerCase(Locale.ROOT)) {
             case "sqrt" -> {
                 return o;

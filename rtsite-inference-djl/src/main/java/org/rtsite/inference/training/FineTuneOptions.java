@@ -21,11 +21,16 @@ import org.rtsite.core.InvalidInputException;
  * @param classWeights       explicit weights per network channel (background first); {@code null} = from {@code weighting}
  * @param seed               seeds fold assignment and patch sampling; epoch e of fold f draws the same patches
  *                           whether or not the run was resumed
+ * @param microBatch         patches per forward and backward pass within a batch, gradients summed over the passes
+ *                           before the one Adam step (the same step as the whole batch at once, {@link TrainableNetwork});
+ *                           0 = the whole batch in one pass. 1 (the default) lets PyTorch keep its oneDNN convolutions,
+ *                           whose backward pass is right at batch 1 and 4-10 times faster than PyTorch's native kernels
+ *                           on the CPU (docs/finetune.md)
  */
 public record FineTuneOptions(int epochs, int batchSize, double learningRate, double learningRateDecay, int folds,
                               int patchesPerCase, int validationPatches, List<Integer> patchSize,
                               double foregroundFraction, ClassWeights.Weighting weighting, List<Double> classWeights,
-                              long seed) {
+                              long seed, int microBatch) {
 
     public FineTuneOptions {
         if (epochs < 1) {
@@ -59,6 +64,9 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
         if (weighting == null) {
             weighting = ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY;
         }
+        if (microBatch < 0) {
+            throw new InvalidInputException("micro-batch must be ≥ 0 (0 = the whole batch), got " + microBatch);
+        }
         if (classWeights != null) {
             classWeights = List.copyOf(classWeights);
             if (classWeights.stream().anyMatch(w -> !(w >= 0) || !Double.isFinite(w))) {
@@ -69,7 +77,7 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
 
     /** The paper's recipe; 4 training patches per case and epoch, 2 validation patches per held-out case, 2/3 centred on organs. */
     public static FineTuneOptions defaults() {
-        return new FineTuneOptions(60, 4, 1e-4, 0.9, 5, 4, 2, null, 2.0 / 3, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, 19);
+        return new FineTuneOptions(60, 4, 1e-4, 0.9, 5, 4, 2, null, 2.0 / 3, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, 19, 1);
     }
 
     /** Learning rate of epoch {@code epoch} (1-based): decayed once after each earlier epoch. */
@@ -78,50 +86,59 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
     }
 
     public FineTuneOptions withEpochs(int v) {
-        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withBatchSize(int v) {
-        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withLearningRate(double v) {
-        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withLearningRateDecay(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withFolds(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withPatchesPerCase(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withValidationPatches(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withPatchSize(List<Integer> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withForegroundFraction(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withWeighting(ClassWeights.Weighting v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed, microBatch);
     }
 
     public FineTuneOptions withClassWeights(List<Double> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed, microBatch);
     }
 
     public FineTuneOptions withSeed(long v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v, microBatch);
+    }
+
+    public FineTuneOptions withMicroBatch(int v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, v);
+    }
+
+    /** Patches per forward/backward pass for a batch of {@code batch}. */
+    public int passSize(int batch) {
+        return microBatch == 0 ? batch : Math.min(microBatch, batch);
     }
 }

@@ -167,7 +167,7 @@ public final class FineTuner {
             (k > 1 && fold[i] == f ? validation : train).add(i);
         }
         Path start = doneEpochs > 0 ? ck.resolve(record.checkpoint().network()) : base.networkFile();
-        try (TrainableNetwork net = new TrainableNetwork(start, spec.numClasses())) {
+        try (TrainableNetwork net = new TrainableNetwork(start, spec.numClasses(), options.microBatch())) {
             if (doneEpochs > 0) {
                 net.loadOptimizer(ck.resolve(record.checkpoint().optimizer()));
             }

@@ -34,8 +34,14 @@ import org.rtsite.core.RtsiteIOException;
  * {@link GradientCollector} records the forward pass, and Adam updates the parameters with DJL's engine kernel
  * ({@code adamUpdate}, the one {@code ai.djl.training.optimizer.Adam} calls). The Adam moments and step count are
  * kept here rather than inside DJL's optimizer so that a checkpoint can save and restore them exactly.
- * While one is open, PyTorch's oneDNN convolutions are off ({@link OneDnnSwitch}: their backward pass gives wrong
- * gradients in libtorch 2.7.1), a process-wide setting restored when the last one closes.
+ * A batch runs as micro-batches of {@code microBatch} patches: each pass's loss is its share of the batch's
+ * class-weighted mean (its Σ w·nll over the whole batch's Σ w), so the gradients the passes add up are those of the whole
+ * batch. That is exact because nothing in a pass depends on the other patches of the batch: traced networks keep batch
+ * norm on its running statistics ({@code torch.jit.trace} records the eval-mode flag, docs/finetune.md), and instance norm
+ * is per patch. While a network that runs passes of more than one patch is open, PyTorch's oneDNN convolutions are off
+ * ({@link OneDnnSwitch}: their backward pass gives wrong gradients in libtorch 2.7.1 for batches above 1), a process-wide
+ * setting restored when the last such network closes; with micro-batches of one patch oneDNN stays as PyTorch has it
+ * (on by default), whose gradients at batch 1 equal the native kernels' (docs/finetune.md) and are 4-10 times faster.
  * Not thread-safe.
  */
 public final class TrainableNetwork implements AutoCloseable {
@@ -51,37 +57,52 @@ public final class TrainableNetwork implements AutoCloseable {
     private final NDArray[] means;
     private final NDArray[] variances;
     private final int numClasses;
+    private final int microBatch;
+    private final boolean holdsOneDnnOff;
     private long adamSteps;
     private boolean closed;
+
+    /** {@link #TrainableNetwork(Path, int, int)} running each batch in one pass, with oneDNN off. */
+    public TrainableNetwork(Path file, int numClasses) {
+        this(file, numClasses, 0);
+    }
 
     /**
      * Loads {@code file} (TorchScript) with trainable parameters on DJL's default device (a GPU when DJL finds one).
      *
+     * @param microBatch patches per forward/backward pass; 0 = a whole batch in one pass
      * @throws RtsiteException when the PyTorch engine cannot load it (DJL's exception as cause)
      */
-    public TrainableNetwork(Path file, int numClasses) {
+    public TrainableNetwork(Path file, int numClasses, int microBatch) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("network file " + file + " does not exist");
         }
+        if (microBatch < 0) {
+            throw new InvalidInputException("micro-batch must be ≥ 0 (0 = the whole batch), got " + microBatch);
+        }
         this.file = file;
         this.numClasses = numClasses;
+        this.microBatch = microBatch;
+        this.holdsOneDnnOff = microBatch != 1;
         Path dir = file.toAbsolutePath().getParent();
         String name = file.getFileName().toString();
         Engine.getEngine("PyTorch"); // loads libtorch, which OneDnnSwitch calls into
-        OneDnnSwitch.acquire();
+        if (holdsOneDnnOff) {
+            OneDnnSwitch.acquire();
+        }
         Model m = Model.newInstance("rtsite-finetune", "PyTorch");
         try {
             // trainParam: DJL loads TorchScript parameters with requires_grad off unless asked
             m.load(dir, name, Map.of("trainParam", "true"));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
-            OneDnnSwitch.release();
+            releaseOneDnn();
             throw new RtsiteException("cannot load network " + file + " for training on PyTorch: " + e.getMessage(), e);
         }
         this.model = m;
         if (!(m.getBlock() instanceof PtSymbolBlock b)) {
             m.close();
-            OneDnnSwitch.release();
+            releaseOneDnn();
             throw new RtsiteException("network " + file + " did not load as a TorchScript module");
         }
         this.block = b;
@@ -124,12 +145,7 @@ public final class TrainableNetwork implements AutoCloseable {
      */
     public double trainStep(float[] images, byte[] labels, int batch, int[] patch, float[] weights, double learningRate) {
         try (NDManager m = model.getNDManager().newSubManager()) {
-            double loss;
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray l = loss(m, images, labels, batch, patch, weights, true);
-                gc.backward(l);
-                loss = l.getFloat();
-            }
+            double loss = backward(images, labels, batch, patch, weights);
             String bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
             if (bad != null) {
                 zeroGradients();
@@ -160,9 +176,7 @@ public final class TrainableNetwork implements AutoCloseable {
     Map<String, float[]> gradients(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         try (NDManager m = model.getNDManager().newSubManager()) {
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                gc.backward(loss(m, images, labels, batch, patch, weights, true));
-            }
+            backward(images, labels, batch, patch, weights);
             for (Parameter p : parameters) {
                 try (NDArray g = p.getArray().getGradient()) {
                     out.put(p.getName(), g.toFloatArray());
@@ -205,9 +219,48 @@ public final class TrainableNetwork implements AutoCloseable {
 
     /** The class-weighted cross-entropy of a batch in inference mode (no gradients, batch norm on running statistics). */
     public double evaluate(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
-        try (NDManager m = model.getNDManager().newSubManager()) {
-            return loss(m, images, labels, batch, patch, weights, false).getFloat();
+        double weightSum = weightSum(labels, weights);
+        int pass = passSize(batch);
+        double loss = 0;
+        for (int from = 0; from < batch; from += pass) {
+            try (NDManager m = model.getNDManager().newSubManager()) {
+                loss += loss(m, images, labels, from, Math.min(pass, batch - from), patch, weights, weightSum, false).getFloat();
+            }
         }
+        return loss;
+    }
+
+    /** Forward and backward passes over a batch in micro-batches, gradients accumulated; returns the batch's loss. */
+    private double backward(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
+        double weightSum = weightSum(labels, weights);
+        int pass = passSize(batch);
+        double loss = 0;
+        // one collector for every pass: PyTorch adds each backward pass's gradients to those already there
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            for (int from = 0; from < batch; from += pass) {
+                try (NDManager m = model.getNDManager().newSubManager()) {
+                    NDArray l = loss(m, images, labels, from, Math.min(pass, batch - from), patch, weights, weightSum, true);
+                    gc.backward(l);
+                    loss += l.getFloat();
+                }
+            }
+        }
+        return loss;
+    }
+
+    private int passSize(int batch) {
+        return microBatch == 0 ? batch : Math.min(microBatch, batch);
+    }
+
+    private static double weightSum(byte[] labels, float[] weights) {
+        double sum = 0;
+        for (byte b : labels) {
+            sum += weights[b & 0xFF];
+        }
+        if (sum <= 0) {
+            throw new InvalidInputException("the class weights of a batch sum to 0: every voxel is of a class weighted 0");
+        }
+        return sum;
     }
 
     /** Logits ({@code numClasses} × patch, C order) of one patch in inference mode. */
@@ -219,26 +272,26 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    private NDArray loss(NDManager m, float[] images, byte[] labels, int batch, int[] patch, float[] weights, boolean training) {
+    /** Σ w·nll over patches [from, from + batch) of the arrays, divided by {@code weightSum} (the whole batch's Σ w). */
+    private NDArray loss(NDManager m, float[] images, byte[] labels, int from, int batch, int[] patch, float[] weights,
+                         double weightSum, boolean training) {
         Shape shape = new Shape(batch, 1, patch[0], patch[1], patch[2]);
-        NDArray x = m.create(images, shape);
+        int voxels = patch[0] * patch[1] * patch[2];
+        int start = from * voxels;
+        int end = start + batch * voxels;
+        NDArray x = m.create(start == 0 && end == images.length ? images : java.util.Arrays.copyOfRange(images, start, end), shape);
         NDArray out = block.forward(new ParameterStore(m, training), new NDList(x), training).singletonOrThrow();
         Shape expected = new Shape(batch, numClasses, patch[0], patch[1], patch[2]);
         if (!out.getShape().equals(expected)) {
             throw new RtsiteException("network " + file + " returned shape " + out.getShape() + " for a batch of "
                     + shape + ", expected " + expected);
         }
-        long[] target = new long[labels.length];
-        float[] voxelWeights = new float[labels.length];
-        double weightSum = 0;
-        for (int v = 0; v < labels.length; v++) {
-            int c = labels[v] & 0xFF;
+        long[] target = new long[end - start];
+        float[] voxelWeights = new float[end - start];
+        for (int v = 0; v < target.length; v++) {
+            int c = labels[start + v] & 0xFF;
             target[v] = c;
             voxelWeights[v] = weights[c];
-            weightSum += weights[c];
-        }
-        if (weightSum <= 0) {
-            throw new InvalidInputException("the class weights of a batch sum to 0: every voxel is of a class weighted 0");
         }
         NDArray y = m.create(target, shape);
         NDArray w = m.create(voxelWeights, shape);
@@ -327,7 +380,7 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    /** Frees the network; the last one open gives PyTorch back its oneDNN setting. */
+    /** Frees the network; the last one open that switched oneDNN off gives PyTorch back its setting. */
     @Override
     public void close() {
         if (closed) {
@@ -335,6 +388,12 @@ public final class TrainableNetwork implements AutoCloseable {
         }
         closed = true;
         model.close();
-        OneDnnSwitch.release();
+        releaseOneDnn();
+    }
+
+    private void releaseOneDnn() {
+        if (holdsOneDnnOff) {
+            OneDnnSwitch.release();
+        }
     }
 }

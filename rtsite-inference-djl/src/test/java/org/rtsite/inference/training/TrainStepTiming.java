@@ -6,9 +6,10 @@ import java.util.SplittableRandom;
 import org.rtsite.inference.ModelPackage;
 
 /**
- * Times fine-tuning steps of a package's network on PyTorch's native convolutions (what training uses) and on
- * oneDNN's (faster, but their gradients are wrong in libtorch 2.7.1: timing only), alternating in one process.
- * Run by rtsite-benchmarks/scripts/finetune-step.sh.
+ * Times fine-tuning steps (forward, backward, Adam) of a package's network the two ways training can run a batch,
+ * alternating in one process: the whole batch in one pass on PyTorch's native convolutions ({@code --micro-batch 0}:
+ * oneDNN is off, its backward pass is wrong above batch 1 in libtorch 2.7.1), and micro-batches of one patch with
+ * oneDNN's convolutions ({@code --micro-batch 1}, the default). Run by rtsite-benchmarks/scripts/finetune-step.sh.
  *
  * <pre>TrainStepTiming PACKAGE ROUNDS STEPS BATCH PATCH0 PATCH1 PATCH2</pre>
  */
@@ -22,8 +23,7 @@ public final class TrainStepTiming {
         int steps = Integer.parseInt(args[2]);
         int batch = Integer.parseInt(args[3]);
         int[] patch = {Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6])};
-        try (ModelPackage p = ModelPackage.open(pkg);
-             TrainableNetwork net = new TrainableNetwork(p.networkFile(), p.spec().numClasses())) {
+        try (ModelPackage p = ModelPackage.open(pkg)) {
             int classes = p.spec().numClasses();
             int n = batch * patch[0] * patch[1] * patch[2];
             float[] image = new float[n];
@@ -36,19 +36,20 @@ public final class TrainStepTiming {
             float[] weights = new float[classes];
             java.util.Arrays.fill(weights, 1f);
             for (int round = 1; round <= rounds; round++) {
-                for (boolean oneDnn : new boolean[] {false, true}) {
-                    OneDnnSwitch.set(oneDnn);
-                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d %-7s s/step:", round,
-                            oneDnn ? "oneDNN" : "native"));
-                    for (int s = 0; s < steps; s++) {
-                        long t0 = System.nanoTime();
-                        net.trainStep(image, labels, batch, patch, weights, 1e-5);
-                        line.append(String.format(Locale.ROOT, " %.2f", (System.nanoTime() - t0) / 1e9));
+                for (int microBatch : new int[] {0, 1}) {
+                    // one network open at a time: the whole-batch one switches oneDNN off process-wide while open
+                    try (TrainableNetwork net = new TrainableNetwork(p.networkFile(), classes, microBatch)) {
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d %-34s s/step:", round,
+                                microBatch == 0 ? "whole batch, native (oneDNN off)" : "micro-batch 1, oneDNN " + (OneDnnSwitch.enabled() ? "on" : "off")));
+                        for (int s = 0; s < steps; s++) {
+                            long t0 = System.nanoTime();
+                            net.trainStep(image, labels, batch, patch, weights, 1e-5);
+                            line.append(String.format(Locale.ROOT, " %.2f", (System.nanoTime() - t0) / 1e9));
+                        }
+                        System.out.println(line);
                     }
-                    System.out.println(line);
                 }
             }
-            OneDnnSwitch.set(false);
         }
     }
 }

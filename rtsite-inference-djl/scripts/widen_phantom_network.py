@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Gives the phantom network more classes (widen) and converts a TorchScript package of it to ONNX (onnx).
+
+widen: loads a TorchScript package of train_phantom_network.py's UNet (models/phantom-total-pt), copies every weight
+into a UNet with more output channels, and writes a TorchScript package whose rtsite-model.json lists the extra
+labels after the old ones. The new rows of the last 1x1x1 convolution start untrained, as copies of the background
+row with the bias lowered by --offset: a new class's logit is the background's minus OFFSET everywhere, so at the
+start every voxel's argmax is what the old network says (where background wins it still wins; where an organ beats
+background it beats the copies too), while the new classes start close enough to background (softmax share e^-OFFSET
+of it) for `rtsite finetune` to teach them within a CPU budget (a zero row with a bias below the lowest winning logit,
+-11.6 on three phantoms, would leave Adam ~10^4 steps of bias to climb). --probe checks the argmax on phantoms.
+
+onnx: loads a TorchScript package of that UNet (e.g. the fine-tuned one rtsite finetune wrote through libtorch)
+into the Python module and exports it with train_phantom_network.py's exporter settings (ONNX opset 13, inputs
+'data', outputs 'logits'), with the same rtsite-model.json, and checks that both give the same logits.
+
+    /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py widen models/phantom-total-pt OUT \
+        [--probe PHANTOM_DATA] --add thyroid_gland --add vertebrae_L4 ...
+    /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py onnx PT_PACKAGE ONNX_PACKAGE
+(Debian 12: apt-get install python3-torch python3-onnx; docs/finetune.md, "New classes".)
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from train_phantom_network import UNet, INFER_PATCH, load, predict_whole  # noqa: E402
+
+
+def read_package(pkg):
+    with open(os.path.join(pkg, "rtsite-model.json")) as f:
+        spec = json.load(f)
+    module = torch.jit.load(os.path.join(pkg, spec["network"]), map_location="cpu")
+    net = UNet(spec["numClasses"])
+    net.load_state_dict(module.state_dict())
+    net.eval()
+    return spec, net
+
+
+def widen(args):
+    spec, old = read_package(args.package)
+    old_classes = spec["numClasses"]
+    names = list(spec["labels"].values())
+    for name in args.add:
+        if name in names:
+            sys.exit(f"--add {name}: the package already has that class")
+        names.append(name)
+    classes = old_classes + len(args.add)
+    net = UNet(classes)
+    state = old.state_dict()
+    new_state = net.state_dict()
+    for k, v in state.items():
+        if k.startswith("head."):
+            continue
+        new_state[k] = v.clone()
+    head_w = state["head.weight"][0:1].repeat(classes, 1, 1, 1, 1)
+    head_b = (state["head.bias"][0] - args.offset).repeat(classes)
+    head_w[:old_classes] = state["head.weight"]
+    head_b[:old_classes] = state["head.bias"]
+    new_state["head.weight"], new_state["head.bias"] = head_w, head_b
+    net.load_state_dict(new_state)
+    net.eval()
+    print(f"new classes {args.add}: background's row, bias lowered by {args.offset}")
+    if args.probe:
+        # the widened network must label every probe voxel as the old one did
+        header, images, _ = load(args.probe)
+        changed = sum(int((predict_whole(old, im) != predict_whole(net, im)).sum()) for im in images[:args.probe_count])
+        print(f"probe voxels whose label changed: {changed} (of {sum(im.size for im in images[:args.probe_count])})")
+        if changed:
+            sys.exit("the widened network changes old labels")
+    os.makedirs(args.out, exist_ok=True)
+    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
+    out_spec = dict(spec, numClasses=classes, labels={str(i + 1): n for i, n in enumerate(names)}, network="model.pt")
+    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
+        json.dump(out_spec, f, indent=2)
+    with open(os.path.join(args.out, "training.json"), "w") as f:
+        json.dump({"widenedFrom": args.package, "added": args.add, "newRows": "background row, bias - offset",
+                   "offset": args.offset,
+                   "probe": args.probe, "probeCount": args.probe_count, "torch": torch.__version__}, f, indent=2)
+    print("wrote", args.out)
+
+
+def onnx_export(args):
+    spec, net = read_package(args.package)
+    os.makedirs(args.out, exist_ok=True)
+    example = torch.zeros(1, 1, *spec["patchSize"])
+    path = os.path.join(args.out, "model.onnx")
+    torch.onnx.export(net, example, path, input_names=["data"], output_names=["logits"], opset_version=13)
+    import onnx
+    onnx.checker.check_model(onnx.load(path))
+    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
+        # a package rtsite finetune wrote names its engine (PyTorch); the ONNX file's is chosen by its extension
+        json.dump({k: v for k, v in dict(spec, network="model.onnx").items() if k != "engine"}, f, indent=2)
+    src = os.path.join(args.package, "training.json")
+    if os.path.exists(src):
+        with open(src) as f, open(os.path.join(args.out, "training.json"), "w") as g:
+            g.write(f.read())
+    # the Python module must compute what the TorchScript file does
+    module = torch.jit.load(os.path.join(args.package, spec["network"]), map_location="cpu")
+    x = torch.randn(1, 1, *spec["patchSize"], generator=torch.Generator().manual_seed(19))
+    with torch.no_grad():
+        diff = (module(x) - net(x)).abs().max().item()
+    print(f"TorchScript vs Python module: max |logit difference| {diff:.2e}; wrote {path}")
+    if diff > 1e-3:
+        sys.exit("the TorchScript package is not train_phantom_network.py's UNet")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="mode", required=True)
+    w = sub.add_parser("widen")
+    w.add_argument("package")
+    w.add_argument("out")
+    w.add_argument("--add", action="append", required=True, metavar="NAME")
+    w.add_argument("--offset", type=float, default=3.0, help="new rows' bias = background's bias - OFFSET")
+    w.add_argument("--probe", help="PhantomTraining output on whose first images the argmax must stay the old one")
+    w.add_argument("--probe-count", type=int, default=3)
+    o = sub.add_parser("onnx")
+    o.add_argument("package")
+    o.add_argument("out")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    widen(args) if args.mode == "widen" else onnx_export(args)
+
+
+if __name__ == "__main__":
+    main()

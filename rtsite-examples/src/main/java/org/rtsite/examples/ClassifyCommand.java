@@ -166,6 +166,11 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "same pseudonyms in every run")
     Path pseudonymKey;
 
+    /** The segmenter's engine threads per plan when {@code workers} plans run at once: their share of the cores. */
+    static int segmenterThreads(int workers) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -262,7 +267,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (masks.nifti != null) {
                 pipeline.masksFromNifti(masks.nifti, offGrid);
             } else if (masks.segmenter != null) {
-                djl = DjlSegmenter.open(masks.segmenter, 1);
+                // n plans segment at once: each on its share of the cores, not an engine pool of every core
+                // (n × cores busy threads, OpenMP spinning among them: docs/PERFORMANCE.md, "Spark with a segmenter")
+                djl = DjlSegmenter.open(masks.segmenter, 1, segmenterThreads(n));
                 pipeline.masksFromSegmenter("segmenter", djl);
             }
             SiteClassifier classifier = SiteClassifier.builder().backend(backend).dictionary(dictionary).build();
@@ -294,9 +301,10 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             RtsitePipeline runner = pipeline.workers(n).build();
             long planless = plans.planlessDoses();
-            out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s, %d worker(s), backend %s%n",
+            out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s%s, %d worker(s), backend %s%n",
                     plans.plans(), planless == 0 ? "" : " and " + planless + " doses without plan",
-                    runner.masks().name(), n, classifier.backend().name());
+                    runner.masks().name(), djl == null ? "" : " (" + djl.intraOpThreads() + " engine thread(s) per plan)",
+                    n, classifier.backend().name());
             out.flush();
             warnInvalidUids(plans, pseudonyms, err);
             int storedFailed;

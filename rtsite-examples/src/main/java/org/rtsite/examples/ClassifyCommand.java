@@ -17,6 +17,7 @@ import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.dicomweb.DicomWebClient;
 import org.rtsite.dicomweb.DicomWebPull;
 import org.rtsite.inference.DjlSegmenter;
+import org.rtsite.inference.Network;
 import org.rtsite.pipeline.OutputFolders;
 import org.rtsite.pipeline.ArchiveClassifier;
 import org.rtsite.pipeline.NiftiMaskSource;
@@ -166,9 +167,13 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "same pseudonyms in every run")
     Path pseudonymKey;
 
-    /** The segmenter's engine threads per plan when {@code workers} plans run at once: their share of the cores. */
+    /**
+     * The segmenter's engine threads per plan when {@code workers} plans run at once: their share of the
+     * processors; one plan at a time keeps the engine's own count (its physical cores, which a processor count
+     * with hyper-threads would exceed).
+     */
     static int segmenterThreads(int workers) {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        return workers <= 1 ? Network.ENGINE_DEFAULT : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
 
     @Override
@@ -303,7 +308,8 @@ public final class ClassifyCommand implements Callable<Integer> {
             long planless = plans.planlessDoses();
             out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s%s, %d worker(s), backend %s%n",
                     plans.plans(), planless == 0 ? "" : " and " + planless + " doses without plan",
-                    runner.masks().name(), djl == null ? "" : " (" + djl.intraOpThreads() + " engine thread(s) per plan)",
+                    runner.masks().name(), djl == null ? "" : djl.intraOpThreads() == Network.ENGINE_DEFAULT
+                            ? " (the engine's own thread count)" : " (" + djl.intraOpThreads() + " engine thread(s) per plan)",
                     n, classifier.backend().name());
             out.flush();
             warnInvalidUids(plans, pseudonyms, err);

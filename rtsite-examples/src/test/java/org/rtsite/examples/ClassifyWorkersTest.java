@@ -90,5 +90,7 @@ class ClassifyWorkersTest {
         assertTrue(r.out().contains("masks from segmenter (" + share + " engine thread(s) per plan), 2 worker(s)"),
                 r.out());
         assertTrue(r.out().contains("1 plans, 1 classified, 0 failed"), r.out());
+        assertEquals(org.rtsite.inference.Network.ENGINE_DEFAULT, ClassifyCommand.segmenterThreads(1),
+                "one plan at a time keeps the engine's own count");
     }
 }

@@ -1,34 +1,46 @@
 #!/usr/bin/env bash
-# Spark vs single machine on one archive (docs/PERFORMANCE.md, "Spark"). Not a test: run it by hand, on a
-# quiet machine if the figures are to be quoted. From the repository root:
-#   rtsite-benchmarks/scripts/spark_bench.sh ARCHIVE [REPEATS]
+# Spark vs single machine on one archive or several (docs/PERFORMANCE.md, "Spark", "Spark with a segmenter").
+# Not a test: run it by hand, on a quiet machine if the figures are to be quoted. From the repository root:
+#   rtsite-benchmarks/scripts/spark_bench.sh ARCHIVE[,ARCHIVE...] [REPEATS]
 # ARCHIVE:
 #   clinical:N   N clinical-size phantom plans (WriteClinicalPlans.java: CT 512 x 512 x 125, 2 mm slices,
 #                the 11 scenes in turn; about 65 MB a plan), written once under $RTSITE_BENCH_DIR
 #   clinical:N:K the first K plans of that archive (as K roots): two sizes separate fixed from per-plan cost
 #   phantom:C    C copies of the quick-start archive (5 small phantom plans each, new UIDs per copy)
 #   a folder     an archive of your own
+# Several archives (e.g. clinical:16:4,clinical:16) run in the same loop, one after the other in each repeat.
 # Then, REPEATS times (default 2), alternating in one loop, each from empty outputs (a fresh database,
 # a fresh --out), --backend cpu:
 #   rtsite classify ROOT -j 1 | -j 2                         the single-machine path
 #   rtsite spark classify ROOT --master local[1] | local[2]   Spark, one or two task slots
-#   and, with BASELINE=REPO (a checkout of another commit, e.g. main), its `rtsite spark` local[1] | local[2]
+#   and, with BASELINE=REPO (a checkout of another commit, e.g. main), its `rtsite classify` -j 1 | -j 2 and
+#   its `rtsite spark` local[1] | local[2]
+# SEGMENTER=PKG (a model package, e.g. models/phantom-total-pt) adds `--segmenter PKG` to every row: masks
+# from the network instead of each plan's RTSTRUCT.
 # Each line: the stage times the command prints (rtsite classify: its classify phase, the `done:` line;
 # Spark: session, index, link, classify and the classify stage's steps), process wall, CPU (user + sys)
 # and a digest of every plan's status, labels, rule and Dmax (equal digests = equal results); below it,
 # the CPU seconds of the JVM's threads by name (the 8 largest groups, and the common pool's).
 # plans/s = plans / classify stage; Spark's overhead per plan = (Spark classify stage - rtsite classify
-# phase) / plans, and the same with whole-process walls.
+# phase) / plans, and the same with whole-process walls; with two archive sizes, the marginal cost per plan
+# = (time at the larger size - time at the smaller) / (difference in plans), for each row.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
-what="${1:?usage: spark_bench.sh clinical:N|phantom:C|FOLDER [REPEATS]}"
+whats="${1:?usage: spark_bench.sh clinical:N[:K]|phantom:C|FOLDER[,...] [REPEATS]}"
 repeats="${2:-2}"
 work="${RTSITE_BENCH_DIR:-/tmp/rtsite-spark-bench}"
 mkdir -p "$work"
 cd "$here"
+seg=()
+if [ -n "${SEGMENTER:-}" ]; then seg=(--segmenter "$(cd "$(dirname "$SEGMENTER")" && pwd)/$(basename "$SEGMENTER")"); fi
 ./rtsite --version > /dev/null       # builds the single-machine command line
 ./rtsite spark --help > /dev/null    # builds rtsite-spark
-if [ -n "${BASELINE:-}" ]; then "$BASELINE/rtsite" spark --help > /dev/null; fi
+if [ -n "${BASELINE:-}" ]; then "$BASELINE/rtsite" --version > /dev/null; "$BASELINE/rtsite" spark --help > /dev/null; fi
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
+echo "segmenter: ${SEGMENTER:-none, masks from each plan RTSTRUCT}"
+# writes the archive if needed; its roots, one a line, into $work/roots-$2
+prepare() {
+local what="$1" n k root
 case "$what" in
   clinical:*)
     n="${what#clinical:}"; k="${n#*:}"; n="${n%%:*}"; root="$work/clinical-$n"
@@ -50,12 +62,15 @@ case "$what" in
     fi ;;
   *) root="$(cd "$what" && pwd)" ;;
 esac
-roots=("$root")
+local roots=("$root")
 if [ "${k:-}" != "" ] && [ "$k" != "$n" ]; then   # clinical:N:K: the first K plans, given as K roots
   mapfile -t roots < <(find "$root" -mindepth 1 -maxdepth 1 -name 'plan-*' -type d | sort | head -n "$k")
 fi
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
-echo "archive: ${#roots[@]} root(s) in $root ($(find "${roots[@]}" -type f | wc -l) files, $(du -shc "${roots[@]}" | tail -1 | cut -f1))"
+printf '%s\n' "${roots[@]}" > "$work/roots-$2"
+echo "archive $what: ${#roots[@]} root(s) in $root ($(find "${roots[@]}" -type f | wc -l) files, $(du -shc "${roots[@]}" | tail -1 | cut -f1))"
+}
+IFS=, read -r -a archives <<< "$whats"
+for a in "${!archives[@]}"; do prepare "${archives[$a]}" "$a"; done
 # status, labels, rule, Dmax of every plan, from the SQLite store or from results.json
 digest() {
   python3 - "$1" <<'EOF'
@@ -121,15 +136,25 @@ timed() {
 cpu() { awk '{printf "wall %.1f s, cpu %.1f s", $1, $2 + $3}' "$work/time"; }
 threads() { echo "  threads (cpu s): $(cat "$work/threads")"; }
 # the first `rtsite classify` after a build dumps the launcher's class-data-sharing archive: not in the loop
-rm -rf "$work/warm.db"* "$work/warm-out"
-./rtsite classify "${roots[@]}" --db "$work/warm.db" --out "$work/warm-out" --no-progress --backend cpu > /dev/null 2>&1 || true
+mapfile -t roots < "$work/roots-0"
+for launcher in ./rtsite ${BASELINE:+"$BASELINE/rtsite"}; do
+  rm -rf "$work/warm.db"* "$work/warm-out"
+  "$launcher" classify "${roots[@]}" --db "$work/warm.db" --out "$work/warm-out" --no-progress --backend cpu > /dev/null 2>&1 || true
+done
 for r in $(seq 1 "$repeats"); do
-  echo "== repeat $r, load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  for j in 1 2; do
+ for a in "${!archives[@]}"; do
+  mapfile -t roots < "$work/roots-$a"
+  echo "== repeat $r, ${archives[$a]}, load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  singles="single:1 single:2"
+  if [ -n "${BASELINE:-}" ]; then singles="$singles baseline:1 baseline:2"; fi
+  for run in $singles; do
+    kind="${run%:*}"; j="${run#*:}"
+    launcher="./rtsite"; name="rtsite classify"
+    if [ "$kind" = baseline ]; then launcher="$BASELINE/rtsite"; name="baseline classify"; fi
     rm -rf "$work/single.db" "$work/single.db-wal" "$work/single.db-shm" "$work/single-out"
-    timed ./rtsite classify "${roots[@]}" --db "$work/single.db" --out "$work/single-out" -j "$j" --no-progress \
-      --backend cpu > "$work/single.log" 2>&1 || true
-    echo "rtsite classify -j $j: classify $(num 'done:' "$work/single.log") s, $(cpu), digest $(digest "$work/single.db")"
+    timed "$launcher" classify "${roots[@]}" --db "$work/single.db" --out "$work/single-out" -j "$j" --no-progress \
+      --backend cpu "${seg[@]}" > "$work/single.log" 2>&1 || true
+    echo "$name -j $j: classify $(num 'done:' "$work/single.log") s, $(cpu), digest $(digest "$work/single.db")"
     threads
   done
   runs="spark:1 spark:2"
@@ -138,7 +163,7 @@ for r in $(seq 1 "$repeats"); do
     kind="${run%:*}"; m="${run#*:}"
     launcher="./rtsite"; if [ "$kind" = baseline ]; then launcher="$BASELINE/rtsite"; fi
     rm -rf "$work/spark-out"
-    timed "$launcher" spark classify "${roots[@]}" --out "$work/spark-out" --master "local[$m]" --backend cpu \
+    timed "$launcher" spark classify "${roots[@]}" --out "$work/spark-out" --master "local[$m]" --backend cpu "${seg[@]}" \
       > "$work/spark.log" 2> "$work/spark.err" || true
     steps="$(grep -o 'select.*tables [0-9.]* s' "$work/spark.log" || true)"
     echo "$kind local[$m]: session $(num 'spark:' "$work/spark.log") s, index $(num 'index:' "$work/spark.log") s," \
@@ -146,4 +171,5 @@ for r in $(seq 1 "$repeats"); do
       "$(cpu), digest $(digest "$work/spark-out/results.json")"
     threads
   done
+ done
 done

@@ -17,6 +17,7 @@ import org.rtsite.core.region.RegionDictionary;
 import org.rtsite.dicomweb.DicomWebClient;
 import org.rtsite.dicomweb.DicomWebPull;
 import org.rtsite.inference.DjlSegmenter;
+import org.rtsite.inference.Network;
 import org.rtsite.pipeline.OutputFolders;
 import org.rtsite.pipeline.ArchiveClassifier;
 import org.rtsite.pipeline.NiftiMaskSource;
@@ -166,6 +167,15 @@ public final class ClassifyCommand implements Callable<Integer> {
             + "same pseudonyms in every run")
     Path pseudonymKey;
 
+    /**
+     * The segmenter's engine threads per plan when {@code workers} plans run at once: their share of the
+     * processors; one plan at a time keeps the engine's own count (its physical cores, which a processor count
+     * with hyper-threads would exceed).
+     */
+    static int segmenterThreads(int workers) {
+        return workers <= 1 ? Network.ENGINE_DEFAULT : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -262,7 +272,9 @@ public final class ClassifyCommand implements Callable<Integer> {
             if (masks.nifti != null) {
                 pipeline.masksFromNifti(masks.nifti, offGrid);
             } else if (masks.segmenter != null) {
-                djl = DjlSegmenter.open(masks.segmenter, 1);
+                // n plans segment at once: each on its share of the cores, not an engine pool of every core
+                // (n × cores busy threads, OpenMP spinning among them: docs/PERFORMANCE.md, "Spark with a segmenter")
+                djl = DjlSegmenter.open(masks.segmenter, 1, segmenterThreads(n));
                 pipeline.masksFromSegmenter("segmenter", djl);
             }
             SiteClassifier classifier = SiteClassifier.builder().backend(backend).dictionary(dictionary).build();
@@ -294,9 +306,11 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
             RtsitePipeline runner = pipeline.workers(n).build();
             long planless = plans.planlessDoses();
-            out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s, %d worker(s), backend %s%n",
+            out.printf(Locale.ROOT, "classify: %d plans%s, masks from %s%s, %d worker(s), backend %s%n",
                     plans.plans(), planless == 0 ? "" : " and " + planless + " doses without plan",
-                    runner.masks().name(), n, classifier.backend().name());
+                    runner.masks().name(), djl == null ? "" : djl.intraOpThreads() == Network.ENGINE_DEFAULT
+                            ? " (the engine's own thread count)" : " (" + djl.intraOpThreads() + " engine thread(s) per plan)",
+                    n, classifier.backend().name());
             out.flush();
             warnInvalidUids(plans, pseudonyms, err);
             int storedFailed;

@@ -77,4 +77,20 @@ class ClassifyWorkersTest {
             }
         }
     }
+
+    @Test
+    void aSegmenterRunsEachPlanOnItsWorkersShareOfTheCores() throws Exception {
+        Path root = dir.resolve("seg-archive");
+        PhantomArchive.write(root, List.of(PhantomScene.LIVER_SBRT)); // one plan: a segmentation costs seconds
+        String pkg = Path.of("..", "models", "phantom-total-pt").toString();
+        CliRun r = CliRun.of("classify", root.toString(), "--db", dir.resolve("seg.db").toString(), "--out",
+                dir.resolve("seg-out").toString(), "-j", "2", "--backend", "cpu", "--no-progress", "--segmenter", pkg);
+        assertEquals(0, r.exit(), r.out() + r.err());
+        int share = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertTrue(r.out().contains("masks from segmenter (" + share + " engine thread(s) per plan), 2 worker(s)"),
+                r.out());
+        assertTrue(r.out().contains("1 plans, 1 classified, 0 failed"), r.out());
+        assertEquals(org.rtsite.inference.Network.ENGINE_DEFAULT, ClassifyCommand.segmenterThreads(1),
+                "one plan at a time keeps the engine's own count");
+    }
 }

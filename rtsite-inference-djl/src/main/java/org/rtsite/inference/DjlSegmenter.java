@@ -34,6 +34,7 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
     private final List<Network> networks = new ArrayList<>();
     private final ExecutorService workers;
     private final int workerCount;
+    private final int intraOpThreads;
 
     /**
      * Opens the packages (directories or zips) and loads their networks.
@@ -45,12 +46,24 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
      *                                               cause), or a package cannot be unpacked (RtsiteIOException)
      */
     public static DjlSegmenter open(List<Path> packagePaths, int workers) {
+        return open(packagePaths, workers, Network.ENGINE_DEFAULT);
+    }
+
+    /**
+     * As {@link #open(List, int)}, each window's operators on at most {@code intraOpThreads} threads inside the
+     * engine ({@link Network#ENGINE_DEFAULT}: the engine's own count, every physical core). A caller that runs
+     * several segmentations at once (plans in parallel) gives each its share of the cores, so that the
+     * callers' engine pools together do not ask for more threads than there are cores.
+     *
+     * @throws org.rtsite.core.InvalidInputException as {@link #open(List, int)}, and for a negative {@code intraOpThreads}
+     */
+    public static DjlSegmenter open(List<Path> packagePaths, int workers, int intraOpThreads) {
         List<ModelPackage> packages = new ArrayList<>();
         try {
             for (Path p : packagePaths) {
                 packages.add(ModelPackage.open(p));
             }
-            return new DjlSegmenter(packages, workers);
+            return new DjlSegmenter(packages, workers, intraOpThreads);
         } catch (RuntimeException e) {
             packages.forEach(ModelPackage::close);
             throw e;
@@ -59,12 +72,22 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
 
     /** Takes ownership of {@code packages} (closed with this segmenter). */
     public DjlSegmenter(List<ModelPackage> packages, int workers) {
+        this(packages, workers, Network.ENGINE_DEFAULT);
+    }
+
+    /** Takes ownership of {@code packages} (closed with this segmenter); {@code intraOpThreads} as in {@link #open(List, int, int)}. */
+    public DjlSegmenter(List<ModelPackage> packages, int workers, int intraOpThreads) {
         if (packages.isEmpty()) {
             throw new InvalidInputException("a segmenter needs at least one model package");
         }
         if (workers < 1) {
             throw new InvalidInputException("worker count must be ≥ 1, got " + workers);
         }
+        if (intraOpThreads < 0) {
+            throw new InvalidInputException("intra-op thread count must be ≥ 0 (0: the engine's default), got "
+                    + intraOpThreads);
+        }
+        this.intraOpThreads = intraOpThreads;
         this.packages = List.copyOf(packages);
         try {
             checkOrder(this.packages);
@@ -81,7 +104,8 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
         try {
             for (ModelPackage p : this.packages) {
                 ModelSpec s = p.spec();
-                networks.add(new Network(p.networkFile(), s.engine(), toInts(s.patchSize()), s.numClasses()));
+                networks.add(new Network(p.networkFile(), s.engine(), toInts(s.patchSize()), s.numClasses(),
+                        intraOpThreads));
             }
         } catch (RuntimeException e) {
             close();
@@ -113,6 +137,11 @@ public final class DjlSegmenter implements OrganSegmenter, AutoCloseable {
     /** Wall time spent inside the networks' predictions since opening, summed over tasks and threads: the rest is rtsite's overhead. */
     public long forwardNanos() {
         return networks.stream().mapToLong(Network::forwardNanos).sum();
+    }
+
+    /** Threads each window may use inside the engine ({@link Network#ENGINE_DEFAULT}: the engine's choice). */
+    public int intraOpThreads() {
+        return intraOpThreads;
     }
 
     /** The specs of the model packages this segmenter runs, in the order it runs them. */

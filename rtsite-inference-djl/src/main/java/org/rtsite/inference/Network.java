@@ -5,6 +5,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
@@ -24,17 +25,44 @@ import org.rtsite.core.RtsiteException;
  * thread-safe, so each worker thread takes its own from {@link #newPredictor}. A window's input and output
  * arrays live in the predictor's per-call NDManager, which DJL closes (try-with-resources in its
  * predictor) when the call returns: nothing native outlives a window.
+ *
+ * <p>Intra-op threads: by default each engine spreads one window's operators over every physical core, and
+ * several callers at once (workers of {@code rtsite classify -j N}, Spark task slots) each start such a pool,
+ * so N callers run N × cores busy threads. A positive {@code intraOpThreads} bounds each window to that many:
+ * ONNX Runtime takes it as the session's {@code intraOpNumThreads}; PyTorch keeps the count per calling
+ * thread (OpenMP), so it is set on each thread before its windows run.
  */
 public final class Network implements AutoCloseable {
+    /** The engine's own intra-op thread count (every physical core, for PyTorch and ONNX Runtime). */
+    public static final int ENGINE_DEFAULT = 0;
+
     private final Path file;
     private final String engine;
     private final int numClasses;
     private final ZooModel<float[], float[]> model;
     private final int[] patch;
+    private final int intraOpThreads;
+    private final boolean pytorch;
     private final LongAdder forwardNanos = new LongAdder();
 
     /** Loads {@code file} on {@code engine} for windows of {@code patch} voxels producing {@code numClasses} channels. */
     public Network(Path file, String engine, int[] patch, int numClasses) {
+        this(file, engine, patch, numClasses, ENGINE_DEFAULT);
+    }
+
+    /**
+     * As {@link #Network(Path, String, int[], int)}, each window's operators on at most {@code intraOpThreads}
+     * threads ({@link #ENGINE_DEFAULT}: the engine's choice).
+     *
+     * @throws InvalidInputException when {@code intraOpThreads} is negative or the file does not exist
+     */
+    public Network(Path file, String engine, int[] patch, int numClasses, int intraOpThreads) {
+        if (intraOpThreads < 0) {
+            throw new InvalidInputException("intra-op thread count must be ≥ 0 (0: the engine's default), got "
+                    + intraOpThreads);
+        }
+        this.intraOpThreads = intraOpThreads;
+        this.pytorch = ModelSpec.PYTORCH.equals(engine);
         this.file = file;
         this.engine = engine;
         this.numClasses = numClasses;
@@ -42,12 +70,16 @@ public final class Network implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("network file " + file + " does not exist");
         }
-        Criteria<float[], float[]> criteria = Criteria.builder()
+        Criteria.Builder<float[], float[]> builder = Criteria.builder()
                 .setTypes(float[].class, float[].class)
                 .optModelPath(file)
                 .optEngine(engine)
-                .optTranslator(new WindowTranslator())
-                .build();
+                .optTranslator(new WindowTranslator());
+        if (intraOpThreads > 0 && !pytorch) {
+            // ONNX Runtime: the session's own pool (PyTorch's count is per thread: set in predict)
+            builder.optOption("intraOpNumThreads", Integer.toString(intraOpThreads));
+        }
+        Criteria<float[], float[]> criteria = builder.build();
         try {
             this.model = criteria.loadModel();
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
@@ -71,6 +103,11 @@ public final class Network implements AutoCloseable {
         return numClasses;
     }
 
+    /** Threads one window's operators may use ({@link #ENGINE_DEFAULT}: the engine's choice). */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
     /** A predictor for one worker thread: window (C order, {@code patch} voxels) → logits ({@code numClasses} × patch). */
     public Predictor<float[], float[]> newPredictor() {
         return model.newPredictor();
@@ -78,6 +115,11 @@ public final class Network implements AutoCloseable {
 
     /** Runs one window, wrapping engine failures with the network's name. */
     float[] predict(Predictor<float[], float[]> predictor, float[] window) {
+        if (pytorch && intraOpThreads > 0 && JniUtils.getNumThreads() != intraOpThreads) {
+            // libtorch keeps its OpenMP count per calling thread (a thread new to libtorch takes the count last
+            // set in the process, whichever network set it), so each thread is checked before its windows
+            JniUtils.setNumThreads(intraOpThreads);
+        }
         long start = System.nanoTime();
         try {
             return predictor.predict(window);

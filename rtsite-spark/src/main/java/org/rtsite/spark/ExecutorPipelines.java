@@ -27,15 +27,27 @@ final class ExecutorPipelines {
     /** Pipelines built in this JVM (what the tests check reuse by). */
     private static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
 
-    /** The options and the output folder (as a string: a Path is not serializable) make one pipeline. */
-    private record Key(ClassifyOptions options, String out) {
+    /** Segmenters by pipeline (what the tests check the thread count on). */
+    private static final Map<Key, DjlSegmenter> SEGMENTERS = new ConcurrentHashMap<>();
+
+    /**
+     * The options, the output folder (as a string: a Path is not serializable) and the segmenter's threads per
+     * plan ({@link ExecutorThreads#segmenterPerTask}) make one pipeline.
+     */
+    private record Key(ClassifyOptions options, String out, int segmenterThreads) {
     }
 
     private ExecutorPipelines() {
     }
 
-    static RtsitePipeline get(ClassifyOptions options, String out) {
-        return PIPELINES.computeIfAbsent(new Key(options, out), ExecutorPipelines::build);
+    static RtsitePipeline get(ClassifyOptions options, String out, int segmenterThreads) {
+        return PIPELINES.computeIfAbsent(new Key(options, out, segmenterThreads), ExecutorPipelines::build);
+    }
+
+    /** The intra-op thread counts of the segmenters built in this JVM so far for these model packages. */
+    static java.util.Set<Integer> segmenterThreads(java.util.List<String> packages) {
+        return SEGMENTERS.entrySet().stream().filter(e -> e.getKey().options().segmenterPackages().equals(packages))
+                .map(e -> e.getValue().intraOpThreads()).collect(java.util.stream.Collectors.toSet());
     }
 
     /**
@@ -93,7 +105,10 @@ final class ExecutorPipelines {
                 // an executor never downloads an engine build: the natives come with the job (docs/spark.md)
                 System.setProperty("ai.djl.offline", "true");
             }
-            DjlSegmenter djl = DjlSegmenter.open(o.segmenterPackages().stream().map(Path::of).toList(), 1);
+            // one plan per task slot, each plan's inference on the slot's cores (docs/spark.md)
+            DjlSegmenter djl = DjlSegmenter.open(o.segmenterPackages().stream().map(Path::of).toList(), 1,
+                    key.segmenterThreads());
+            SEGMENTERS.put(key, djl);
             Runtime.getRuntime().addShutdownHook(new Thread(djl::close, "rtsite-segmenter-close"));
             b.masksFromSegmenter("segmenter", djl);
         }

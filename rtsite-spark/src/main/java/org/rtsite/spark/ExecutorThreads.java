@@ -21,6 +21,8 @@ import org.rtsite.core.InvalidInputException;
 final class ExecutorThreads {
     /** Overrides the choice: threads per executor JVM. */
     static final String CONF = "spark.rtsite.executor.threads";
+    /** Overrides the segmenter's threads per plan (default {@code spark.task.cpus}). */
+    static final String SEGMENTER_CONF = "spark.rtsite.segmenter.threads";
     /** The executor's processor count, decided on the executor (standalone executors take a worker's cores). */
     static final int EXECUTOR_PROCESSORS = 0;
 
@@ -40,17 +42,7 @@ final class ExecutorThreads {
      */
     static int perExecutor(SparkConf conf, int driverProcessors) {
         if (conf.contains(CONF)) {
-            String v = conf.get(CONF).trim();
-            int n;
-            try {
-                n = Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException(CONF + " must be a positive number of threads, got '" + v + "'");
-            }
-            if (n < 1) {
-                throw new InvalidInputException(CONF + " must be a positive number of threads, got " + n);
-            }
-            return n;
+            return positive(conf, CONF);
         }
         String master = conf.get("spark.master", "local[*]").trim();
         if (master.equals("local")) {
@@ -68,6 +60,35 @@ final class ExecutorThreads {
             return Math.max(1, conf.getInt("spark.executor.cores", 1));
         }
         return master.startsWith("spark://") ? EXECUTOR_PROCESSORS : 1;
+    }
+
+    /**
+     * Threads the segmenter's engine (PyTorch, ONNX Runtime) may use inside one plan's inference: the cores of
+     * one task slot, {@code spark.task.cpus} (Spark's default 1), or {@value #SEGMENTER_CONF} when set. Left to
+     * the engine, each of an executor's concurrent tasks would start a pool of every physical core (N slots ×
+     * all cores busy threads, spinning OpenMP threads among them), which undoes the scaling over slots.
+     *
+     * @throws InvalidInputException when either setting is not a positive number
+     */
+    static int segmenterPerTask(SparkConf conf) {
+        if (conf.contains(SEGMENTER_CONF)) {
+            return positive(conf, SEGMENTER_CONF);
+        }
+        return conf.contains("spark.task.cpus") ? positive(conf, "spark.task.cpus") : 1;
+    }
+
+    private static int positive(SparkConf conf, String key) {
+        String v = conf.get(key).trim();
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(key + " must be a positive number of threads, got '" + v + "'");
+        }
+        if (n < 1) {
+            throw new InvalidInputException(key + " must be a positive number of threads, got " + n);
+        }
+        return n;
     }
 
     /** The pool size on the executor for a driver's choice ({@link #EXECUTOR_PROCESSORS}: this JVM's processors). */

@@ -69,12 +69,13 @@ final class SparkClassifier {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<String, Integer>> taskOf = jsc.broadcast(PlanBalance.assign(sizes, tasks));
         int threads = ExecutorThreads.perExecutor(spark.sparkContext().conf(), Runtime.getRuntime().availableProcessors());
+        int segmenterThreads = ExecutorThreads.segmenterPerTask(spark.sparkContext().conf());
         String out = layout.root().toString();
         JavaRDD<Row> nested = todo.select("plan_file", "bundle_json").javaRDD()
                 .mapToPair(r -> new Tuple2<>(taskOf.value().get(r.getString(0)), r.getString(1)))
                 .partitionBy(new PlanBalance.ByTask(tasks))
                 .values()
-                .mapPartitions(bundles -> classifyPartition(bundles, options, out, threads));
+                .mapPartitions(bundles -> classifyPartition(bundles, options, out, threads, segmenterThreads));
         // classification runs once, into a staging table; the three tables are cut from it, plan_result last
         String staging = layout.uri(Layout.STAGING);
         long t1 = System.nanoTime();
@@ -101,8 +102,8 @@ final class SparkClassifier {
     }
 
     private static Iterator<Row> classifyPartition(Iterator<String> bundles, ClassifyOptions options, String out,
-                                                   int threadsPerExecutor) {
-        RtsitePipeline pipeline = ExecutorPipelines.get(options, out);
+                                                   int threadsPerExecutor, int segmenterThreads) {
+        RtsitePipeline pipeline = ExecutorPipelines.get(options, out, segmenterThreads);
         int threads = ExecutorThreads.resolve(threadsPerExecutor);
         Path jsonDir = options.json() ? Path.of(out, "json") : null;
         List<Row> result = new ArrayList<>();

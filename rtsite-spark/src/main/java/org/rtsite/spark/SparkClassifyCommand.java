@@ -145,8 +145,10 @@ public final class SparkClassifyCommand implements Callable<Integer> {
         long ts = System.nanoTime();
         SparkSession spark = builder.getOrCreate();
         try {
-            stdout.printf(Locale.ROOT, "spark: %s, %d threads per executor for classification (%.1f s)%n",
-                    spark.sparkContext().master(), threadsNote(spark), (System.nanoTime() - ts) / 1e9);
+            String segmenterNote = options.segmenterPackages().isEmpty() ? ""
+                    : ", segmenter " + ExecutorThreads.segmenterPerTask(spark.sparkContext().conf()) + " thread(s) per plan";
+            stdout.printf(Locale.ROOT, "spark: %s, %d threads per executor for classification%s (%.1f s)%n",
+                    spark.sparkContext().master(), threadsNote(spark), segmenterNote, (System.nanoTime() - ts) / 1e9);
             stdout.flush();
             SparkArchivePipeline p = SparkArchivePipeline.of(spark, out);
             if (partitions != null) {

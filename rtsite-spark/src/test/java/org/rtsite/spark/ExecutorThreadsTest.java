@@ -53,4 +53,26 @@ class ExecutorThreadsTest {
                 () -> threads("local[2]", ExecutorThreads.CONF, "many"));
         assertTrue(word.getMessage().contains("'many'"), word.getMessage());
     }
+
+    private static int segmenter(String... conf) {
+        SparkConf c = new SparkConf(false).set("spark.master", "local[4]");
+        for (int i = 0; i < conf.length; i += 2) {
+            c.set(conf[i], conf[i + 1]);
+        }
+        return ExecutorThreads.segmenterPerTask(c);
+    }
+
+    @Test
+    void theSegmenterOfAPlanRunsOnItsTaskSlotsCores() {
+        assertEquals(1, segmenter(), "spark.task.cpus defaults to 1: one engine thread per plan, one plan per slot");
+        assertEquals(2, segmenter("spark.task.cpus", "2"));
+        assertEquals(4, segmenter("spark.executor.cores", "4", "spark.task.cpus", "4"), "one plan per GPU executor");
+        assertEquals(3, segmenter("spark.task.cpus", "2", ExecutorThreads.SEGMENTER_CONF, "3"), "the override wins");
+        InvalidInputException zero = assertThrows(InvalidInputException.class,
+                () -> segmenter(ExecutorThreads.SEGMENTER_CONF, "0"));
+        assertTrue(zero.getMessage().contains(ExecutorThreads.SEGMENTER_CONF) && zero.getMessage().contains("0"),
+                zero.getMessage());
+        InvalidInputException word = assertThrows(InvalidInputException.class, () -> segmenter("spark.task.cpus", "x"));
+        assertTrue(word.getMessage().contains("spark.task.cpus") && word.getMessage().contains("'x'"), word.getMessage());
+    }
 }

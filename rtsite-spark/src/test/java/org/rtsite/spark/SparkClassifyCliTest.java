@@ -94,6 +94,34 @@ class SparkClassifyCliTest {
     }
 
     @Test
+    void aSegmenterGivesTheResultsOfRtsiteClassifyOnOneEngineThreadPerPlan(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("archive");
+        PhantomArchive.write(root, List.of(PhantomScene.LIVER_SBRT)); // one plan: a segmentation costs seconds
+        String model = Path.of("../models/phantom-total-pt").toAbsolutePath().normalize().toString();
+        Path db = tmp.resolve("single.db");
+        Cli classify = Cli.rtsite("classify", root.toString(), "--db", db.toString(), "--out",
+                tmp.resolve("single-out").toString(), "--no-progress", "--segmenter", model);
+        assertEquals(0, classify.exit(), classify.toString());
+        Path report = tmp.resolve("report.json");
+        assertEquals(0, Cli.rtsite("report", "--db", db.toString(), "--format", "json", "--output", report.toString())
+                .exit());
+        Map<String, Map<String, Object>> single = results(report);
+
+        Path out = tmp.resolve("spark-out");
+        Cli run = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]",
+                "--segmenter", model);
+        assertEquals(0, run.exit(), run.toString());
+        // the test session's spark.task.cpus is Spark's default, 1: each slot's plan on one engine thread
+        assertTrue(run.out().contains("2 threads per executor for classification, segmenter 1 thread(s) per plan"),
+                run.toString());
+        assertEquals(java.util.Set.of(1), ExecutorPipelines.segmenterThreads(List.of(model)),
+                "the executor's segmenter was opened with spark.task.cpus intra-op threads");
+        Map<String, Map<String, Object>> spark = results(out.resolve("results.json"));
+        assertSame(single, spark);
+        spark.values().forEach(r -> assertEquals("segmenter", r.get("mask_source"), r.toString()));
+    }
+
+    @Test
     void aRootOnAnotherFileSystemIsRefusedWithTheReason(@TempDir Path tmp) {
         Cli run = Cli.spark("classify", "hdfs://namenode:8020/archive", "--out", tmp.resolve("out").toString(),
                 "--master", "local[2]");

@@ -8,11 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 pkg="${1:-models/phantom-total-pt}"; p0="${2:-64}"; p1="${3:-64}"; p2="${4:-32}"; threads="${5:-2}"
 cd "$root"
-mvn -o -B -ntp -q -pl rtsite-inference-djl -am test-compile
-mvn -o -B -ntp -q -pl rtsite-inference-djl dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile=/tmp/rtsite-onednn-check.cp
-cp="rtsite-inference-djl/target/classes:rtsite-inference-djl/target/test-classes:rtsite-core/target/classes"
-cp="$cp:$(tr ':' '\n' </tmp/rtsite-onednn-check.cp | grep -v '/org/rtsite/' | paste -sd:)"
+. rtsite-benchmarks/scripts/inference-test-classpath.sh
+inference_test_classpath
 export OMP_NUM_THREADS="$threads"
 grep -m1 'model name' /proc/cpuinfo || true
 for batch in 1 2; do

@@ -9,12 +9,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 pkg="${1:-models/phantom-total-pt}"; rounds="${2:-2}"; steps="${3:-3}"; batch="${4:-4}"
 p0="${5:-64}"; p1="${6:-64}"; p2="${7:-32}"; threads="${8:-1}"
 cd "$root"
-mvn -o -B -ntp -q -pl rtsite-inference-djl -am test-compile
-mvn -o -B -ntp -q -pl rtsite-inference-djl dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile=/tmp/rtsite-finetune-step.cp
-# the reactor's own modules from their target folders, not from ~/.m2
-cp="rtsite-inference-djl/target/classes:rtsite-inference-djl/target/test-classes:rtsite-core/target/classes"
-cp="$cp:$(tr ':' '\n' </tmp/rtsite-finetune-step.cp | grep -v '/org/rtsite/' | paste -sd:)"
+. rtsite-benchmarks/scripts/inference-test-classpath.sh
+inference_test_classpath
 export OMP_NUM_THREADS="$threads"
 uptime
 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 \

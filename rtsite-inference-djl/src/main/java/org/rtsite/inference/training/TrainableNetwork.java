@@ -149,8 +149,11 @@ public final class TrainableNetwork implements AutoCloseable {
             String bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
             if (bad != null) {
                 zeroGradients();
+                // on oneDNN a non-finite gradient need not mean divergence: one came at a finite, falling loss in ~10,000 batch-1 passes
                 throw new RtsiteException("fine-tuning diverged: " + bad + " is not finite at Adam step " + (adamSteps + 1)
-                        + " (loss " + loss + ", learning rate " + learningRate + " too high?)");
+                        + " (loss " + loss + ", learning rate " + learningRate + " too high?"
+                        + (holdsOneDnnOff ? ")" : "; or oneDNN's backward pass, on for --micro-batch 1: --resume continues"
+                        + " from the last epoch, --micro-batch 0 uses PyTorch's native kernels)"));
             }
             adamSteps++;
             double coef1 = 1.0 - Math.pow(BETA1, adamSteps);

@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -76,7 +77,7 @@ final class ArchiveScanner {
         if (bulk) {
             db.dropSecondaryIndexes();
             held = new ArrayList<>();
-            heldShared = new java.util.HashMap<>();
+            heldShared = new HashMap<>();
         }
         long before = db.nextId();
         long tWalk = 0;

@@ -58,9 +58,21 @@ final class ArchiveScanner {
         this.holdBytes = holdBytes;
     }
 
-    /** A file row to write, or the path of a vanished file whose row to drop. */
-    private record Work(IndexedFile file, String gone) {
+    /** File rows to write, or the path of a vanished file whose row to drop. */
+    private record Work(List<IndexedFile> files, String gone) {
     }
+
+    /** A file the walk hands to a reader: its size and mtime as listed. */
+    private record Listed(Path path, long size, long mtime) {
+    }
+
+    /**
+     * Files handed to a reader thread at a time: one task, one wait for a parsing slot and one row hand-off
+     * per this many files instead of per file. Each hand-off between threads is a futex call, a few
+     * microseconds of system CPU on this VM; per file they were three (docs/PERFORMANCE.md, "Indexing,
+     * fourth round"). A reader holds this many files open between its reads and its parse.
+     */
+    static final int CHUNK = 16;
 
     private static final Work END = new Work(null, null);
 
@@ -104,10 +116,12 @@ final class ArchiveScanner {
                     if (w == END) {
                         break;
                     }
-                    if (w.file() != null) {
-                        batch.add(w.file());
+                    if (w.files() != null) {
+                        batch.addAll(w.files());
                         if (!bulk) {
-                            drop.add(w.file().path()); // its old row, if any (an empty index has none)
+                            for (IndexedFile f : w.files()) {
+                                drop.add(f.path()); // its old row, if any (an empty index has none)
+                            }
                         }
                     } else {
                         drop.add(w.gone());
@@ -150,6 +164,9 @@ final class ArchiveScanner {
         // the entries of the folders on the current path, not every row's stamp.
         try (StampCursor stamps = new StampCursor(db.file(), before)) {
             var walk = new Object() {
+                /** Files listed and not yet handed to a reader (at most {@link #CHUNK}). */
+                List<Listed> chunk = new ArrayList<>(CHUNK);
+
                 /** Consumes the rows before {@code path} (gone) and returns the row of {@code path}, if any. */
                 StampCursor.Stamp match(String path) throws InterruptedException {
                     StampCursor.Stamp s;
@@ -241,35 +258,57 @@ final class ArchiveScanner {
                         unchanged.incrementAndGet();
                         return;
                     }
-                    inFlight.acquire();
+                    chunk.add(new Listed(file, size, mtime));
+                    if (chunk.size() == CHUNK) {
+                        flush();
+                    }
+                }
+
+                /** Hands the listed files to a reader: it reads them all, then parses them in one parsing slot. */
+                void flush() throws InterruptedException {
+                    if (chunk.isEmpty()) {
+                        return;
+                    }
+                    List<Listed> files = chunk;
+                    chunk = new ArrayList<>(CHUNK);
+                    inFlight.acquire(files.size());
                     readers.execute(() -> {
+                        HeaderExtractor.Fetched[] fetched = new HeaderExtractor.Fetched[files.size()];
                         try {
-                            HeaderExtractor.Fetched fetched = HeaderExtractor.prefetch(file, size);
-                            IndexedFile f;
-                            try {
-                                parsing.acquire();
-                            } catch (InterruptedException e) {
-                                if (fetched.file() != null) {
-                                    fetched.file().close();
-                                }
-                                throw e;
+                            for (int i = 0; i < fetched.length; i++) {
+                                Listed l = files.get(i);
+                                fetched[i] = HeaderExtractor.prefetch(l.path(), l.size());
                             }
+                            List<IndexedFile> rows = new ArrayList<>(fetched.length);
+                            parsing.acquire();
                             try {
-                                f = HeaderExtractor.parse(file, size, mtime, fetched);
+                                for (int i = 0; i < fetched.length; i++) {
+                                    Listed l = files.get(i);
+                                    HeaderExtractor.Fetched f = fetched[i];
+                                    fetched[i] = null; // parse closes it
+                                    rows.add(HeaderExtractor.parse(l.path(), l.size(), l.mtime(), f));
+                                }
                             } finally {
                                 parsing.release();
                             }
-                            read.incrementAndGet();
-                            if (f.status() == FileStatus.NOT_DICOM) {
-                                notDicom.incrementAndGet();
-                            } else if (f.status() == FileStatus.UNREADABLE) {
-                                unreadable.incrementAndGet();
+                            for (IndexedFile f : rows) {
+                                read.incrementAndGet();
+                                if (f.status() == FileStatus.NOT_DICOM) {
+                                    notDicom.incrementAndGet();
+                                } else if (f.status() == FileStatus.UNREADABLE) {
+                                    unreadable.incrementAndGet();
+                                }
                             }
-                            results.put(new Work(f, null));
+                            results.put(new Work(rows, null));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         } finally {
-                            inFlight.release();
+                            for (HeaderExtractor.Fetched f : fetched) {
+                                if (f != null && f.file() != null) {
+                                    f.file().close();
+                                }
+                            }
+                            inFlight.release(files.size());
                         }
                     });
                 }
@@ -279,8 +318,8 @@ final class ArchiveScanner {
                     seen.incrementAndGet();
                     unreadable.incrementAndGet();
                     match(path.toString());
-                    results.put(new Work(HeaderExtractor.failed(path.toString(), 0, 0, FileStatus.UNREADABLE,
-                            "cannot access: " + e), null));
+                    results.put(new Work(List.of(HeaderExtractor.failed(path.toString(), 0, 0, FileStatus.UNREADABLE,
+                            "cannot access: " + e)), null));
                 }
             };
             try {
@@ -288,6 +327,9 @@ final class ArchiveScanner {
                     if (writerFailure.get() == null) {
                         walk.root(Path.of(root));
                     }
+                }
+                if (writerFailure.get() == null) {
+                    walk.flush();
                 }
             } finally {
                 tWalk = System.nanoTime();
@@ -312,16 +354,32 @@ final class ArchiveScanner {
             Throwable t = writerFailure.get();
             throw t instanceof RtsiteException re ? re : new RtsiteException("index writer failed: " + t, t);
         }
-        if (bulk) {
-            db.createSecondaryIndexes();
+        LOG.debug("scan phases: walk {} ms, readers done {} ms, writer done {} ms; rows held for the linkage: {}"
+                        + " (~{} bytes)", (tWalk - t0) / 1_000_000, (tRead - t0) / 1_000_000, (tWrite - t0) / 1_000_000,
+                held == null ? "none" : held.size(), heldBytes);
+        String finished = Instant.now().toString();
+        long files = seen.get();
+        long filesRead = read.get();
+        long filesRemoved = removed.get();
+        Runnable finish = () -> {
+            long i0 = System.nanoTime();
+            if (bulk) {
+                db.createSecondaryIndexes();
+            }
+            // the scan's record last: an index without it was not finished (a killed build leaves the
+            // secondary indexes to the next open, as before)
+            db.recordScan(start.toString(), finished, String.join(java.io.File.pathSeparator, prefixes), files,
+                    filesRead, filesRemoved);
+            LOG.debug("secondary indexes{} and scan record: {} ms", bulk ? "" : " (none dropped)",
+                    (System.nanoTime() - i0) / 1_000_000);
+        };
+        if (held != null) {
+            // the first linkage links the held rows without reading the index: the index is finished beside it
+            deferred = finish;
+        } else {
+            finish.run();
         }
-        long tIdx = System.nanoTime();
-        LOG.debug("scan phases: walk {} ms, readers done {} ms, writer done {} ms, secondary indexes {} ms;"
-                        + " rows held for the linkage: {} (~{} bytes)", (tWalk - t0) / 1_000_000, (tRead - t0) / 1_000_000,
-                (tWrite - t0) / 1_000_000, (tIdx - tWrite) / 1_000_000, held == null ? "none" : held.size(), heldBytes);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        db.recordScan(start.toString(), Instant.now().toString(), String.join(java.io.File.pathSeparator, prefixes),
-                seen.get(), read.get(), removed.get());
         ScanStats stats = new ScanStats(seen.get(), read.get(), unchanged.get(), removed.get(), notDicom.get(),
                 unreadable.get(), elapsed);
         LOG.debug("indexed {}: {}", prefixes, stats);
@@ -346,6 +404,19 @@ final class ArchiveScanner {
     private List<IndexedFile> held;
     private Map<String, String> heldShared;
     private long heldBytes;
+
+    private Runnable deferred;
+
+    /**
+     * What is left of the scan when it holds its rows for the first linkage ({@link #held}): building the
+     * secondary indexes the scan dropped, and recording the scan, on the index's connection; null when
+     * nothing is left. The caller runs it before the index is used again, and may run it beside a linkage of
+     * the held rows, which does not use the index. Until it has run, the index lacks its secondary indexes
+     * (the next open builds them) and its scan record, as after a scan killed before its end.
+     */
+    Runnable deferred() {
+        return deferred;
+    }
 
     /**
      * The rows this scan wrote into an empty index, in id order and {@link IndexDatabase#asStored as stored},

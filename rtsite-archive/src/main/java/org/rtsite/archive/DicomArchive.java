@@ -42,11 +42,22 @@ public final class DicomArchive implements AutoCloseable {
     /** The first scan's rows, for the first linkage only ({@link ArchiveScanner#held}); null after it. */
     private List<IndexedFile> held;
 
-    private DicomArchive(IndexDatabase db, ScanStats lastScan, Path temporary, List<IndexedFile> held) {
+    /**
+     * What is left of that scan ({@link ArchiveScanner#deferred}: the secondary indexes and the scan's record),
+     * run beside the first linkage, which links {@link #held} without the index; null once run or started.
+     */
+    private Runnable unfinished;
+
+    /** {@link #unfinished} running on its own thread during the first linkage; null when not running. */
+    private java.util.concurrent.FutureTask<Void> finishing;
+
+    private DicomArchive(IndexDatabase db, ScanStats lastScan, Path temporary, List<IndexedFile> held,
+                         Runnable unfinished) {
         this.db = db;
         this.lastScan = lastScan;
         this.temporary = temporary;
         this.held = held;
+        this.unfinished = unfinished;
     }
 
     /**
@@ -101,7 +112,7 @@ public final class DicomArchive implements AutoCloseable {
             db = new IndexDatabase(options.database());
             ArchiveScanner scanner = new ArchiveScanner(db, options, listener);
             ScanStats stats = scanner.scan(unique);
-            return new DicomArchive(db, stats, temporary, scanner.held());
+            return new DicomArchive(db, stats, temporary, scanner.held(), scanner.deferred());
         } catch (RuntimeException | Error e) {
             if (db != null) {
                 db.close();
@@ -121,7 +132,7 @@ public final class DicomArchive implements AutoCloseable {
         if (!Files.isRegularFile(database)) {
             throw new RtsiteException("index database " + database + " does not exist");
         }
-        return new DicomArchive(new IndexDatabase(database), null, null, null);
+        return new DicomArchive(new IndexDatabase(database), null, null, null, null);
     }
 
     /** Roots normalised, duplicates and roots nested in another root dropped (each file is walked once). */
@@ -156,6 +167,7 @@ public final class DicomArchive implements AutoCloseable {
      * index: linkage does not use it ({@link #linkByGroup}).
      */
     public List<IndexedFile> files() {
+        finishIndex();
         List<IndexedFile> all = new ArrayList<>();
         db.forEachFile(all::add);
         all.sort(java.util.Comparator.comparing(IndexedFile::path));
@@ -240,12 +252,37 @@ public final class DicomArchive implements AutoCloseable {
      * @throws RtsiteException when the index cannot be read (cause kept)
      */
     public LinkageReport.Summary linkByGroup(Consumer<LinkageReport> sink) {
+        boolean linked = false;
+        try {
+            LinkageReport.Summary s = link(sink);
+            linked = true;
+            return s;
+        } finally {
+            finishIndex(linked);
+        }
+    }
+
+    /**
+     * {@link #linkByGroup}, leaving the index to be finished ({@link #finishIndex}) by the caller: the first
+     * linkage of a scan's held rows starts finishing it on a thread of its own.
+     */
+    private LinkageReport.Summary link(Consumer<LinkageReport> sink) {
         Objects.requireNonNull(sink, "sink");
         long t0 = System.nanoTime();
         // the rows a first scan just wrote serve the first linkage (the same groups, rows and order as read
         // back from the index); later ones read the index
         List<IndexedFile> rows = held;
         held = null;
+        if (rows == null) {
+            finishIndex();
+        } else if (unfinished != null) {
+            // the secondary indexes are built (SQLite, one core) while the held rows are linked and the report
+            // is written, which do not touch the index; nothing else uses its connection meanwhile
+            finishing = new java.util.concurrent.FutureTask<>(unfinished, null);
+            unfinished = null;
+            Thread t = new Thread(finishing, "rtsite-index-finish");
+            t.start();
+        }
         Linkage.Groups groups = rows != null ? Linkage.groups(rows) : db.joins();
         long t1 = System.nanoTime();
         Map<String, List<IndexedFile>> unreadable = new HashMap<>();
@@ -501,12 +538,13 @@ public final class DicomArchive implements AutoCloseable {
             return LinkageReport.Totals.of(report);
         }
         ReportSpool[] spool = {null};
+        boolean written = false;
         try {
             List<LinkageReport> held = new ArrayList<>();
             long[] strings = {0};
             Map<Conflict.Type, Integer> byType = new java.util.TreeMap<>();
             int[] noMeta = {0};
-            LinkageReport.Summary s = linkByGroup(part -> {
+            LinkageReport.Summary s = link(part -> {
                 part.plans().forEach(p -> p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum)));
                 noMeta[0] += part.filesWithoutMetaHeader().size();
                 if (spool[0] == null) {
@@ -550,10 +588,74 @@ public final class DicomArchive implements AutoCloseable {
             }
             LOG.debug("report written from {} in {} ms", spool[0] != null ? "the spool" : "memory",
                     (System.nanoTime() - w0) / 1_000_000);
+            written = true;
             return new LinkageReport.Totals(s, byType, noMeta[0]);
         } finally {
-            if (spool[0] != null) {
-                spool[0].close();
+            try {
+                if (spool[0] != null) {
+                    spool[0].close();
+                }
+            } finally {
+                finishIndex(written);
+            }
+        }
+    }
+
+    /**
+     * Finishes the index after its first scan, if that is left to do: runs what the scan left
+     * ({@link #unfinished}) here, or waits for the thread running it. Every use of the index's connection
+     * comes after this.
+     *
+     * @throws RtsiteException what finishing failed with (cause kept)
+     */
+    private void finishIndex() {
+        finishIndex(true);
+    }
+
+    /** {@link #finishIndex()}; with {@code report} false (another failure is on its way) its own is dropped. */
+    private void finishIndex(boolean report) {
+        Runnable r = unfinished;
+        java.util.concurrent.FutureTask<Void> f = finishing;
+        unfinished = null;
+        finishing = null;
+        try {
+            if (r != null) {
+                r.run();
+            } else if (f != null) {
+                waitFor(f);
+            }
+        } catch (RuntimeException | Error e) {
+            if (report) {
+                throw e;
+            }
+            // the caller's failure is the one reported; the next open builds the secondary indexes
+            LOG.debug("finishing the index failed after another failure: {}", e.toString());
+        }
+    }
+
+    private static void waitFor(java.util.concurrent.FutureTask<Void> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    f.get();
+                    return;
+                } catch (InterruptedException e) {
+                    // the index's connection is the finishing thread's until it ends: wait on
+                    interrupted = true;
+                }
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable t = e.getCause();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            } else if (t instanceof Error err) {
+                throw err;
+            }
+            throw new RtsiteException("finishing the index failed: " + t, t);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -594,9 +696,16 @@ public final class DicomArchive implements AutoCloseable {
     @Override
     public void close() {
         long c0 = System.nanoTime();
-        db.close();
-        LOG.debug("index closed in {} ms", (System.nanoTime() - c0) / 1_000_000);
-        deleteTemporary(temporary);
+        try {
+            try {
+                finishIndex();
+            } finally {
+                db.close();
+            }
+            LOG.debug("index closed in {} ms", (System.nanoTime() - c0) / 1_000_000);
+        } finally {
+            deleteTemporary(temporary);
+        }
     }
 
     private static void deleteTemporary(Path temporary) {

@@ -94,6 +94,57 @@ class HeldRowsLinkageTest {
         }
     }
 
+    /**
+     * The secondary indexes and the scan's record of a first scan are written beside its first linkage: the
+     * index is complete when that linkage returns (a second connection sees it so), and when the archive is
+     * closed without linking.
+     */
+    @Test
+    void theIndexIsFinishedByTheFirstLinkageOrTheClose() throws Exception {
+        List<String> all = List.of("files_frame", "files_modality", "files_series", "files_sop", "refs_file",
+                "refs_uid");
+        Path linked = tmp.resolve("linked.db");
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(linked), roots.toArray(Path[]::new))) {
+            assertEquals(List.of(), indexes(linked), "left to the first linkage");
+            a.writeReport(tmp.resolve("r/linkage.json"), tmp.resolve("r"));
+            assertEquals(all, indexes(linked));
+            assertEquals(1, scans(linked));
+        }
+        Path closed = tmp.resolve("closed.db");
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(closed), roots.toArray(Path[]::new))) {
+            assertTrue(a.lastScan().filesRead() > 0);
+        }
+        assertEquals(all, indexes(closed));
+        assertEquals(1, scans(closed));
+        // killed before its first linkage: the next open builds the secondary indexes
+        Path killed = tmp.resolve("killed.db");
+        try (DicomArchive a = DicomArchive.index(ArchiveOptions.of(killed), roots.toArray(Path[]::new))) {
+            new IndexDatabase(killed).close();
+            assertEquals(all, indexes(killed));
+            assertEquals(0, scans(killed));
+        }
+        assertEquals(1, scans(killed));
+    }
+
+    private static List<String> indexes(Path db) throws java.sql.SQLException {
+        List<String> names = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT name FROM sqlite_master WHERE"
+                     + " type = 'index' AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private static int scans(Path db) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM scans")) {
+            return rs.getInt(1);
+        }
+    }
+
     @Test
     void rowsAreHeldOnlyForAFirstScanAndWithinTheBound() {
         Path file = tmp.resolve("bound.db");

@@ -67,12 +67,20 @@ final class ArchiveScanner {
     }
 
     /**
-     * Files handed to a reader thread at a time: one task, one wait for a parsing slot and one row hand-off
-     * per this many files instead of per file. Each hand-off between threads is a futex call, a few
-     * microseconds of system CPU on this VM; per file they were three (docs/PERFORMANCE.md, "Indexing,
-     * fourth round"). A reader holds this many files open between its reads and its parse.
+     * Files handed to a reader thread at a time, at most: one task, one wait for a parsing slot and one row
+     * hand-off per chunk instead of per file (each hand-off between threads is a futex call; per file they
+     * were three: docs/PERFORMANCE.md, "Indexing, fourth round"). A reader holds its chunk's files open
+     * between its reads and its parse, so chunks shrink as readers grow ({@link #OPEN_FILES}).
      */
     static final int CHUNK = 16;
+
+    /** Files the readers hold open at once, at most (or one per reader, where they are more). */
+    static final int OPEN_FILES = 512;
+
+    /** Files per reader task for these options. */
+    static int chunk(ArchiveOptions options) {
+        return Math.max(1, Math.min(CHUNK, OPEN_FILES / options.readsInFlight()));
+    }
 
     private static final Work END = new Work(null, null);
 
@@ -164,8 +172,9 @@ final class ArchiveScanner {
         // the entries of the folders on the current path, not every row's stamp.
         try (StampCursor stamps = new StampCursor(db.file(), before)) {
             var walk = new Object() {
-                /** Files listed and not yet handed to a reader (at most {@link #CHUNK}). */
-                List<Listed> chunk = new ArrayList<>(CHUNK);
+                /** Files listed and not yet handed to a reader (at most {@link #chunk}). */
+                final int chunkSize = chunk(options);
+                List<Listed> chunk = new ArrayList<>(chunkSize);
 
                 /** Consumes the rows before {@code path} (gone) and returns the row of {@code path}, if any. */
                 StampCursor.Stamp match(String path) throws InterruptedException {
@@ -259,7 +268,7 @@ final class ArchiveScanner {
                         return;
                     }
                     chunk.add(new Listed(file, size, mtime));
-                    if (chunk.size() == CHUNK) {
+                    if (chunk.size() >= chunkSize) {
                         flush();
                     }
                 }
@@ -270,7 +279,7 @@ final class ArchiveScanner {
                         return;
                     }
                     List<Listed> files = chunk;
-                    chunk = new ArrayList<>(CHUNK);
+                    chunk = new ArrayList<>(chunkSize);
                     inFlight.acquire(files.size());
                     readers.execute(() -> {
                         HeaderExtractor.Fetched[] fetched = new HeaderExtractor.Fetched[files.size()];

@@ -50,12 +50,15 @@ class IndexCommandTest {
         assertTrue(again.out().contains("(0 read, " + truth.files() + " unchanged"), again.out());
     }
 
-    /** Reads in flight change how many files are read at once, never what is indexed or linked. */
+    /**
+     * Reads in flight change how many files are read at once (and, with them, how many files a reader takes
+     * at a time: 16 for 1 and 32, 1 for 600), never what is indexed or linked.
+     */
     @Test
     void readsInFlightLeaveTheReportAsItIs() throws Exception {
         Path root = tmp.resolve("archive");
         SyntheticArchive.generate(root, 6, 3, 9);
-        for (String reads : List.of("1", "32")) {
+        for (String reads : List.of("1", "32", "600")) {
             CliRun r = CliRun.of("index", root.toString(), "--db", tmp.resolve(reads + ".db").toString(), "--report",
                     tmp.resolve("report" + reads).toString(), "--threads", "1", "--reads-in-flight", reads, "--no-progress");
             assertEquals(0, r.exit(), r.err());
@@ -63,6 +66,8 @@ class IndexCommandTest {
         for (String f : List.of("linkage.json", "plans.csv", "structure_sets.csv", "orphans.csv")) {
             assertEquals(Files.readString(tmp.resolve("report1").resolve(f)),
                     Files.readString(tmp.resolve("report32").resolve(f)), f);
+            assertEquals(Files.readString(tmp.resolve("report1").resolve(f)),
+                    Files.readString(tmp.resolve("report600").resolve(f)), f);
         }
         CliRun fewer = CliRun.of("index", root.toString(), "--db", tmp.resolve("x.db").toString(), "--report",
                 tmp.resolve("x").toString(), "--threads", "4", "--reads-in-flight", "2");

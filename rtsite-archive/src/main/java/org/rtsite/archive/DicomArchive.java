@@ -82,7 +82,7 @@ public final class DicomArchive implements AutoCloseable {
     /**
      * Indexes {@code roots} into {@code options.database()}, reading only new or changed files. After a first
      * scan into an empty index, the index's secondary indexes and its record of the scan are written beside the
-     * first linkage ({@link #writeReport}, {@link #spoolPlans}, {@link #report}, {@link #summary},
+     * first linkage ({@link #writeReport}, {@link #spoolPlans}, {@link #report()}, {@link #summary()},
      * {@link #linkByGroup}), which returns when they are, or by {@link #close()}: another connection that reads
      * the database before then finds every row, without them.
      *

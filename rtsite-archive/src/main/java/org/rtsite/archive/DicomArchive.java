@@ -3,13 +3,28 @@ package org.rtsite.archive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.rtsite.core.InvalidInputException;
@@ -49,7 +64,7 @@ public final class DicomArchive implements AutoCloseable {
     private Runnable unfinished;
 
     /** {@link #unfinished} running on its own thread during the first linkage; null when not running. */
-    private java.util.concurrent.FutureTask<Void> finishing;
+    private FutureTask<Void> finishing;
 
     private DicomArchive(IndexDatabase db, ScanStats lastScan, Path temporary, List<IndexedFile> held,
                          Runnable unfinished) {
@@ -174,7 +189,7 @@ public final class DicomArchive implements AutoCloseable {
         finishIndex();
         List<IndexedFile> all = new ArrayList<>();
         db.forEachFile(all::add);
-        all.sort(java.util.Comparator.comparing(IndexedFile::path));
+        all.sort(Comparator.comparing(IndexedFile::path));
         return all;
     }
 
@@ -282,7 +297,7 @@ public final class DicomArchive implements AutoCloseable {
         } else if (unfinished != null) {
             // the secondary indexes are built (SQLite, one core) while the held rows are linked and the report
             // is written, which do not touch the index; nothing else uses its connection meanwhile
-            finishing = new java.util.concurrent.FutureTask<>(unfinished, null);
+            finishing = new FutureTask<>(unfinished, null);
             unfinished = null;
             Thread t = new Thread(finishing, "rtsite-index-finish");
             t.start();
@@ -307,13 +322,13 @@ public final class DicomArchive implements AutoCloseable {
         GroupSource source = rows != null ? new HeldGroups(rows, groups) : new GroupReader(groups);
         // groups are linked on every core and handed to the sink in the order they were read
         int workers = Math.max(1, Math.min(MAX_LINKERS, Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "rtsite-linker");
             t.setDaemon(true);
             return t;
         });
-        java.util.ArrayDeque<java.util.concurrent.Future<LinkageReport>> linking = new java.util.ArrayDeque<>();
-        Consumer<java.util.concurrent.Future<LinkageReport>> deliver = f -> {
+        ArrayDeque<Future<LinkageReport>> linking = new ArrayDeque<>();
+        Consumer<Future<LinkageReport>> deliver = f -> {
             long w0 = System.nanoTime();
             LinkageReport part = result(f);
             long w1 = System.nanoTime();
@@ -348,13 +363,13 @@ public final class DicomArchive implements AutoCloseable {
     /** Link threads at most (a group takes milliseconds; more threads than this only wait for rows). */
     private static final int MAX_LINKERS = 4;
 
-    private static LinkageReport result(java.util.concurrent.Future<LinkageReport> f) {
+    private static LinkageReport result(Future<LinkageReport> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RtsiteException("linkage interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable t = e.getCause();
             if (t instanceof RuntimeException re) {
                 throw re;
@@ -376,7 +391,7 @@ public final class DicomArchive implements AutoCloseable {
 
     /** The groups of rows held in memory, as {@link IndexDatabase#forEachGroup} would read them. */
     private static final class HeldGroups implements GroupSource {
-        private final java.util.Iterator<List<IndexedFile>> groups;
+        private final Iterator<List<IndexedFile>> groups;
 
         HeldGroups(List<IndexedFile> rows, Linkage.Groups joins) {
             List<List<IndexedFile>> all = new ArrayList<>();
@@ -401,10 +416,10 @@ public final class DicomArchive implements AutoCloseable {
      */
     private final class GroupReader implements GroupSource {
         private static final List<IndexedFile> END = new ArrayList<>();
-        private final java.util.concurrent.BlockingQueue<List<IndexedFile>> queue =
-                new java.util.concurrent.ArrayBlockingQueue<>(2);
-        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        private final BlockingQueue<List<IndexedFile>> queue =
+                new ArrayBlockingQueue<>(2);
+        private final AtomicReference<Throwable> failure =
+                new AtomicReference<>();
         private volatile boolean stop;
         private boolean ended;
         private final Thread thread;
@@ -432,7 +447,7 @@ public final class DicomArchive implements AutoCloseable {
 
         private void put(List<IndexedFile> g) {
             try {
-                while (!queue.offer(g, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                while (!queue.offer(g, 50, TimeUnit.MILLISECONDS)) {
                     if (stop && g != END) {
                         throw new Stopped();
                     }
@@ -546,7 +561,7 @@ public final class DicomArchive implements AutoCloseable {
         try {
             List<LinkageReport> held = new ArrayList<>();
             long[] strings = {0};
-            Map<Conflict.Type, Integer> byType = new java.util.TreeMap<>();
+            Map<Conflict.Type, Integer> byType = new TreeMap<>();
             int[] noMeta = {0};
             LinkageReport.Summary s = link(part -> {
                 part.plans().forEach(p -> p.conflicts().forEach(c -> byType.merge(c.type(), 1, Integer::sum)));
@@ -572,7 +587,7 @@ public final class DicomArchive implements AutoCloseable {
             } else {
                 // the report in memory can be read by two threads: the CSVs are written beside the JSON
                 LinkageReport.Parts parts = LinkageReport.parts(Linkage.merge(held));
-                java.util.concurrent.CompletableFuture<Void> csv = java.util.concurrent.CompletableFuture.runAsync(
+                CompletableFuture<Void> csv = CompletableFuture.runAsync(
                         () -> LinkageReport.writeCsv(csvDir, parts), r -> {
                             Thread t = new Thread(r, "rtsite-report-csv");
                             t.setDaemon(true);
@@ -583,7 +598,7 @@ public final class DicomArchive implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     try {
                         csv.join();
-                    } catch (java.util.concurrent.CompletionException ignored) {
+                    } catch (CompletionException ignored) {
                         // the JSON's failure is the one reported
                     }
                     throw e;
@@ -619,7 +634,7 @@ public final class DicomArchive implements AutoCloseable {
     /** {@link #finishIndex()}; with {@code report} false (another failure is on its way) its own is dropped. */
     private void finishIndex(boolean report) {
         Runnable r = unfinished;
-        java.util.concurrent.FutureTask<Void> f = finishing;
+        FutureTask<Void> f = finishing;
         unfinished = null;
         finishing = null;
         try {
@@ -637,7 +652,7 @@ public final class DicomArchive implements AutoCloseable {
         }
     }
 
-    private static void waitFor(java.util.concurrent.FutureTask<Void> f) {
+    private static void waitFor(FutureTask<Void> f) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -649,7 +664,7 @@ public final class DicomArchive implements AutoCloseable {
                     interrupted = true;
                 }
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable t = e.getCause();
             if (t instanceof RuntimeException re) {
                 throw re;
@@ -665,10 +680,10 @@ public final class DicomArchive implements AutoCloseable {
     }
 
     /** Waits for the CSV writer and throws what it failed with. */
-    private static void awaitCsv(java.util.concurrent.CompletableFuture<Void> csv) {
+    private static void awaitCsv(CompletableFuture<Void> csv) {
         try {
             csv.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             } else if (e.getCause() instanceof Error err) {

@@ -20,7 +20,8 @@
 # Each line: the stage times the command prints (rtsite classify: its classify phase, the `done:` line;
 # Spark: session, index, link, classify and the classify stage's steps), process wall, CPU (user + sys)
 # and a digest of every plan's status, labels, rule and Dmax (equal digests = equal results); below it,
-# the CPU seconds of the JVM's threads by name (the 8 largest groups, and the common pool's).
+# the CPU seconds of the JVM's threads by name (the 8 largest groups, and the common pool's), and for Spark
+# rows the same for the classify stage alone (between the `link:` and `classify:` lines of its output).
 # plans/s = plans / classify stage; Spark's overhead per plan = (Spark classify stage - rtsite classify
 # phase) / plans, and the same with whole-process walls; with two archive sizes, the marginal cost per plan
 # = (time at the larger size - time at the smaller) / (difference in plans), for each row.
@@ -87,11 +88,13 @@ EOF
 num() { grep "^$1" "$2" | tail -1 | sed -E 's/.*\(([0-9.]+) s[):].*/\1/'; }
 # CPU seconds of the process's threads by name (Linux keeps 15 characters; numbers dropped), sampled
 # every 0.2 s from /proc until the JVM exits: where the CPU went (classification threads, common pool,
-# JIT compilers, GC, Spark's own threads)
+# JIT compilers, GC, Spark's own threads). With a second argument (Spark's log), also the same for the
+# classify stage alone: the threads' CPU between the log's `link:` line (the stage starts) and its
+# `classify:` line (the stage ends), printed on a second line.
 sampler() {
-  python3 - "$1" <<'EOF'
+  python3 - "$1" "${2:-}" <<'EOF'
 import collections, glob, os, re, sys, time
-parent, seen = sys.argv[1], {}
+parent, log, seen, marks = sys.argv[1], sys.argv[2], {}, {}
 def ppid(p):
     stat = open("/proc/%s/stat" % p).read()
     return stat[stat.rindex(")") + 2:].split()[1]
@@ -119,22 +122,39 @@ while os.path.exists("/proc/" + parent):
             seen[t] = (re.sub(r"[#-]?[0-9]+$", "", name).strip(), (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK"))
         except (OSError, ValueError):
             pass
+    if log:
+        try:
+            text = open(log).read()
+        except OSError:
+            text = ""
+        for mark in ("link:", "classify:"):
+            if mark not in marks and re.search("^" + mark, text, re.M):
+                marks[mark] = dict(seen)
     time.sleep(0.2)
-by = collections.Counter()
-for name, cpu in seen.values():
-    by[name] += cpu
-top = [n for n, _ in by.most_common(8)] + [n for n in ("ForkJoinPool.co", "rtsite-spark-cl") if n in by]
-print(", ".join("%s %.1f" % (n, by[n]) for n in dict.fromkeys(top)))
+def groups(now, before):
+    by = collections.Counter()
+    for t, (name, cpu) in now.items():
+        by[name] += cpu - before.get(t, (name, 0))[1]
+    top = [n for n, _ in by.most_common(8)] + [n for n in ("ForkJoinPool.co", "rtsite-spark-cl") if n in by]
+    return ", ".join("%s %.1f" % (n, by[n]) for n in dict.fromkeys(top)) + " (all %.1f)" % sum(by.values())
+print(groups(seen, {}))
+if "link:" in marks and "classify:" in marks:
+    print(groups(marks["classify:"], marks["link:"]))
 EOF
 }
-timed() {
+timed() {  # [--log FILE] COMMAND...
+  local log=""
+  if [ "$1" = --log ]; then log="$2"; shift 2; fi
   /usr/bin/time -o "$work/time" -f "%e %U %S" "$@" & local tp=$!
-  sampler "$tp" > "$work/threads" & local sp=$!
+  sampler "$tp" "$log" > "$work/threads" & local sp=$!
   wait "$tp" || true
   wait "$sp" || true
 }
 cpu() { awk '{printf "wall %.1f s, cpu %.1f s", $1, $2 + $3}' "$work/time"; }
-threads() { echo "  threads (cpu s): $(cat "$work/threads")"; }
+threads() {
+  echo "  threads (cpu s): $(head -1 "$work/threads")"
+  if [ "$(wc -l < "$work/threads")" -gt 1 ]; then echo "  classify stage threads (cpu s): $(sed -n 2p "$work/threads")"; fi
+}
 # the first `rtsite classify` after a build dumps the launcher's class-data-sharing archive: not in the loop
 mapfile -t roots < "$work/roots-0"
 for launcher in ./rtsite ${BASELINE:+"$BASELINE/rtsite"}; do
@@ -163,8 +183,9 @@ for r in $(seq 1 "$repeats"); do
     kind="${run%:*}"; m="${run#*:}"
     launcher="./rtsite"; if [ "$kind" = baseline ]; then launcher="$BASELINE/rtsite"; fi
     rm -rf "$work/spark-out"
-    timed "$launcher" spark classify "${roots[@]}" --out "$work/spark-out" --master "local[$m]" --backend cpu "${seg[@]}" \
-      > "$work/spark.log" 2> "$work/spark.err" || true
+    rm -f "$work/spark.log"
+    timed --log "$work/spark.log" "$launcher" spark classify "${roots[@]}" --out "$work/spark-out" --master "local[$m]" \
+      --backend cpu "${seg[@]}" > "$work/spark.log" 2> "$work/spark.err" || true
     steps="$(grep -o 'select.*tables [0-9.]* s' "$work/spark.log" || true)"
     echo "$kind local[$m]: session $(num 'spark:' "$work/spark.log") s, index $(num 'index:' "$work/spark.log") s," \
       "link $(num 'link:' "$work/spark.log") s, classify $(num 'classify:' "$work/spark.log") s${steps:+ ($steps)}," \

@@ -53,15 +53,17 @@ final class SparkClassifier {
         if (!options.planlessDoses()) {
             plans = plans.filter(functions.col("planless").equalTo(false));
         }
-        long given = plans.count();
         Dataset<Row> todo = plans;
-        if (layout.exists(Layout.PLAN_RESULT)) {
+        boolean rerun = layout.exists(Layout.PLAN_RESULT);
+        if (rerun) {
             Dataset<Row> done = spark.read().parquet(layout.uri(Layout.PLAN_RESULT)).select("plan_file");
             todo = plans.join(done, plans.col("plan_file").equalTo(done.col("plan_file")), "left_anti");
         }
         // one (path, bytes) per plan to classify reaches the driver (about 100 bytes a plan), not the bundles
         List<Row> sizes = todo.select("plan_file", "input_bytes").collectAsList();
         int n = sizes.size();
+        // a first run classifies every plan given: no job to count them
+        long given = rerun ? plans.count() : n;
         if (n == 0) {
             return new Counts(given, given, 0, 0, new SparkArchivePipeline.ClassifySeconds(seconds(t0), 0, 0));
         }

@@ -208,8 +208,13 @@ public final class FineTuner {
                 int steps = 0;
                 for (int b = 0; b < spots.size(); b += options.batchSize()) {
                     Batch batch = Batch.cut(sampler, spots, b, options.batchSize());
+                    long retries = net.nativeRetries();
                     lossSum += net.trainStep(batch.image(), batch.labels(), batch.size(), sampler.patch(), weights, lr);
                     steps++;
+                    if (net.nativeRetries() > retries) {
+                        progress.message("fold " + (f + 1) + " epoch " + e + " Adam step " + net.adamSteps() + ": a gradient on oneDNN "
+                                + "was not finite; the step was recomputed on PyTorch's native kernels");
+                    }
                     if (Thread.currentThread().isInterrupted()) {
                         throw new RtsiteException("fine-tuning interrupted in fold " + (f + 1) + " epoch " + e
                                 + "; resume from " + ck + " (it holds the last completed epoch)");

@@ -61,6 +61,8 @@ public final class TrainableNetwork implements AutoCloseable {
     private final double diceWeight;
     private final boolean holdsOneDnnOff;
     private long adamSteps;
+    private long nativeRetries;
+    private boolean failNextOneDnnStep;
     private boolean closed;
 
     /** {@link #TrainableNetwork(Path, int, int)} running each batch in one pass, with oneDNN off. */
@@ -143,6 +145,19 @@ public final class TrainableNetwork implements AutoCloseable {
         return parameters.size();
     }
 
+    /**
+     * Steps whose gradient came out non-finite on oneDNN (micro-batches of one) and were recomputed on PyTorch's native
+     * kernels, in this process.
+     */
+    public long nativeRetries() {
+        return nativeRetries;
+    }
+
+    /** Makes the next step on oneDNN count as non-finite, to test the retry on native kernels. */
+    void failNextOneDnnStep() {
+        failNextOneDnnStep = true;
+    }
+
     /** Adam steps taken since the start of training (restored from a checkpoint). */
     public long adamSteps() {
         return adamSteps;
@@ -165,13 +180,28 @@ public final class TrainableNetwork implements AutoCloseable {
         try (NDManager m = model.getNDManager().newSubManager()) {
             double loss = backward(images, labels, batch, patch, weights);
             String bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
+            if (failNextOneDnnStep && !holdsOneDnnOff) {
+                failNextOneDnnStep = false;
+                bad = "the gradient (simulated)";
+            }
+            if (bad != null && !holdsOneDnnOff) {
+                // on oneDNN a non-finite gradient need not mean divergence (its batch-1 backward pass reads memory it did not
+                // write: one such step in ~10,000 passes before, one in ~180 with the Dice term): redo the step on the native kernels
+                zeroGradients();
+                nativeRetries++;
+                OneDnnSwitch.acquire();
+                try {
+                    loss = backward(images, labels, batch, patch, weights);
+                } finally {
+                    OneDnnSwitch.release();
+                }
+                bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
+            }
             if (bad != null) {
                 zeroGradients();
-                // on oneDNN a non-finite gradient need not mean divergence: one came at a finite, falling loss in ~10,000 batch-1 passes
                 throw new RtsiteException("fine-tuning diverged: " + bad + " is not finite at Adam step " + (adamSteps + 1)
                         + " (loss " + loss + ", learning rate " + learningRate + " too high?"
-                        + (holdsOneDnnOff ? ")" : "; or oneDNN's backward pass, on for --micro-batch 1: --resume continues"
-                        + " from the last epoch, --micro-batch 0 uses PyTorch's native kernels)"));
+                        + (holdsOneDnnOff ? ")" : "; on oneDNN and again on PyTorch's native kernels)"));
             }
             adamSteps++;
             double coef1 = 1.0 - Math.pow(BETA1, adamSteps);

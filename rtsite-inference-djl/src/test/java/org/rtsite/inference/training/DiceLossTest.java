@@ -143,6 +143,28 @@ class DiceLossTest {
         }
     }
 
+    /** A step whose oneDNN gradient is not finite is recomputed on the native kernels: the same step as without the fault. */
+    @Test
+    void aNonFiniteOneDnnStepIsRecomputedOnNativeKernels() {
+        try (ModelPackage p = ModelPackage.open(tiny());
+             TrainableNetwork plain = new TrainableNetwork(p.networkFile(), 3, 1, 1.0);
+             TrainableNetwork retried = new TrainableNetwork(p.networkFile(), 3, 1, 1.0)) {
+            NetworkCase c = cases(new FineTuner(p, FineTuneOptions.defaults(), log()), 1).get(0);
+            Patches two = Patches.of(c, 5, 6);
+            boolean before = OneDnnSwitch.enabled();
+            double l0 = plain.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2);
+            retried.failNextOneDnnStep();
+            double l1 = retried.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2);
+            assertEquals(1, retried.nativeRetries());
+            assertEquals(0, plain.nativeRetries());
+            assertEquals(l0, l1, 1e-5);
+            float[] a = plain.logits(java.util.Arrays.copyOf(two.image(), V), PATCH);
+            float[] b = retried.logits(java.util.Arrays.copyOf(two.image(), V), PATCH);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 1e-4f, "one Adam step each, same result");
+            assertEquals(before, OneDnnSwitch.enabled(), "the retry gives PyTorch its oneDNN setting back");
+        }
+    }
+
     @Test
     void focusCentresOrganPatchesOnTheFocusedClassMoreOften() {
         try (ModelPackage p = ModelPackage.open(tiny())) {

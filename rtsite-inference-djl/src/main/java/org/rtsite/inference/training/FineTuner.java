@@ -209,11 +209,15 @@ public final class FineTuner {
                 for (int b = 0; b < spots.size(); b += options.batchSize()) {
                     Batch batch = Batch.cut(sampler, spots, b, options.batchSize());
                     long retries = net.nativeRetries();
+                    long skipped = net.skippedSteps();
                     lossSum += net.trainStep(batch.image(), batch.labels(), batch.size(), sampler.patch(), weights, lr);
                     steps++;
                     if (net.nativeRetries() > retries) {
                         progress.message("fold " + (f + 1) + " epoch " + e + " Adam step " + net.adamSteps() + ": a gradient on oneDNN "
                                 + "was not finite; the step was recomputed on PyTorch's native kernels");
+                    }
+                    if (net.skippedSteps() > skipped) {
+                        progress.message("fold " + (f + 1) + " epoch " + e + " " + net.lastSkip());
                     }
                     if (Thread.currentThread().isInterrupted()) {
                         throw new RtsiteException("fine-tuning interrupted in fold " + (f + 1) + " epoch " + e

@@ -49,6 +49,8 @@ public final class TrainableNetwork implements AutoCloseable {
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
     private static final int OPTIMIZER_MAGIC = 0x72744164; // "rtAd"
+    /** Steps in a row whose gradient is not finite at a finite loss that are skipped before the run counts as diverged. */
+    static final int MAX_SKIPPED_IN_A_ROW = 5;
 
     private final Path file;
     private final Model model;
@@ -62,7 +64,11 @@ public final class TrainableNetwork implements AutoCloseable {
     private final boolean holdsOneDnnOff;
     private long adamSteps;
     private long nativeRetries;
-    private boolean failNextOneDnnStep;
+    private long skippedSteps;
+    private int skippedInARow;
+    private String lastSkip;
+    private int simulatedFaults;
+    private boolean simulateNativeFaults;
     private boolean closed;
 
     /** {@link #TrainableNetwork(Path, int, int)} running each batch in one pass, with oneDNN off. */
@@ -153,9 +159,45 @@ public final class TrainableNetwork implements AutoCloseable {
         return nativeRetries;
     }
 
-    /** Makes the next step on oneDNN count as non-finite, to test the retry on native kernels. */
-    void failNextOneDnnStep() {
-        failNextOneDnnStep = true;
+    /** Steps skipped because their gradient was not finite on either kernel at a finite loss, in this process. */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /** What the last skipped step found (its step, parameter, loss, and the gradients' NaN/infinity counts), or null. */
+    public String lastSkip() {
+        return lastSkip;
+    }
+
+    /** Per parameter with a non-finite gradient: NaN and infinite entries, and the largest finite magnitude of all gradients. */
+    private String gradientSummary() {
+        StringBuilder sb = new StringBuilder();
+        double maxAbs = 0;
+        for (Parameter p : parameters) {
+            try (NDArray g = p.getArray().getGradient()) {
+                int nan = 0;
+                int inf = 0;
+                for (float f : g.toFloatArray()) {
+                    if (Float.isNaN(f)) {
+                        nan++;
+                    } else if (Float.isInfinite(f)) {
+                        inf++;
+                    } else {
+                        maxAbs = Math.max(maxAbs, Math.abs(f));
+                    }
+                }
+                if (nan + inf > 0) {
+                    sb.append(p.getName()).append(": ").append(nan).append(" NaN, ").append(inf).append(" inf; ");
+                }
+            }
+        }
+        return sb.append("largest finite |gradient| ").append((float) maxAbs).toString();
+    }
+
+    /** Makes the next {@code steps} steps' gradients count as non-finite on oneDNN, and on native kernels too if {@code alsoNative}: for tests. */
+    void simulateNonFiniteGradients(int steps, boolean alsoNative) {
+        simulatedFaults = steps;
+        simulateNativeFaults = alsoNative;
     }
 
     /** Adam steps taken since the start of training (restored from a checkpoint). */
@@ -180,8 +222,7 @@ public final class TrainableNetwork implements AutoCloseable {
         try (NDManager m = model.getNDManager().newSubManager()) {
             double loss = backward(images, labels, batch, patch, weights);
             String bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
-            if (failNextOneDnnStep && !holdsOneDnnOff) {
-                failNextOneDnnStep = false;
+            if (simulatedFaults > 0) {
                 bad = "the gradient (simulated)";
             }
             if (bad != null && !holdsOneDnnOff) {
@@ -196,13 +237,29 @@ public final class TrainableNetwork implements AutoCloseable {
                     OneDnnSwitch.release();
                 }
                 bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
+                if (simulatedFaults > 0 && simulateNativeFaults) {
+                    bad = "the gradient (simulated)";
+                }
+            }
+            simulatedFaults = Math.max(0, simulatedFaults - 1);
+            if (bad != null && Double.isFinite(loss) && skippedInARow < MAX_SKIPPED_IN_A_ROW) {
+                // a finite loss with a non-finite gradient on both kernels: skip the update (as PyTorch's GradScaler skips
+                // steps with inf/NaN gradients) rather than lose the run; many in a row is divergence
+                lastSkip = "Adam step " + (adamSteps + 1) + ": " + bad + " is not finite at loss " + loss + " (" + gradientSummary()
+                        + "); step skipped, no update";
+                zeroGradients();
+                skippedSteps++;
+                skippedInARow++;
+                return loss;
             }
             if (bad != null) {
                 zeroGradients();
                 throw new RtsiteException("fine-tuning diverged: " + bad + " is not finite at Adam step " + (adamSteps + 1)
                         + " (loss " + loss + ", learning rate " + learningRate + " too high?"
-                        + (holdsOneDnnOff ? ")" : "; on oneDNN and again on PyTorch's native kernels)"));
+                        + (holdsOneDnnOff ? "" : "; on oneDNN and again on PyTorch's native kernels")
+                        + (skippedInARow > 0 ? "; " + skippedInARow + " steps skipped in a row before" : "") + ")");
             }
+            skippedInARow = 0;
             adamSteps++;
             double coef1 = 1.0 - Math.pow(BETA1, adamSteps);
             double coef2 = 1.0 - Math.pow(BETA2, adamSteps);

@@ -153,7 +153,7 @@ class DiceLossTest {
             Patches two = Patches.of(c, 5, 6);
             boolean before = OneDnnSwitch.enabled();
             double l0 = plain.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2);
-            retried.failNextOneDnnStep();
+            retried.simulateNonFiniteGradients(1, false);
             double l1 = retried.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2);
             assertEquals(1, retried.nativeRetries());
             assertEquals(0, plain.nativeRetries());
@@ -162,6 +162,33 @@ class DiceLossTest {
             float[] b = retried.logits(java.util.Arrays.copyOf(two.image(), V), PATCH);
             org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, 1e-4f, "one Adam step each, same result");
             assertEquals(before, OneDnnSwitch.enabled(), "the retry gives PyTorch its oneDNN setting back");
+        }
+    }
+
+    /** Non-finite on both kernels at a finite loss: the step is skipped (no update); too many in a row stop the run. */
+    @Test
+    void stepsNonFiniteOnBothKernelsAreSkippedUntilTooManyInARow() {
+        try (ModelPackage p = ModelPackage.open(tiny());
+             TrainableNetwork net = new TrainableNetwork(p.networkFile(), 3, 1, 1.0)) {
+            NetworkCase c = cases(new FineTuner(p, FineTuneOptions.defaults(), log()), 1).get(0);
+            Patches two = Patches.of(c, 5, 6);
+            float[] x = java.util.Arrays.copyOf(two.image(), V);
+            float[] before = net.logits(x, PATCH);
+            net.simulateNonFiniteGradients(1, true);
+            net.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2);
+            assertEquals(1, net.skippedSteps());
+            assertEquals(0, net.adamSteps());
+            assertTrue(net.lastSkip().startsWith("Adam step 1: the gradient (simulated) is not finite"), net.lastSkip());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, net.logits(x, PATCH), 0f, "a skipped step changes nothing");
+            net.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2);
+            assertEquals(1, net.adamSteps());
+            net.simulateNonFiniteGradients(TrainableNetwork.MAX_SKIPPED_IN_A_ROW + 1, true);
+            for (int i = 0; i < TrainableNetwork.MAX_SKIPPED_IN_A_ROW; i++) {
+                net.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2);
+            }
+            org.rtsite.core.RtsiteException e = assertThrows(org.rtsite.core.RtsiteException.class,
+                    () -> net.trainStep(two.image(), two.labels(), 2, PATCH, W, 1e-2));
+            assertTrue(e.getMessage().startsWith("fine-tuning diverged") && e.getMessage().contains("5 steps skipped in a row"), e.getMessage());
         }
     }
 

@@ -10,12 +10,15 @@ background it beats the copies too), while the new classes start close enough to
 of it) for `rtsite finetune` to teach them within a CPU budget (a zero row with a bias below the lowest winning logit,
 -11.6 on three phantoms, would leave Adam ~10^4 steps of bias to climb). --probe checks the argmax on phantoms.
 
+restart: gives classes of a package the output row of another class (or background) with the bias lowered by --offset,
+for classes that fine-tuning has pushed so far down that they never win.
 onnx: loads a TorchScript package of that UNet (e.g. the fine-tuned one rtsite finetune wrote through libtorch)
 into the Python module and exports it with train_phantom_network.py's exporter settings (ONNX opset 13, inputs
 'data', outputs 'logits'), with the same rtsite-model.json, and checks that both give the same logits.
 
     /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py widen models/phantom-total-pt OUT \
         [--probe PHANTOM_DATA] --add thyroid_gland --add vertebrae_L4 ...
+    /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py restart PT_PACKAGE OUT --row thyroid_gland:background
     /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py onnx PT_PACKAGE ONNX_PACKAGE
 (Debian 12: apt-get install python3-torch python3-onnx; docs/finetune.md, "New classes".)
 """
@@ -89,6 +92,32 @@ def widen(args):
     print("wrote", args.out)
 
 
+def restart(args):
+    # a class that fine-tuning pushed far below the winner everywhere (its probability ~0, where cross-entropy's pull is
+    # small and the Dice term's vanishes) starts again one step below the class that now takes its voxels
+    spec, net = read_package(args.package)
+    names = ["background"] + list(spec["labels"].values())
+    state = net.state_dict()
+    w, b = state["head.weight"].clone(), state["head.bias"].clone()
+    for r in args.row:
+        name, _, like = r.partition(":")
+        if name not in names[1:] or like not in names:
+            sys.exit(f"--row {r}: expected CLASS:FROM with classes of the package ({', '.join(names)})")
+        c, f = names.index(name), names.index(like)
+        w[c], b[c] = state["head.weight"][f], state["head.bias"][f] - args.offset
+        print(f"{name}: {like}'s row, bias lowered by {args.offset}")
+    state["head.weight"], state["head.bias"] = w, b
+    net.load_state_dict(state)
+    net.eval()
+    os.makedirs(args.out, exist_ok=True)
+    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
+    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
+        json.dump(dict(spec, network="model.pt"), f, indent=2)
+    with open(os.path.join(args.out, "training.json"), "w") as f:
+        json.dump({"restartedFrom": args.package, "rows": args.row, "offset": args.offset, "torch": torch.__version__}, f, indent=2)
+    print("wrote", args.out)
+
+
 def onnx_export(args):
     spec, net = read_package(args.package)
     os.makedirs(args.out, exist_ok=True)
@@ -125,12 +154,18 @@ def main():
     w.add_argument("--like", metavar="NAME", help="start the new rows from this old class's row instead of background's")
     w.add_argument("--probe", help="PhantomTraining output on whose first images the argmax must stay the old one")
     w.add_argument("--probe-count", type=int, default=3)
+    r = sub.add_parser("restart")
+    r.add_argument("package")
+    r.add_argument("out")
+    r.add_argument("--row", action="append", required=True, metavar="CLASS:FROM",
+                   help="CLASS's output row becomes FROM's (a class or background) with the bias lowered by OFFSET")
+    r.add_argument("--offset", type=float, default=1.0)
     o = sub.add_parser("onnx")
     o.add_argument("package")
     o.add_argument("out")
     args = ap.parse_args()
     torch.set_num_threads(2)
-    widen(args) if args.mode == "widen" else onnx_export(args)
+    {"widen": widen, "restart": restart, "onnx": onnx_export}[args.mode](args)
 
 
 if __name__ == "__main__":

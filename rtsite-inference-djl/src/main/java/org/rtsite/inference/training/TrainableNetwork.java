@@ -307,10 +307,15 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    /** The name of the first parameter whose gradient holds a NaN or infinity ("the gradient of NAME"), null if none. */
+    /**
+     * The name of the first parameter whose gradient holds a NaN, an infinity or an entry whose square overflows ("the
+     * gradient of NAME"), null if none.
+     */
     private String nonFiniteGradient() {
         for (Parameter p : parameters) {
-            try (NDArray g = p.getArray().getGradient(); NDArray s = g.sum()) {
+            // the sum of squares, not of values: Adam squares each entry, and one finite entry above ~1.8e19 makes its second
+            // moment infinite, after which every update of that entry is 0 and training stops without a sign (seen on oneDNN)
+            try (NDArray g = p.getArray().getGradient(); NDArray sq = g.square(); NDArray s = sq.sum()) {
                 if (!Float.isFinite(s.getFloat())) {
                     return "the gradient of " + p.getName();
                 }

@@ -192,6 +192,51 @@ class DiceLossTest {
         }
     }
 
+    /**
+     * A gradient that is finite but whose square overflows (what oneDNN's unwritten memory gave in a long run, leaving Adam's
+     * second moments infinite and every later update 0) counts as not finite: the step is skipped, Adam's state stays finite.
+     */
+    @Test
+    void aGradientWhoseSquareOverflowsIsNotTakenIntoAdam(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        try (ModelPackage p = ModelPackage.open(tiny());
+             TrainableNetwork net = new TrainableNetwork(p.networkFile(), 3, 1)) {
+            NetworkCase c = cases(new FineTuner(p, FineTuneOptions.defaults(), log()), 1).get(0);
+            Patches one = Patches.of(c, 5);
+            float[] w = {1, 1, 1};
+            // a huge head weight: the loss stays finite, the gradients of the layers below reach ~1e20 and their squares overflow
+            net.nudge("head.weight", 0, 1e20f);
+            double loss = net.evaluate(one.image(), one.labels(), 1, PATCH, w);
+            assertTrue(Double.isFinite(loss), "loss " + loss);
+            Map<String, float[]> g = net.gradients(one.image(), one.labels(), 1, PATCH, w);
+            float max = 0;
+            for (float[] a : g.values()) {
+                for (float f : a) {
+                    assertTrue(Float.isFinite(f));
+                    max = Math.max(max, Math.abs(f));
+                }
+            }
+            assertTrue(max > 1e19f, "the case needs a finite gradient whose square overflows: largest " + max);
+            net.trainStep(one.image(), one.labels(), 1, PATCH, w, 1e-3);
+            assertEquals(1, net.skippedSteps(), "skipped, not taken into Adam");
+            assertEquals(0, net.adamSteps());
+            net.saveOptimizer(tmp.resolve("adam"));
+            try (java.io.DataInputStream in = new java.io.DataInputStream(java.nio.file.Files.newInputStream(tmp.resolve("adam")))) {
+                in.readInt();
+                in.readLong();
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    in.readUTF();
+                    for (int k = 0; k < 2; k++) {
+                        int len = in.readInt();
+                        for (int j = 0; j < len; j++) {
+                            assertTrue(Float.isFinite(in.readFloat()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void focusCentresOrganPatchesOnTheFocusedClassMoreOften() {
         try (ModelPackage p = ModelPackage.open(tiny())) {

@@ -51,6 +51,8 @@ public final class TrainableNetwork implements AutoCloseable {
     private static final int OPTIMIZER_MAGIC = 0x72744164; // "rtAd"
     /** Steps in a row whose gradient is not finite at a finite loss that are skipped before the run counts as diverged. */
     static final int MAX_SKIPPED_IN_A_ROW = 5;
+    /** A gradient entry above this is taken as broken, like a NaN (the losses' true gradients are far smaller). */
+    static final float MAX_GRADIENT = 1e6f;
 
     private final Path file;
     private final Model model;
@@ -308,15 +310,17 @@ public final class TrainableNetwork implements AutoCloseable {
     }
 
     /**
-     * The name of the first parameter whose gradient holds a NaN, an infinity or an entry whose square overflows ("the
+     * The name of the first parameter whose gradient holds a NaN, an infinity or an entry above {@link #MAX_GRADIENT} ("the
      * gradient of NAME"), null if none.
      */
     private String nonFiniteGradient() {
         for (Parameter p : parameters) {
-            // the sum of squares, not of values: Adam squares each entry, and one finite entry above ~1.8e19 makes its second
-            // moment infinite, after which every update of that entry is 0 and training stops without a sign (seen on oneDNN)
-            try (NDArray g = p.getArray().getGradient(); NDArray sq = g.square(); NDArray s = sq.sum()) {
-                if (!Float.isFinite(s.getFloat())) {
+            // not only NaN and infinity: Adam squares each entry, and one entry above ~1.8e19 makes its second moment infinite
+            // (every later update 0), one of 1e11 makes it 1e22 (updates ~0 for thousands of steps); the loss is a weighted
+            // mean plus a Dice term below its weight, whose gradients stay far below MAX_GRADIENT (seen from oneDNN: 1e11-3e38)
+            try (NDArray g = p.getArray().getGradient(); NDArray a = g.abs(); NDArray s = a.max()) {
+                float max = s.getFloat();
+                if (!Float.isFinite(max) || max > MAX_GRADIENT) {
                     return "the gradient of " + p.getName();
                 }
             }

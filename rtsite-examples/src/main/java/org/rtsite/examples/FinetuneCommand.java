@@ -113,7 +113,8 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     @Option(names = "--dice-weight", defaultValue = "0", description = "add W × (1 − mean soft Dice over the organ classes "
             + "present in a pass's patches) to the cross-entropy, as the phantom network was trained; 0 = cross-entropy only, "
-            + "the paper's recipe (default: ${DEFAULT-VALUE})")
+            + "the paper's recipe; with --micro-batch 1 on the CPU it comes with occasional huge gradients, whose steps are "
+            + "recomputed on native kernels or skipped (docs/finetune.md) (default: ${DEFAULT-VALUE})")
     double diceWeight;
 
     @Option(names = "--focus", description = "NAME:W: centre organ patches on class NAME W times as often as on the case's "

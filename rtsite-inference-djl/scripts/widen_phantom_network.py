@@ -4,18 +4,21 @@
 widen: loads a TorchScript package of train_phantom_network.py's UNet (models/phantom-total-pt), copies every weight
 into a UNet with more output channels, and writes a TorchScript package whose rtsite-model.json lists the extra
 labels after the old ones. The new rows of the last 1x1x1 convolution start untrained, as copies of the background
-row with the bias lowered by --offset: a new class's logit is the background's minus OFFSET everywhere, so at the
+row (or, with --like NAME, of that class's row) with the bias lowered by --offset: a new class's logit is the background's minus OFFSET everywhere, so at the
 start every voxel's argmax is what the old network says (where background wins it still wins; where an organ beats
 background it beats the copies too), while the new classes start close enough to background (softmax share e^-OFFSET
 of it) for `rtsite finetune` to teach them within a CPU budget (a zero row with a bias below the lowest winning logit,
 -11.6 on three phantoms, would leave Adam ~10^4 steps of bias to climb). --probe checks the argmax on phantoms.
 
+restart: gives classes of a package the output row of another class (or background) with the bias lowered by --offset,
+for classes that fine-tuning has pushed so far down that they never win.
 onnx: loads a TorchScript package of that UNet (e.g. the fine-tuned one rtsite finetune wrote through libtorch)
 into the Python module and exports it with train_phantom_network.py's exporter settings (ONNX opset 13, inputs
 'data', outputs 'logits'), with the same rtsite-model.json, and checks that both give the same logits.
 
     /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py widen models/phantom-total-pt OUT \
         [--probe PHANTOM_DATA] --add thyroid_gland --add vertebrae_L4 ...
+    /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py restart PT_PACKAGE OUT --row thyroid_gland:background
     /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py onnx PT_PACKAGE ONNX_PACKAGE
 (Debian 12: apt-get install python3-torch python3-onnx; docs/finetune.md, "New classes".)
 """
@@ -57,14 +60,19 @@ def widen(args):
         if k.startswith("head."):
             continue
         new_state[k] = v.clone()
-    head_w = state["head.weight"][0:1].repeat(classes, 1, 1, 1, 1)
-    head_b = (state["head.bias"][0] - args.offset).repeat(classes)
+    # the row the new classes start from: background's, or (--like) an old class's, e.g. a femur's for another bone class,
+    # so that the new class starts just below the bone class that now takes its voxels instead of far below it
+    like = 0 if args.like is None else names.index(args.like) + 1 if args.like in names[:old_classes - 1] else None
+    if like is None:
+        sys.exit(f"--like {args.like}: the package has no such class ({', '.join(names[:old_classes - 1])})")
+    head_w = state["head.weight"][like:like + 1].repeat(classes, 1, 1, 1, 1)
+    head_b = (state["head.bias"][like] - args.offset).repeat(classes)
     head_w[:old_classes] = state["head.weight"]
     head_b[:old_classes] = state["head.bias"]
     new_state["head.weight"], new_state["head.bias"] = head_w, head_b
     net.load_state_dict(new_state)
     net.eval()
-    print(f"new classes {args.add}: background's row, bias lowered by {args.offset}")
+    print(f"new classes {args.add}: {args.like or 'background'}'s row, bias lowered by {args.offset}")
     if args.probe:
         # the widened network must label every probe voxel as the old one did
         header, images, _ = load(args.probe)
@@ -78,9 +86,35 @@ def widen(args):
     with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
         json.dump(out_spec, f, indent=2)
     with open(os.path.join(args.out, "training.json"), "w") as f:
-        json.dump({"widenedFrom": args.package, "added": args.add, "newRows": "background row, bias - offset",
+        json.dump({"widenedFrom": args.package, "added": args.add, "newRows": (args.like or "background") + " row, bias - offset",
                    "offset": args.offset,
                    "probe": args.probe, "probeCount": args.probe_count, "torch": torch.__version__}, f, indent=2)
+    print("wrote", args.out)
+
+
+def restart(args):
+    # a class that fine-tuning pushed far below the winner everywhere (its probability ~0, where cross-entropy's pull is
+    # small and the Dice term's vanishes) starts again one step below the class that now takes its voxels
+    spec, net = read_package(args.package)
+    names = ["background"] + list(spec["labels"].values())
+    state = net.state_dict()
+    w, b = state["head.weight"].clone(), state["head.bias"].clone()
+    for r in args.row:
+        name, _, like = r.partition(":")
+        if name not in names[1:] or like not in names:
+            sys.exit(f"--row {r}: expected CLASS:FROM with classes of the package ({', '.join(names)})")
+        c, f = names.index(name), names.index(like)
+        w[c], b[c] = state["head.weight"][f], state["head.bias"][f] - args.offset
+        print(f"{name}: {like}'s row, bias lowered by {args.offset}")
+    state["head.weight"], state["head.bias"] = w, b
+    net.load_state_dict(state)
+    net.eval()
+    os.makedirs(args.out, exist_ok=True)
+    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
+    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
+        json.dump(dict(spec, network="model.pt"), f, indent=2)
+    with open(os.path.join(args.out, "training.json"), "w") as f:
+        json.dump({"restartedFrom": args.package, "rows": args.row, "offset": args.offset, "torch": torch.__version__}, f, indent=2)
     print("wrote", args.out)
 
 
@@ -117,14 +151,21 @@ def main():
     w.add_argument("out")
     w.add_argument("--add", action="append", required=True, metavar="NAME")
     w.add_argument("--offset", type=float, default=3.0, help="new rows' bias = background's bias - OFFSET")
+    w.add_argument("--like", metavar="NAME", help="start the new rows from this old class's row instead of background's")
     w.add_argument("--probe", help="PhantomTraining output on whose first images the argmax must stay the old one")
     w.add_argument("--probe-count", type=int, default=3)
+    r = sub.add_parser("restart")
+    r.add_argument("package")
+    r.add_argument("out")
+    r.add_argument("--row", action="append", required=True, metavar="CLASS:FROM",
+                   help="CLASS's output row becomes FROM's (a class or background) with the bias lowered by OFFSET")
+    r.add_argument("--offset", type=float, default=1.0)
     o = sub.add_parser("onnx")
     o.add_argument("package")
     o.add_argument("out")
     args = ap.parse_args()
     torch.set_num_threads(2)
-    widen(args) if args.mode == "widen" else onnx_export(args)
+    {"widen": widen, "restart": restart, "onnx": onnx_export}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ import org.rtsite.nifti.Nifti;
  * the vendor-pretrained model (VPM) and the locally fine-tuned one (LFT) and writes segeval's cases files.
  * {@code organs} writes training cases for a package with more classes than the phantom network (the widened one,
  * docs/finetune.md "New classes"): randomized phantoms over z-slabs of random extent anywhere from the knees to the
- * vertex, "our" scanner, every organ drawn exactly as the phantom has it and labelled in the package's classes.
+ * vertex, "our" scanner, every organ drawn exactly as the phantom has it and labelled in the package's classes; if the
+ * package has a class {@value #OTHER_BONES}, every bone of the phantom without a class of its own is labelled with it.
  *
  * <pre>FineTuneStudy cohorts OUT TRAIN EXVAL GENEVA
  * FineTuneStudy predict OUT VPM_PACKAGE LFT_PACKAGE
@@ -44,6 +45,12 @@ public final class FineTuneStudy {
     /** The phantom's lung lobes are one class per side in the phantom network. */
     static final Map<String, String> LOBES = Map.of("lung_upper_lobe_left", "lung_left", "lung_lower_lobe_left", "lung_left",
             "lung_upper_lobe_right", "lung_right", "lung_middle_lobe_right", "lung_right", "lung_lower_lobe_right", "lung_right");
+    /**
+     * One class for the phantom's bones that have no class of their own (the other vertebrae, sacrum, humeri, ...): a name
+     * the region dictionary does not know, so it counts for no region. Without it those bone cylinders are background in
+     * training and look locally like a femur (docs/finetune.md, "New classes").
+     */
+    static final String OTHER_BONES = "other_bones";
     static final double Z_MIN = -90;
     static final double Z_MAX = 180;
 
@@ -147,7 +154,7 @@ public final class FineTuneStudy {
      */
     private static void organCohort(Path out, int count, long firstSeed, double centreMin, double centreMax,
                                     SortedMap<Integer, String> labels) {
-        ClassMapping mapping = ClassMapping.of(labels, LOBES, RegionDictionary.defaults());
+        ClassMapping mapping = ClassMapping.of(labels, organMapping(labels), RegionDictionary.defaults());
         StringBuilder csv = new StringBuilder("case_id,ct,reference\n");
         for (int i = 0; i < count; i++) {
             long seed = firstSeed + i;
@@ -173,6 +180,20 @@ public final class FineTuneStudy {
             System.out.printf(Locale.ROOT, "%s: seed %d, z %.0f..%.0f, %d slices%n", id, seed, zMin, zMin + length, nz);
         }
         write(out.resolve("organs-" + firstSeed + ".csv"), csv.toString());
+    }
+
+    /** The lobes to their lungs and, if the package has {@value #OTHER_BONES}, every phantom bone without a class of its own to it. */
+    static Map<String, String> organMapping(SortedMap<Integer, String> labels) {
+        Map<String, String> explicit = new java.util.HashMap<>(LOBES);
+        if (labels.containsValue(OTHER_BONES)) {
+            for (PhantomAnatomy.Organ o : PhantomAnatomy.organs()) {
+                // the phantom draws bone, and only bone, at 700 HU
+                if (PhantomBuilder.tissueHu(o.name()) == 700 && !labels.containsValue(o.name())) {
+                    explicit.put(o.name(), OTHER_BONES);
+                }
+            }
+        }
+        return explicit;
     }
 
     /** The local protocol: the margin organs grown by one voxel (4 mm) in-plane into background. */

@@ -111,6 +111,16 @@ public final class FinetuneCommand implements Callable<Integer> {
             + "or one weight per class, background first, e.g. 0.5,1,1,2 (default: ${DEFAULT-VALUE})")
     String classWeights;
 
+    @Option(names = "--dice-weight", defaultValue = "0", description = "add W × (1 − mean soft Dice over the organ classes "
+            + "present in a pass's patches) to the cross-entropy, as the phantom network was trained; 0 = cross-entropy only, "
+            + "the paper's recipe; with --micro-batch 1 on the CPU it comes with occasional huge gradients, whose steps are "
+            + "recomputed on native kernels or skipped (docs/finetune.md) (default: ${DEFAULT-VALUE})")
+    double diceWeight;
+
+    @Option(names = "--focus", description = "NAME:W: centre organ patches on class NAME W times as often as on the case's "
+            + "other classes (repeatable; default 1 each)")
+    List<String> focus;
+
     @Option(names = "--seed", defaultValue = "19", description = "folds and patch sampling (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -170,9 +180,26 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
     }
 
+    private Map<String, Double> focusWeights() {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        for (String f : focus == null ? List.<String>of() : focus) {
+            int colon = f.lastIndexOf(':');
+            try {
+                if (colon <= 0) {
+                    throw new NumberFormatException("no ':'");
+                }
+                out.put(f.substring(0, colon).trim(), Double.parseDouble(f.substring(colon + 1).trim()));
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("--focus " + f + ": expected NAME:WEIGHT, e.g. thyroid_gland:4", e);
+            }
+        }
+        return out;
+    }
+
     private FineTuneOptions options() {
         FineTuneOptions o = new FineTuneOptions(epochs, batch, learningRate, learningRateDecay, folds, patchesPerCase,
-                validationPatches, patch, foreground, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, seed, microBatch);
+                validationPatches, patch, foreground, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, seed, microBatch,
+                diceWeight, focusWeights());
         switch (classWeights.trim().toLowerCase(Locale.ROOT)) {
             case "sqrt" -> {
                 return o;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.volume.CtVolume;
@@ -48,7 +49,7 @@ class FinetuneCommandTest {
         Path csv = cases(4);
         Path out = dir.resolve("tuned");
         CliRun r = CliRun.of("finetune", "-m", TINY.toString(), "-c", csv.toString(), "-o", out.toString(),
-                "--epochs", "2", "--folds", "2", "--batch", "2", "--lr", "3e-3");
+                "--epochs", "2", "--folds", "2", "--batch", "2", "--lr", "3e-3", "--dice-weight", "0.5", "--focus", "skull:3");
         assertEquals(0, r.exit(), r.err() + r.out());
         assertTrue(r.out().contains("case p1: [liver, skull]"), r.out());
         assertTrue(r.out().contains("fold 2/2 epoch 2/2"), r.out());
@@ -60,6 +61,8 @@ class FinetuneCommandTest {
         assertTrue(rec.chosenEpoch() >= 1 && rec.chosenEpoch() <= 2);
         assertTrue(rec.cases().stream().allMatch(c -> c.classVoxels().get(1) > 0 && c.classVoxels().get(2) > 0), rec.cases().toString());
         assertEquals(3e-3, rec.options().learningRate(), 0);
+        assertEquals(0.5, rec.options().diceWeight(), 0);
+        assertEquals(Map.of("skull", 3.0), rec.options().focus());
 
         CtVolume ct = CtSeriesReader.defaults().readDirectory(dir.resolve("p1/ct")).volume();
         try (DjlSegmenter seg = DjlSegmenter.open(List.of(out), 1)) {
@@ -88,5 +91,13 @@ class FinetuneCommandTest {
                 "--class-weights", "heavy");
         assertEquals(2, w.exit());
         assertTrue(w.err().contains("--class-weights: 'heavy'"), w.err());
+        CliRun f = CliRun.of("finetune", "-m", TINY.toString(), "-c", csv.toString(), "-o", dir.resolve("o").toString(),
+                "--focus", "thyroid_gland:4");
+        assertEquals(2, f.exit());
+        assertTrue(f.err().contains("focus on class 'thyroid_gland': the network has no such class (its classes: [liver, skull])"), f.err());
+        CliRun g = CliRun.of("finetune", "-m", TINY.toString(), "-c", csv.toString(), "-o", dir.resolve("o").toString(),
+                "--focus", "skull");
+        assertEquals(2, g.exit());
+        assertTrue(g.err().contains("--focus skull: expected NAME:WEIGHT"), g.err());
     }
 }

@@ -1,6 +1,7 @@
 package org.rtsite.inference.training;
 
 import java.util.List;
+import java.util.Map;
 import org.rtsite.core.InvalidInputException;
 
 /**
@@ -26,11 +27,16 @@ import org.rtsite.core.InvalidInputException;
  *                           0 = the whole batch in one pass. 1 (the default) lets PyTorch keep its oneDNN convolutions,
  *                           whose backward pass is right at batch 1 and 4-10 times faster than PyTorch's native kernels
  *                           on the CPU (docs/finetune.md)
+ * @param diceWeight         weight W of a soft Dice term added to the cross-entropy: W × (1 − mean soft Dice over the
+ *                           organ classes present in a pass's patches), averaged over the passes of a batch that hold an
+ *                           organ ({@link TrainableNetwork}); 0 (the default, the paper's recipe) = cross-entropy only
+ * @param focus              class name → relative chance that an organ-centred patch is centred on that class when the
+ *                           case has it (others 1; {@code train_phantom_network.py --focus}); empty = every present class alike
  */
 public record FineTuneOptions(int epochs, int batchSize, double learningRate, double learningRateDecay, int folds,
                               int patchesPerCase, int validationPatches, List<Integer> patchSize,
                               double foregroundFraction, ClassWeights.Weighting weighting, List<Double> classWeights,
-                              long seed, int microBatch) {
+                              long seed, int microBatch, double diceWeight, Map<String, Double> focus) {
 
     public FineTuneOptions {
         if (epochs < 1) {
@@ -67,6 +73,15 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
         if (microBatch < 0) {
             throw new InvalidInputException("micro-batch must be ≥ 0 (0 = the whole batch), got " + microBatch);
         }
+        if (!(diceWeight >= 0) || !Double.isFinite(diceWeight)) {
+            throw new InvalidInputException("Dice weight must be finite and ≥ 0, got " + diceWeight);
+        }
+        focus = focus == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(focus));
+        for (Map.Entry<String, Double> e : focus.entrySet()) {
+            if (e.getValue() == null || !(e.getValue() > 0) || !Double.isFinite(e.getValue())) {
+                throw new InvalidInputException("focus weight of class '" + e.getKey() + "' must be finite and > 0, got " + e.getValue());
+            }
+        }
         if (classWeights != null) {
             classWeights = List.copyOf(classWeights);
             if (classWeights.stream().anyMatch(w -> !(w >= 0) || !Double.isFinite(w))) {
@@ -77,7 +92,7 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
 
     /** The paper's recipe; 4 training patches per case and epoch, 2 validation patches per held-out case, 2/3 centred on organs. */
     public static FineTuneOptions defaults() {
-        return new FineTuneOptions(60, 4, 1e-4, 0.9, 5, 4, 2, null, 2.0 / 3, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, 19, 1);
+        return new FineTuneOptions(60, 4, 1e-4, 0.9, 5, 4, 2, null, 2.0 / 3, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, 19, 1, 0, Map.of());
     }
 
     /** Learning rate of epoch {@code epoch} (1-based): decayed once after each earlier epoch. */
@@ -86,55 +101,63 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
     }
 
     public FineTuneOptions withEpochs(int v) {
-        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withBatchSize(int v) {
-        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withLearningRate(double v) {
-        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withLearningRateDecay(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withFolds(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withPatchesPerCase(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withValidationPatches(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withPatchSize(List<Integer> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withForegroundFraction(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withWeighting(ClassWeights.Weighting v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withClassWeights(List<Double> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withSeed(long v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v, microBatch);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v, microBatch, diceWeight, focus);
     }
 
     public FineTuneOptions withMicroBatch(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, v);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, v, diceWeight, focus);
+    }
+
+    public FineTuneOptions withDiceWeight(double v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, v, focus);
+    }
+
+    public FineTuneOptions withFocus(Map<String, Double> v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, v);
     }
 
     /** Patches per forward/backward pass for a batch of {@code batch}. */

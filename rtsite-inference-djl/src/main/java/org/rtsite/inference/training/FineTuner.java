@@ -58,6 +58,7 @@ public final class FineTuner {
     private final ModelSpec spec;
     private final FineTuneOptions options;
     private final Progress progress;
+    private final double[] focus;
 
     /**
      * @throws InvalidInputException when the package's network is not TorchScript (ONNX networks cannot be trained)
@@ -71,11 +72,28 @@ public final class FineTuner {
             throw new InvalidInputException("model package " + base.source() + ": fine-tuning needs a TorchScript network "
                     + "(PyTorch engine), its network '" + spec.network() + "' runs on " + spec.engine());
         }
+        this.focus = focusByChannel();
     }
 
     /** The mapping of reference names onto this package's classes: {@code explicit} first, then {@code dictionary} (may be null). */
     public ClassMapping mapping(Map<String, String> explicit, RegionDictionary dictionary) {
         return ClassMapping.of(spec.labels(), explicit, dictionary);
+    }
+
+    /** The options' focus weights per channel (1 where not named), {@code null} without any. */
+    private double[] focusByChannel() {
+        if (options.focus().isEmpty()) {
+            return null;
+        }
+        double[] out = new double[spec.numClasses()];
+        java.util.Arrays.fill(out, 1);
+        options.focus().forEach((name, w) -> {
+            int c = spec.labels().entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(name)).mapToInt(java.util.Map.Entry::getKey)
+                    .findFirst().orElseThrow(() -> new InvalidInputException("focus on class '" + name + "': the network has no such "
+                            + "class (its classes: " + spec.labels().values() + ")"));
+            out[c] = w;
+        });
+        return out;
     }
 
     /** {@code c} on the network grid, as inference would see it. */
@@ -140,7 +158,7 @@ public final class FineTuner {
             record = new TrainingRecord(base.source().toString(), options, toList(patch), weightList, entries, List.of(),
                     List.of(), List.of(), null, null, null, null, engineName(), null, 0);
         }
-        PatchSampler sampler = new PatchSampler(cases, patch, numClasses);
+        PatchSampler sampler = new PatchSampler(cases, patch, numClasses, focus);
         int startFold = 0;
         int startEpoch = 0;
         if (record.checkpoint() != null) {
@@ -167,7 +185,7 @@ public final class FineTuner {
             (k > 1 && fold[i] == f ? validation : train).add(i);
         }
         Path start = doneEpochs > 0 ? ck.resolve(record.checkpoint().network()) : base.networkFile();
-        try (TrainableNetwork net = new TrainableNetwork(start, spec.numClasses(), options.microBatch())) {
+        try (TrainableNetwork net = new TrainableNetwork(start, spec.numClasses(), options.microBatch(), options.diceWeight())) {
             if (doneEpochs > 0) {
                 net.loadOptimizer(ck.resolve(record.checkpoint().optimizer()));
             }
@@ -190,8 +208,17 @@ public final class FineTuner {
                 int steps = 0;
                 for (int b = 0; b < spots.size(); b += options.batchSize()) {
                     Batch batch = Batch.cut(sampler, spots, b, options.batchSize());
+                    long retries = net.nativeRetries();
+                    long skipped = net.skippedSteps();
                     lossSum += net.trainStep(batch.image(), batch.labels(), batch.size(), sampler.patch(), weights, lr);
                     steps++;
+                    if (net.nativeRetries() > retries) {
+                        progress.message("fold " + (f + 1) + " epoch " + e + " Adam step " + net.adamSteps() + ": a gradient on oneDNN "
+                                + "was not finite; the step was recomputed on PyTorch's native kernels");
+                    }
+                    if (net.skippedSteps() > skipped) {
+                        progress.message("fold " + (f + 1) + " epoch " + e + " " + net.lastSkip());
+                    }
                     if (Thread.currentThread().isInterrupted()) {
                         throw new RtsiteException("fine-tuning interrupted in fold " + (f + 1) + " epoch " + e
                                 + "; resume from " + ck + " (it holds the last completed epoch)");

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * Training patches from network-grid cases. A patch is a box of the case's {@link NetworkCase#image()}; where it
  * reaches beyond the image it reads 0 and background, as inference pads an image smaller than its window with 0.
  * With probability {@code foregroundFraction} a patch is centred on a random voxel of a random class present in the
- * case (so small organs are seen), otherwise its position is uniform over the image.
+ * case (so small organs are seen), otherwise its position is uniform over the image. The class is drawn with a chance
+ * proportional to its focus weight among the classes the case has (all 1 by default: uniform).
  */
 final class PatchSampler {
     /** Where a patch lies: case and origin (voxel of tensor axes 0, 1, 2, may be negative). */
@@ -18,8 +19,15 @@ final class PatchSampler {
     private final List<NetworkCase> cases;
     private final int[] patch;
     private final int[][][] voxelsByClass;
+    private final double[] focus;
 
     PatchSampler(List<NetworkCase> cases, int[] patch, int numClasses) {
+        this(cases, patch, numClasses, null);
+    }
+
+    /** @param focus per channel, the relative chance of centring an organ patch on it; {@code null} = all alike */
+    PatchSampler(List<NetworkCase> cases, int[] patch, int numClasses, double[] focus) {
+        this.focus = focus == null ? null : focus.clone();
         this.cases = List.copyOf(cases);
         this.patch = patch.clone();
         this.voxelsByClass = new int[cases.size()][][];
@@ -72,7 +80,7 @@ final class PatchSampler {
             }
         }
         if (foreground && !present.isEmpty()) {
-            int[] vox = byClass[present.get(r.nextInt(present.size()))];
+            int[] vox = byClass[pick(present, r)];
             int v = vox[r.nextInt(vox.length)];
             int[] at = {v / (d[1] * d[2]), (v / d[2]) % d[1], v % d[2]};
             for (int a = 0; a < 3; a++) {
@@ -84,6 +92,25 @@ final class PatchSampler {
             }
         }
         return new Spot(ci, origin[0], origin[1], origin[2]);
+    }
+
+    /** A present class, uniformly (one draw, as before focus existed) or by focus weight. */
+    private int pick(List<Integer> present, SplittableRandom r) {
+        if (focus == null) {
+            return present.get(r.nextInt(present.size()));
+        }
+        double total = 0;
+        for (int c : present) {
+            total += focus[c];
+        }
+        double u = r.nextDouble() * total;
+        for (int c : present) {
+            u -= focus[c];
+            if (u < 0) {
+                return c;
+            }
+        }
+        return present.get(present.size() - 1);
     }
 
     /** nnU-Net's centred padding of a too-small axis: the odd voxel goes above. */

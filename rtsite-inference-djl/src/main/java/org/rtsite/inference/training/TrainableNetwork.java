@@ -49,6 +49,10 @@ public final class TrainableNetwork implements AutoCloseable {
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
     private static final int OPTIMIZER_MAGIC = 0x72744164; // "rtAd"
+    /** Steps in a row whose gradient is not finite at a finite loss that are skipped before the run counts as diverged. */
+    static final int MAX_SKIPPED_IN_A_ROW = 5;
+    /** A gradient entry above this is taken as broken, like a NaN (the losses' true gradients are far smaller). */
+    static final float MAX_GRADIENT = 1e6f;
 
     private final Path file;
     private final Model model;
@@ -58,8 +62,15 @@ public final class TrainableNetwork implements AutoCloseable {
     private final NDArray[] variances;
     private final int numClasses;
     private final int microBatch;
+    private final double diceWeight;
     private final boolean holdsOneDnnOff;
     private long adamSteps;
+    private long nativeRetries;
+    private long skippedSteps;
+    private int skippedInARow;
+    private String lastSkip;
+    private int simulatedFaults;
+    private boolean simulateNativeFaults;
     private boolean closed;
 
     /** {@link #TrainableNetwork(Path, int, int)} running each batch in one pass, with oneDNN off. */
@@ -74,6 +85,14 @@ public final class TrainableNetwork implements AutoCloseable {
      * @throws RtsiteException when the PyTorch engine cannot load it (DJL's exception as cause)
      */
     public TrainableNetwork(Path file, int numClasses, int microBatch) {
+        this(file, numClasses, microBatch, 0);
+    }
+
+    /**
+     * As {@link #TrainableNetwork(Path, int, int)}, with a soft Dice term of weight {@code diceWeight} added to the loss
+     * ({@link #trainStep}); 0 = cross-entropy only.
+     */
+    public TrainableNetwork(Path file, int numClasses, int microBatch, double diceWeight) {
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("network file " + file + " does not exist");
         }
@@ -82,7 +101,11 @@ public final class TrainableNetwork implements AutoCloseable {
         }
         this.file = file;
         this.numClasses = numClasses;
+        if (!(diceWeight >= 0) || !Double.isFinite(diceWeight)) {
+            throw new InvalidInputException("Dice weight must be finite and ≥ 0, got " + diceWeight);
+        }
         this.microBatch = microBatch;
+        this.diceWeight = diceWeight;
         this.holdsOneDnnOff = microBatch != 1;
         Path dir = file.toAbsolutePath().getParent();
         String name = file.getFileName().toString();
@@ -130,13 +153,67 @@ public final class TrainableNetwork implements AutoCloseable {
         return parameters.size();
     }
 
+    /**
+     * Steps whose gradient came out non-finite on oneDNN (micro-batches of one) and were recomputed on PyTorch's native
+     * kernels, in this process.
+     */
+    public long nativeRetries() {
+        return nativeRetries;
+    }
+
+    /** Steps skipped because their gradient was not finite on either kernel at a finite loss, in this process. */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /** What the last skipped step found (its step, parameter, loss, and the gradients' NaN/infinity counts), or null. */
+    public String lastSkip() {
+        return lastSkip;
+    }
+
+    /** Per parameter with a non-finite gradient: NaN and infinite entries, and the largest finite magnitude of all gradients. */
+    private String gradientSummary() {
+        StringBuilder sb = new StringBuilder();
+        double maxAbs = 0;
+        for (Parameter p : parameters) {
+            try (NDArray g = p.getArray().getGradient()) {
+                int nan = 0;
+                int inf = 0;
+                for (float f : g.toFloatArray()) {
+                    if (Float.isNaN(f)) {
+                        nan++;
+                    } else if (Float.isInfinite(f)) {
+                        inf++;
+                    } else {
+                        maxAbs = Math.max(maxAbs, Math.abs(f));
+                    }
+                }
+                if (nan + inf > 0) {
+                    sb.append(p.getName()).append(": ").append(nan).append(" NaN, ").append(inf).append(" inf; ");
+                }
+            }
+        }
+        return sb.append("largest finite |gradient| ").append((float) maxAbs).toString();
+    }
+
+    /** Makes the next {@code steps} steps' gradients count as non-finite on oneDNN, and on native kernels too if {@code alsoNative}: for tests. */
+    void simulateNonFiniteGradients(int steps, boolean alsoNative) {
+        simulatedFaults = steps;
+        simulateNativeFaults = alsoNative;
+    }
+
     /** Adam steps taken since the start of training (restored from a checkpoint). */
     public long adamSteps() {
         return adamSteps;
     }
 
     /**
-     * One Adam step on a batch: forward in training mode, class-weighted cross-entropy, backward, update.
+     * One Adam step on a batch: forward in training mode, loss, backward, update. The loss is the class-weighted
+     * cross-entropy {@code Σ w·nll / Σ w} over the whole batch plus, with a Dice weight W above 0, W × the mean over the
+     * batch's passes that hold an organ voxel of (1 − the mean soft Dice of the organ classes present in that pass), where
+     * a class's soft Dice over the pass's patches is {@code (2 Σ p·t + 1) / (Σ p + Σ t + 1)} with p its softmax and t its
+     * one-hot reference ({@code train_phantom_network.py}'s {@code dice_loss}: with the whole batch in one pass, exactly
+     * that). A pass without organ voxels adds no Dice term.
      *
      * @param images  {@code batch} patches, C order over (batch, axis 0, 1, 2)
      * @param labels  the patches' classes, same order
@@ -147,14 +224,44 @@ public final class TrainableNetwork implements AutoCloseable {
         try (NDManager m = model.getNDManager().newSubManager()) {
             double loss = backward(images, labels, batch, patch, weights);
             String bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
+            if (simulatedFaults > 0) {
+                bad = "the gradient (simulated)";
+            }
+            if (bad != null && !holdsOneDnnOff) {
+                // on oneDNN a non-finite gradient need not mean divergence (its batch-1 backward pass reads memory it did not
+                // write: one such step in ~10,000 passes before, one in ~180 with the Dice term): redo the step on the native kernels
+                zeroGradients();
+                nativeRetries++;
+                OneDnnSwitch.acquire();
+                try {
+                    loss = backward(images, labels, batch, patch, weights);
+                } finally {
+                    OneDnnSwitch.release();
+                }
+                bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
+                if (simulatedFaults > 0 && simulateNativeFaults) {
+                    bad = "the gradient (simulated)";
+                }
+            }
+            simulatedFaults = Math.max(0, simulatedFaults - 1);
+            if (bad != null && Double.isFinite(loss) && skippedInARow < MAX_SKIPPED_IN_A_ROW) {
+                // a finite loss with a non-finite gradient on both kernels: skip the update (as PyTorch's GradScaler skips
+                // steps with inf/NaN gradients) rather than lose the run; many in a row is divergence
+                lastSkip = "Adam step " + (adamSteps + 1) + ": " + bad + " is not finite at loss " + loss + " (" + gradientSummary()
+                        + "); step skipped, no update";
+                zeroGradients();
+                skippedSteps++;
+                skippedInARow++;
+                return loss;
+            }
             if (bad != null) {
                 zeroGradients();
-                // on oneDNN a non-finite gradient need not mean divergence: one came at a finite, falling loss in ~10,000 batch-1 passes
                 throw new RtsiteException("fine-tuning diverged: " + bad + " is not finite at Adam step " + (adamSteps + 1)
                         + " (loss " + loss + ", learning rate " + learningRate + " too high?"
-                        + (holdsOneDnnOff ? ")" : "; or oneDNN's backward pass, on for --micro-batch 1: --resume continues"
-                        + " from the last epoch, --micro-batch 0 uses PyTorch's native kernels)"));
+                        + (holdsOneDnnOff ? "" : "; on oneDNN and again on PyTorch's native kernels")
+                        + (skippedInARow > 0 ? "; " + skippedInARow + " steps skipped in a row before" : "") + ")");
             }
+            skippedInARow = 0;
             adamSteps++;
             double coef1 = 1.0 - Math.pow(BETA1, adamSteps);
             double coef2 = 1.0 - Math.pow(BETA2, adamSteps);
@@ -202,11 +309,18 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    /** The name of the first parameter whose gradient holds a NaN or infinity ("the gradient of NAME"), null if none. */
+    /**
+     * The name of the first parameter whose gradient holds a NaN, an infinity or an entry above {@link #MAX_GRADIENT} ("the
+     * gradient of NAME"), null if none.
+     */
     private String nonFiniteGradient() {
         for (Parameter p : parameters) {
-            try (NDArray g = p.getArray().getGradient(); NDArray s = g.sum()) {
-                if (!Float.isFinite(s.getFloat())) {
+            // not only NaN and infinity: Adam squares each entry, and one entry above ~1.8e19 makes its second moment infinite
+            // (every later update 0), one of 1e11 makes it 1e22 (updates ~0 for thousands of steps); the loss is a weighted
+            // mean plus a Dice term below its weight, whose gradients stay far below MAX_GRADIENT (seen from oneDNN: 1e11-3e38)
+            try (NDArray g = p.getArray().getGradient(); NDArray a = g.abs(); NDArray s = a.max()) {
+                float max = s.getFloat();
+                if (!Float.isFinite(max) || max > MAX_GRADIENT) {
                     return "the gradient of " + p.getName();
                 }
             }
@@ -220,14 +334,15 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    /** The class-weighted cross-entropy of a batch in inference mode (no gradients, batch norm on running statistics). */
+    /** The loss {@link #trainStep} minimizes, of a batch in inference mode (no gradients, batch norm on running statistics). */
     public double evaluate(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
         double weightSum = weightSum(labels, weights);
         int pass = passSize(batch);
+        int organPasses = organPasses(labels, batch, pass, patch);
         double loss = 0;
         for (int from = 0; from < batch; from += pass) {
             try (NDManager m = model.getNDManager().newSubManager()) {
-                loss += loss(m, images, labels, from, Math.min(pass, batch - from), patch, weights, weightSum, false).getFloat();
+                loss += loss(m, images, labels, from, Math.min(pass, batch - from), patch, weights, weightSum, organPasses, false).getFloat();
             }
         }
         return loss;
@@ -237,12 +352,13 @@ public final class TrainableNetwork implements AutoCloseable {
     private double backward(float[] images, byte[] labels, int batch, int[] patch, float[] weights) {
         double weightSum = weightSum(labels, weights);
         int pass = passSize(batch);
+        int organPasses = organPasses(labels, batch, pass, patch);
         double loss = 0;
         // one collector for every pass: PyTorch adds each backward pass's gradients to those already there
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             for (int from = 0; from < batch; from += pass) {
                 try (NDManager m = model.getNDManager().newSubManager()) {
-                    NDArray l = loss(m, images, labels, from, Math.min(pass, batch - from), patch, weights, weightSum, true);
+                    NDArray l = loss(m, images, labels, from, Math.min(pass, batch - from), patch, weights, weightSum, organPasses, true);
                     gc.backward(l);
                     loss += l.getFloat();
                 }
@@ -253,6 +369,27 @@ public final class TrainableNetwork implements AutoCloseable {
 
     private int passSize(int batch) {
         return microBatch == 0 ? batch : Math.min(microBatch, batch);
+    }
+
+    /** The passes of a batch whose patches hold at least one organ (non-background) voxel: the Dice term's divisor. */
+    private static int organPasses(byte[] labels, int batch, int pass, int[] patch) {
+        int voxels = patch[0] * patch[1] * patch[2];
+        int n = 0;
+        for (int from = 0; from < batch; from += pass) {
+            if (hasOrgan(labels, from * voxels, Math.min(batch, from + pass) * voxels)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean hasOrgan(byte[] labels, int start, int end) {
+        for (int v = start; v < end; v++) {
+            if (labels[v] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double weightSum(byte[] labels, float[] weights) {
@@ -275,9 +412,12 @@ public final class TrainableNetwork implements AutoCloseable {
         }
     }
 
-    /** Σ w·nll over patches [from, from + batch) of the arrays, divided by {@code weightSum} (the whole batch's Σ w). */
+    /**
+     * Σ w·nll over patches [from, from + batch) of the arrays, divided by {@code weightSum} (the whole batch's Σ w), plus
+     * this pass's share of the Dice term: W × (1 − mean soft Dice) / {@code organPasses} when the pass holds an organ.
+     */
     private NDArray loss(NDManager m, float[] images, byte[] labels, int from, int batch, int[] patch, float[] weights,
-                         double weightSum, boolean training) {
+                         double weightSum, int organPasses, boolean training) {
         Shape shape = new Shape(batch, 1, patch[0], patch[1], patch[2]);
         int voxels = patch[0] * patch[1] * patch[2];
         int start = from * voxels;
@@ -299,7 +439,43 @@ public final class TrainableNetwork implements AutoCloseable {
         NDArray y = m.create(target, shape);
         NDArray w = m.create(voxelWeights, shape);
         NDArray picked = out.logSoftmax(1).gather(y, 1);
-        return picked.mul(w).sum().div((float) weightSum).neg();
+        NDArray ce = picked.mul(w).sum().div((float) weightSum).neg();
+        if (diceWeight == 0 || !hasOrgan(labels, start, end)) {
+            return ce;
+        }
+        return ce.add(diceLoss(m, out, labels, start, batch, voxels).mul((float) (diceWeight / organPasses)));
+    }
+
+    /**
+     * 1 − the mean soft Dice over the organ classes present in the pass ({@code train_phantom_network.py}'s
+     * {@code dice_loss}): per class c, {@code (2 Σ p_c·t_c + 1) / (Σ p_c + Σ t_c + 1)} summed over the pass's patches and
+     * voxels, p the softmax, t the one-hot reference.
+     */
+    private NDArray diceLoss(NDManager m, NDArray logits, byte[] labels, int start, int batch, int voxels) {
+        float[] onehot = new float[batch * numClasses * voxels];
+        float[] truth = new float[numClasses];
+        for (int i = 0; i < batch; i++) {
+            for (int v = 0; v < voxels; v++) {
+                int c = labels[start + i * voxels + v] & 0xFF;
+                onehot[(i * numClasses + c) * voxels + v] = 1;
+                truth[c]++;
+            }
+        }
+        float[] present = new float[numClasses];
+        int n = 0;
+        for (int c = 1; c < numClasses; c++) {
+            if (truth[c] > 0) {
+                present[c] = 1;
+                n++;
+            }
+        }
+        int[] axes = {0, 2, 3, 4};
+        NDArray p = logits.softmax(1);
+        NDArray t = m.create(onehot, logits.getShape());
+        NDArray inter = p.mul(t).sum(axes);
+        NDArray denom = p.sum(axes).add(m.create(truth)).add(1f);
+        NDArray dice = inter.mul(2f).add(1f).div(denom);
+        return dice.mul(m.create(present)).sum().div((float) n).neg().add(1f);
     }
 
     /** Writes the module as TorchScript (what a model package holds), atomically. */

@@ -370,14 +370,19 @@ public final class DicomArchive implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RtsiteException("linkage interrupted", e);
         } catch (ExecutionException e) {
-            Throwable t = e.getCause();
-            if (t instanceof RuntimeException re) {
-                throw re;
-            } else if (t instanceof Error err) {
-                throw err;
-            }
-            throw new RtsiteException("linkage failed: " + t, t);
+            throw rethrown(e, "linkage failed");
         }
+    }
+
+    /** What a task failed with, as thrown on the calling thread: unchecked ones as they were, others wrapped. */
+    private static RuntimeException rethrown(ExecutionException e, String what) {
+        Throwable t = e.getCause();
+        if (t instanceof RuntimeException re) {
+            return re;
+        } else if (t instanceof Error err) {
+            throw err;
+        }
+        return new RtsiteException(what + ": " + t, t);
     }
 
     /** Where {@link #linkByGroup} takes its groups from: the index, or the rows of the scan that just ran. */
@@ -665,13 +670,7 @@ public final class DicomArchive implements AutoCloseable {
                 }
             }
         } catch (ExecutionException e) {
-            Throwable t = e.getCause();
-            if (t instanceof RuntimeException re) {
-                throw re;
-            } else if (t instanceof Error err) {
-                throw err;
-            }
-            throw new RtsiteException("finishing the index failed: " + t, t);
+            throw rethrown(e, "finishing the index failed");
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

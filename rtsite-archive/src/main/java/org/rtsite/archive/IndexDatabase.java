@@ -14,7 +14,10 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.RtsiteIOException;
 
@@ -414,8 +417,8 @@ final class IndexDatabase implements AutoCloseable {
     }
 
     /** Hands each run of consecutive rows with one key to {@code group}. */
-    private static void runs(List<IndexedFile> rows, java.util.function.Function<IndexedFile, String> key,
-                             java.util.function.BiConsumer<String, List<IndexedFile>> group) {
+    private static void runs(List<IndexedFile> rows, Function<IndexedFile, String> key,
+                             BiConsumer<String, List<IndexedFile>> group) {
         List<IndexedFile> run = new ArrayList<>();
         String runKey = null;
         for (IndexedFile f : rows) {
@@ -462,7 +465,7 @@ final class IndexDatabase implements AutoCloseable {
 
         /** A joined member with no row left (cannot happen on one connection): its component is still linked. */
         void finish() {
-            new java.util.TreeMap<>(pending).values().forEach(sink);
+            new TreeMap<>(pending).values().forEach(sink);
         }
     }
 
@@ -498,8 +501,8 @@ final class IndexDatabase implements AutoCloseable {
      * Runs a query of {@link #ROW_SQL} rows (a file's row repeated once per reference, consecutively) and
      * hands each run of files with one key to {@code group}; repeated text values are shared within a run.
      */
-    private void stream(String sql, java.util.function.Function<IndexedFile, String> key,
-                        java.util.function.BiConsumer<String, List<IndexedFile>> group) {
+    private void stream(String sql, Function<IndexedFile, String> key,
+                        BiConsumer<String, List<IndexedFile>> group) {
         try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             Map<String, String> shared = new HashMap<>();
             List<IndexedFile> run = new ArrayList<>();

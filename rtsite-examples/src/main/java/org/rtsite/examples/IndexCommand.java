@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.rtsite.archive.ArchiveOptions;
 import org.rtsite.archive.DicomArchive;
 import org.rtsite.archive.LinkageReport;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
 import org.rtsite.core.RtsiteIOException;
 import org.rtsite.eval.report.Csv;
@@ -85,7 +87,7 @@ public final class IndexCommand implements Callable<Integer> {
      * Only files modified since {@code written} are touched.
      */
     static void pseudonymizeReport(Path dir, java.time.Instant written, UnaryOperator<String> values) {
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
                 if (Files.getLastModifiedTime(f).toInstant().isBefore(written)) {
@@ -139,7 +141,7 @@ public final class IndexCommand implements Callable<Integer> {
             if (readsInFlight != null) {
                 options = options.withReadsInFlight(readsInFlight);
             }
-        } catch (org.rtsite.core.InvalidInputException e) {
+        } catch (InvalidInputException e) {
             err.println("rtsite index: " + e.getMessage() + " (--threads, --reads-in-flight)");
             err.flush();
             return 2;

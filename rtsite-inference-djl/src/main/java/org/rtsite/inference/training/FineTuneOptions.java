@@ -1,7 +1,9 @@
 package org.rtsite.inference.training;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.rtsite.core.InvalidInputException;
 
 /**
@@ -76,7 +78,7 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
         if (!(diceWeight >= 0) || !Double.isFinite(diceWeight)) {
             throw new InvalidInputException("Dice weight must be finite and ≥ 0, got " + diceWeight);
         }
-        focus = focus == null ? Map.of() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(focus));
+        focus = focus == null ? Map.of() : Collections.unmodifiableSortedMap(new TreeMap<>(focus));
         for (Map.Entry<String, Double> e : focus.entrySet()) {
             if (e.getValue() == null || !(e.getValue() > 0) || !Double.isFinite(e.getValue())) {
                 throw new InvalidInputException("focus weight of class '" + e.getKey() + "' must be finite and > 0, got " + e.getValue());

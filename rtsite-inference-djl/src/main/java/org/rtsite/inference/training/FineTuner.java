@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -86,9 +88,9 @@ public final class FineTuner {
             return null;
         }
         double[] out = new double[spec.numClasses()];
-        java.util.Arrays.fill(out, 1);
+        Arrays.fill(out, 1);
         options.focus().forEach((name, w) -> {
-            int c = spec.labels().entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(name)).mapToInt(java.util.Map.Entry::getKey)
+            int c = spec.labels().entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(name)).mapToInt(Map.Entry::getKey)
                     .findFirst().orElseThrow(() -> new InvalidInputException("focus on class '" + name + "': the network has no such "
                             + "class (its classes: " + spec.labels().values() + ")"));
             out[c] = w;
@@ -197,7 +199,7 @@ public final class FineTuner {
                 List<Double> init = new ArrayList<>(record.initialValidationLoss());
                 init.add(initial);
                 record = record.withInitialValidationLoss(init);
-                progress.message(String.format(java.util.Locale.ROOT, "fold %d/%d: %d training, %d validation cases; "
+                progress.message(String.format(Locale.ROOT, "fold %d/%d: %d training, %d validation cases; "
                         + "base network's validation loss %.5f", f + 1, k, train.size(), validation.size(), initial));
             }
             for (int e = doneEpochs + 1; e <= options.epochs(); e++) {
@@ -279,8 +281,8 @@ public final class FineTuner {
                 record.trainSeconds());
         write(done, out.resolve(RECORD_FILE));
         deleteTree(ck);
-        progress.message(String.format(java.util.Locale.ROOT, "kept fold %d epoch %d%s; package written to %s", chosen.fold() + 1,
-                chosen.epoch(), options.folds() > 1 ? String.format(java.util.Locale.ROOT, " (validation loss %.5f)", chosen.validationLoss()) : "", out));
+        progress.message(String.format(Locale.ROOT, "kept fold %d epoch %d%s; package written to %s", chosen.fold() + 1,
+                chosen.epoch(), options.folds() > 1 ? String.format(Locale.ROOT, " (validation loss %.5f)", chosen.validationLoss()) : "", out));
         return done;
     }
 

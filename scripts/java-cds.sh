@@ -38,7 +38,11 @@ fi
 jsa="$dir/$command.jsa"
 java_bin="$(command -v java || true)"
 IFS=: read -r -a entries <<< "$cp"
-key="$( { readlink -f "$java_bin" 2>/dev/null; stat -L -c '%n %s %Y' "$(readlink -f "$java_bin" 2>/dev/null || echo "$java_bin")" "${entries[@]}" 2>&1; } | md5sum | cut -c1-32)"
+# (as few processes as can be: each one started here is wall time of every run)
+java_real="$(readlink -f "$java_bin" 2>/dev/null || true)"
+key="$( { if [ -n "$java_real" ]; then echo "$java_real"; fi
+  stat -L -c '%n %s %Y' "${java_real:-$java_bin}" "${entries[@]}" 2>&1; } | md5sum)"
+key="${key%% *}"
 # -Xlog:cds*=off: the JVM's notes about an archive it ignores are not the user's concern;
 # IgnoreUnrecognizedVMOptions keeps a JVM without these options running.
 quiet=(-XX:+IgnoreUnrecognizedVMOptions -Xshare:auto '-Xlog:cds*=off')
@@ -69,7 +73,7 @@ dump_opts=()
 for o in ${RTSITE_JAVA_OPTS:-}; do
   [[ "$o" == -Xlog* ]] || dump_opts+=("$o")
 done
-jdk_list="$(dirname "$(dirname "$(readlink -f "$java_bin" 2>/dev/null || echo "$java_bin")")")/lib/classlist"
+jdk_list="$(dirname "$(dirname "${java_real:-$java_bin}")")/lib/classlist"
 if [ -s "$list" ]; then
   # The JDK's default list first, so that the archive replaces the default one (which a static archive of
   # our own switches off) for every JDK class that one held, not only those this run happened to load.

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,7 +42,11 @@ import org.slf4j.LoggerFactory;
 final class ArchiveScanner {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveScanner.class);
 
-    private final IndexDatabase db;
+    /** The index; for a new index file, set by the writer thread once {@link #opening} has opened it. */
+    private IndexDatabase db;
+
+    /** A new index file being opened on a thread of its own while the walk starts; null when {@link #db} is given. */
+    private final Future<IndexDatabase> opening;
     private final ArchiveOptions options;
     private final ScanListener listener;
     private final long holdBytes;
@@ -52,10 +58,57 @@ final class ArchiveScanner {
 
     /** @param holdBytes about how much heap the rows held for the first linkage may take ({@link #held}) */
     ArchiveScanner(IndexDatabase db, ArchiveOptions options, ScanListener listener, long holdBytes) {
+        this(db, null, options, listener, holdBytes);
+    }
+
+    /**
+     * A scan into an index file that did not exist (so holds no row), being opened by {@code opening} meanwhile:
+     * the walk and the reads start at once, and the writer thread waits for the index before its first write
+     * (opening it, loading SQLite's native library and creating the schema took a tenth of a 21 k-file run, with
+     * one core idle: docs/PERFORMANCE.md, "Indexing, fifth round").
+     */
+    ArchiveScanner(Future<IndexDatabase> opening, ArchiveOptions options, ScanListener listener) {
+        this(null, opening, options, listener, Math.min(HOLD_BYTES, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    private ArchiveScanner(IndexDatabase db, Future<IndexDatabase> opening, ArchiveOptions options,
+                           ScanListener listener, long holdBytes) {
         this.db = db;
+        this.opening = opening;
         this.options = options;
         this.listener = listener;
         this.holdBytes = holdBytes;
+    }
+
+    /** The index this scan wrote (after {@link #scan}; for a new index, null when the scan failed before it opened). */
+    IndexDatabase database() {
+        return db;
+    }
+
+    /**
+     * The new index {@link #opening} opened, checked to be still empty, its secondary indexes dropped: what a
+     * first scan does before it writes (on the writer thread).
+     */
+    private IndexDatabase opened() throws InterruptedException {
+        IndexDatabase d;
+        try {
+            d = opening.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            } else if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new RtsiteException("cannot open the index database " + options.database() + ": " + e.getCause(),
+                    e.getCause());
+        }
+        db = d;
+        if (!d.empty()) {
+            throw new RtsiteException("index " + d.file() + " was created and written by another process while this"
+                    + " scan started; run the scan again");
+        }
+        d.dropSecondaryIndexes();
+        return d;
     }
 
     /** File rows to write, or the path of a vanished file whose row to drop. */
@@ -93,13 +146,16 @@ final class ArchiveScanner {
             }
         }
         // A first scan fills the table without its secondary indexes and builds them once at the end.
-        boolean bulk = db.empty();
+        boolean fresh = opening != null;
+        boolean bulk = fresh || db.empty();
         if (bulk) {
-            db.dropSecondaryIndexes();
+            if (!fresh) { // a new index drops them on the writer thread, once it is open
+                db.dropSecondaryIndexes();
+            }
             held = new ArrayList<>();
             heldShared = new HashMap<>();
         }
-        long before = db.nextId();
+        long before = fresh ? 1 : db.nextId();
         long tWalk = 0;
         long tRead = 0;
         long tWrite = 0;
@@ -111,7 +167,10 @@ final class ArchiveScanner {
         AtomicLong removed = new AtomicLong();
         AtomicLong committed = new AtomicLong();
         AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        BlockingQueue<Work> results = new ArrayBlockingQueue<>(Math.max(1024, options.batchSize() * 2));
+        // About one batch of files waiting for the writer, at most: the readers wait when it falls behind, so that
+        // the reads do not end with a backlog that the writer works off alone while the other core idles (21 k
+        // files under load: 7,000-11,000 files and 0.2-0.3 s with room for 4,000 chunks; "Indexing, fifth round")
+        BlockingQueue<Work> results = new ArrayBlockingQueue<>(Math.max(16, options.batchSize() / chunk(options)));
         Semaphore inFlight = new Semaphore(Math.max(256, options.threads() * 512));
         Semaphore parsing = new Semaphore(options.threads());
 
@@ -119,6 +178,9 @@ final class ArchiveScanner {
             List<IndexedFile> batch = new ArrayList<>(options.batchSize());
             List<String> drop = new ArrayList<>();
             try {
+                if (fresh) {
+                    opened();
+                }
                 while (true) {
                     Work w = results.take();
                     if (w == END) {
@@ -145,7 +207,8 @@ final class ArchiveScanner {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 writerFailure.compareAndSet(null, e);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // (an Error too: SQLite's native library fails to load on the writer thread when it opens a new index)
                 writerFailure.compareAndSet(null, e);
                 results.clear();
                 // keep draining so readers never block on a dead writer
@@ -170,7 +233,7 @@ final class ArchiveScanner {
         // The walk visits each folder's entries in the index's path order and merges them with the index's
         // rows of the root, read in that order a chunk at a time: the heap holds one chunk of stamps and
         // the entries of the folders on the current path, not every row's stamp.
-        try (StampCursor stamps = new StampCursor(db.file(), before)) {
+        try (StampCursor stamps = fresh ? StampCursor.none(options.database()) : new StampCursor(db.file(), before)) {
             var walk = new Object() {
                 /** Files listed and not yet handed to a reader (at most {@link #chunk}). */
                 final int chunkSize = chunk(options);
@@ -384,7 +447,11 @@ final class ArchiveScanner {
         };
         if (held != null) {
             // the first linkage links the held rows without reading the index: the index is finished beside it
-            deferred = finish;
+            // and its write-ahead log copied into the database file there, which closing it did after the report
+            deferred = () -> {
+                finish.run();
+                db.checkpoint();
+            };
         } else {
             finish.run();
         }

@@ -126,19 +126,56 @@ public final class DicomArchive implements AutoCloseable {
             throw new InvalidInputException("no archive root given");
         }
         IndexDatabase db = null;
+        FutureTask<IndexDatabase> opening = null;
         try {
             List<Path> unique = distinctRoots(roots);
-            db = new IndexDatabase(options.database());
-            ArchiveScanner scanner = new ArchiveScanner(db, options, listener);
+            Path file = options.database();
+            ArchiveScanner scanner;
+            if (Files.notExists(file) && Files.notExists(Path.of(file + "-wal"))) {
+                // a new index holds no row: the walk and the reads need nothing from it, so it is opened
+                // (SQLite's native library loaded, the schema created) beside them
+                opening = new FutureTask<>(() -> new IndexDatabase(file));
+                Thread t = new Thread(opening, "rtsite-index-open");
+                t.setDaemon(true);
+                t.start();
+                scanner = new ArchiveScanner(opening, options, listener);
+            } else {
+                db = new IndexDatabase(file);
+                scanner = new ArchiveScanner(db, options, listener);
+            }
             ScanStats stats = scanner.scan(unique);
+            db = scanner.database();
             return new DicomArchive(db, stats, temporary, scanner.held(), scanner.deferred());
         } catch (RuntimeException | Error e) {
+            if (db == null && opening != null) {
+                db = openedAnyway(opening);
+            }
             if (db != null) {
                 db.close();
             }
             // nobody else knows the temporary database's name: a failed scan must not leave it behind
             deleteTemporary(temporary);
             throw e;
+        }
+    }
+
+    /** The index a failed scan's opening thread opened (to be closed), or null where it failed as well. */
+    private static IndexDatabase openedAnyway(FutureTask<IndexDatabase> opening) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return opening.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the connection must not be left open: wait on
+                }
+            }
+        } catch (ExecutionException e) {
+            return null;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

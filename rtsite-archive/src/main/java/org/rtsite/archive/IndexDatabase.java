@@ -269,6 +269,24 @@ final class IndexDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Copies the write-ahead log into the database file and empties it (what closing the last connection
+     * does anyway): run on a thread beside the first linkage, it leaves {@link #close()} nothing to copy
+     * and nothing to flush to the disk. A busy log (another connection reading) is left for the close.
+     */
+    void checkpoint() {
+        try {
+            conn.setAutoCommit(true);
+            try (Statement s = conn.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            } finally {
+                conn.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw fail("copy the write-ahead log into the index", e);
+        }
+    }
+
     /** Streams every file row with its references (DICOM and not) to {@code sink}, in table order. */
     void forEachFile(Consumer<IndexedFile> sink) {
         try (Statement s = conn.createStatement()) {

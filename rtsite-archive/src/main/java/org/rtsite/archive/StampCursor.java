@@ -35,6 +35,19 @@ final class StampCursor implements AutoCloseable {
     private String last;
     private boolean exhausted = true;
 
+    /** No rows: the cursor of an index that did not exist when the scan started (nothing to open or read). */
+    static StampCursor none(Path file) {
+        return new StampCursor(file);
+    }
+
+    private StampCursor(Path file) {
+        this.file = file;
+        this.before = 0;
+        this.conn = null;
+        this.from = null;
+        this.after = null;
+    }
+
     StampCursor(Path file, long before) {
         this.file = file;
         this.before = before;
@@ -62,6 +75,9 @@ final class StampCursor implements AutoCloseable {
     void range(String lower, String upperExclusive) {
         chunk.clear();
         upper = upperExclusive;
+        if (conn == null) {
+            return; // no rows
+        }
         fetch(from, lower);
     }
 
@@ -125,6 +141,9 @@ final class StampCursor implements AutoCloseable {
 
     @Override
     public void close() {
+        if (conn == null) {
+            return;
+        }
         try {
             from.close();
             after.close();

@@ -272,7 +272,8 @@ final class IndexDatabase implements AutoCloseable {
     /**
      * Copies the write-ahead log into the database file and empties it (what closing the last connection
      * does anyway): run on a thread beside the first linkage, it leaves {@link #close()} nothing to copy
-     * and nothing to flush to the disk. A busy log (another connection reading) is left for the close.
+     * and nothing to flush to the disk. What another connection still reads (its busy timeout passed) stays in the
+     * log for the close.
      */
     void checkpoint() {
         try {

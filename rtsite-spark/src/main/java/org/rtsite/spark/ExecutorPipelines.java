@@ -44,6 +44,25 @@ final class ExecutorPipelines {
         return PIPELINES.computeIfAbsent(new Key(options, out, segmenterThreads), ExecutorPipelines::build);
     }
 
+    /**
+     * Starts building this JVM's pipeline for these options on a thread of its own and returns at once; a task
+     * that asks for it meanwhile waits for that build instead of starting another. In local mode the
+     * executor is the driver's JVM, so a segmenter's engine and models load while stages 1 and 2 run instead of
+     * at the start of stage 3, where the other task slots waited for the first (docs/spark.md). A build that
+     * fails here is left to the first task, which builds again and fails with the reason.
+     */
+    static void prepare(ClassifyOptions options, String out, int segmenterThreads) {
+        Thread t = new Thread(() -> {
+            try {
+                get(options, out, segmenterThreads);
+            } catch (RuntimeException | LinkageError e) {
+                // not this thread's to report: the first task builds the pipeline again and fails with the reason
+            }
+        }, "rtsite-spark-prepare");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** The intra-op thread counts of the segmenters built in this JVM so far for these model packages. */
     static java.util.Set<Integer> segmenterThreads(java.util.List<String> packages) {
         return SEGMENTERS.entrySet().stream().filter(e -> e.getKey().options().segmenterPackages().equals(packages))

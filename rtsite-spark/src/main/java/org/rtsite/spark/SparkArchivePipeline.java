@@ -113,6 +113,19 @@ public final class SparkArchivePipeline {
     }
 
     /**
+     * In local mode, where the driver's JVM is the executor, starts building the executor pipeline of
+     * {@link #classify} for {@code options} in the background, so that a segmenter's models load while the
+     * index and link stages run; elsewhere (each executor builds its own on its first task) does nothing.
+     */
+    void prepareClassification(ClassifyOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (spark.sparkContext().isLocal()) {
+            ExecutorPipelines.prepare(options, layout.root().toString(),
+                    ExecutorThreads.segmenterPerTask(spark.sparkContext().conf()));
+        }
+    }
+
+    /**
      * What one classification run did.
      *
      * @param plans   plans (and doses without plan) given

@@ -9,6 +9,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -88,15 +92,55 @@ final class SparkClassifier {
         }
         long t2 = System.nanoTime();
         Dataset<Row> staged = spark.read().parquet(staging);
-        staged.select(functions.explode(functions.col("label_rows")).as("l")).select("l.*")
-                .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_LABEL));
-        staged.select(functions.explode(functions.col("organ_rows")).as("o")).select("o.*")
-                .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_ORGAN));
+        // plan_label, plan_organ and the count of failures side by side: each job is mostly the driver's planning
+        // and commit, which one after the other left the executors' cores idle; plan_result only after the first
+        // two, so that a plan it holds (and a re-run skips) has its labels and organs stored
+        long failed = sideBySide(
+                () -> staged.select(functions.explode(functions.col("label_rows")).as("l")).select("l.*")
+                        .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_LABEL)),
+                () -> staged.select(functions.explode(functions.col("organ_rows")).as("o")).select("o.*")
+                        .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_ORGAN)),
+                () -> staged.filter(functions.col("status").equalTo("FAILED")).count());
         staged.drop("label_rows", "organ_rows").write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_RESULT));
-        long failed = staged.filter(functions.col("status").equalTo("FAILED")).count();
         layout.delete(Layout.STAGING);
         return new Counts(given, given - n, n - failed, failed,
                 new SparkArchivePipeline.ClassifySeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, seconds(t2)));
+    }
+
+    /**
+     * Runs the two writes on threads of their own (started here, so that they take this thread's Spark job
+     * properties) while this thread counts, and waits for all three; the first failure is rethrown as it was.
+     */
+    private static long sideBySide(Runnable first, Runnable second, java.util.function.LongSupplier count) {
+        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "rtsite-spark-tables");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> writes = List.of(threads.submit(first), threads.submit(second));
+            long n = count.getAsLong();
+            for (Future<?> w : writes) {
+                try {
+                    w.get();
+                } catch (ExecutionException e) {
+                    // as if the write had run on this thread: Spark's SparkException, checked in Java's eyes, goes
+                    // to SparkArchivePipeline's stage handler undeclared, as Spark's Scala code throws it
+                    throw SparkClassifier.<RuntimeException>undeclared(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RunFaultException("interrupted while the result tables were written", e);
+                }
+            }
+            return n;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T undeclared(Throwable t) throws T {
+        throw (T) t;
     }
 
     private static double seconds(long since) {

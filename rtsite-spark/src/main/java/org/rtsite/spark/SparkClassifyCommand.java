@@ -154,6 +154,7 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             if (partitions != null) {
                 p = p.withPartitions(partitions);
             }
+            p.prepareClassification(options);
             long t0 = System.nanoTime();
             long files = p.index(roots);
             long t1 = System.nanoTime();

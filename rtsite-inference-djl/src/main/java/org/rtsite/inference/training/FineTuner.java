@@ -216,7 +216,7 @@ public final class FineTuner {
                     steps++;
                     if (net.nativeRetries() > retries) {
                         progress.message("fold " + (f + 1) + " epoch " + e + " Adam step " + net.adamSteps() + ": a gradient on oneDNN "
-                                + "was not finite; the step was recomputed on PyTorch's native kernels");
+                                + "was not finite; the step was recomputed on PyTorch's native kernels (" + net.lastRetry() + ")");
                     }
                     if (net.skippedSteps() > skipped) {
                         progress.message("fold " + (f + 1) + " epoch " + e + " " + net.lastSkip());

@@ -69,8 +69,10 @@ public final class TrainableNetwork implements AutoCloseable {
     private long skippedSteps;
     private int skippedInARow;
     private String lastSkip;
+    private String lastRetry;
     private int simulatedFaults;
     private boolean simulateNativeFaults;
+    private Runnable beforeBackward;
     private boolean closed;
 
     /** {@link #TrainableNetwork(Path, int, int)} running each batch in one pass, with oneDNN off. */
@@ -171,6 +173,68 @@ public final class TrainableNetwork implements AutoCloseable {
         return lastSkip;
     }
 
+    /**
+     * What the last step recomputed on native kernels found: oneDNN's gradient against the native one (largest entries, and
+     * how many entries differ by more than 1e-3 of the native tensor's largest), or null.
+     */
+    public String lastRetry() {
+        return lastRetry;
+    }
+
+    /** Every parameter's gradient, in order. */
+    private float[][] gradientArrays() {
+        float[][] out = new float[parameters.size()][];
+        for (int i = 0; i < out.length; i++) {
+            try (NDArray g = parameters.get(i).getArray().getGradient()) {
+                out[i] = g.toFloatArray();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * oneDNN's flagged gradient against the native kernels' on the same step: a kernel fault leaves a few entries wrong (huge,
+     * NaN) and the rest equal; a true blow-up of the loss makes both large.
+     */
+    private String compareGradients(float[][] oneDnn, float[][] nativeGrad) {
+        double maxOne = 0;
+        double maxNative = 0;
+        long differing = 0;
+        long total = 0;
+        String worst = null;
+        StringBuilder tensors = new StringBuilder();
+        for (int i = 0; i < oneDnn.length; i++) {
+            double scale = 0;
+            for (float f : nativeGrad[i]) {
+                scale = Math.max(scale, Math.abs(f));
+            }
+            int bad = 0;
+            double tensorMax = 0;
+            for (int j = 0; j < oneDnn[i].length; j++) {
+                float a = oneDnn[i][j];
+                double d = Math.abs((double) a - nativeGrad[i][j]);
+                if (!(d <= 1e-3 * scale + 1e-12)) {
+                    bad++;
+                }
+                double abs = Float.isNaN(a) ? Double.POSITIVE_INFINITY : Math.abs(a);
+                tensorMax = Math.max(tensorMax, abs);
+            }
+            if (tensorMax > maxOne) {
+                maxOne = tensorMax;
+                worst = parameters.get(i).getName();
+            }
+            maxNative = Math.max(maxNative, scale);
+            if (bad > 0) {
+                tensors.append(tensors.length() == 0 ? "" : ", ").append(parameters.get(i).getName()).append(' ').append(bad)
+                        .append('/').append(oneDnn[i].length);
+            }
+            differing += bad;
+            total += oneDnn[i].length;
+        }
+        return String.format(java.util.Locale.ROOT, "oneDNN's largest |gradient| %.3g (%s), native's %.3g; %d of %d entries differ "
+                + "by more than 1e-3 of their tensor's native largest (%s)", maxOne, worst, maxNative, differing, total, tensors);
+    }
+
     /** Per parameter with a non-finite gradient: NaN and infinite entries, and the largest finite magnitude of all gradients. */
     private String gradientSummary() {
         StringBuilder sb = new StringBuilder();
@@ -202,6 +266,11 @@ public final class TrainableNetwork implements AutoCloseable {
         simulateNativeFaults = alsoNative;
     }
 
+    /** Runs {@code hook} between each pass's forward and backward: for tests (a garbage collection there, say). */
+    void beforeBackward(Runnable hook) {
+        beforeBackward = hook;
+    }
+
     /** Adam steps taken since the start of training (restored from a checkpoint). */
     public long adamSteps() {
         return adamSteps;
@@ -228,8 +297,10 @@ public final class TrainableNetwork implements AutoCloseable {
                 bad = "the gradient (simulated)";
             }
             if (bad != null && !holdsOneDnnOff) {
-                // on oneDNN a non-finite gradient need not mean divergence (its batch-1 backward pass reads memory it did not
-                // write: one such step in ~10,000 passes before, one in ~180 with the Dice term): redo the step on the native kernels
+                // on oneDNN a non-finite gradient need not mean divergence (above batch 1 its backward pass reads memory it did
+                // not write, docs/finetune.md): redo the step on the native kernels. (The huge gradients of the first runs with the
+                // Dice term, one step in ~30, were not oneDNN's but the loss's freed scalars, constant(); the retry stays as a guard.)
+                float[][] oneDnnGradients = gradientArrays();
                 zeroGradients();
                 nativeRetries++;
                 OneDnnSwitch.acquire();
@@ -238,6 +309,7 @@ public final class TrainableNetwork implements AutoCloseable {
                 } finally {
                     OneDnnSwitch.release();
                 }
+                lastRetry = "Adam step " + (adamSteps + 1) + ", loss " + loss + ": " + compareGradients(oneDnnGradients, gradientArrays());
                 bad = Double.isFinite(loss) ? nonFiniteGradient() : "the loss";
                 if (simulatedFaults > 0 && simulateNativeFaults) {
                     bad = "the gradient (simulated)";
@@ -317,7 +389,8 @@ public final class TrainableNetwork implements AutoCloseable {
         for (Parameter p : parameters) {
             // not only NaN and infinity: Adam squares each entry, and one entry above ~1.8e19 makes its second moment infinite
             // (every later update 0), one of 1e11 makes it 1e22 (updates ~0 for thousands of steps); the loss is a weighted
-            // mean plus a Dice term below its weight, whose gradients stay far below MAX_GRADIENT (seen from oneDNN: 1e11-3e38)
+            // mean plus a Dice term below its weight, whose gradients stay far below MAX_GRADIENT (seen: 1e11-3e38, from the
+            // loss's scalars freed before the backward pass read them, constant())
             try (NDArray g = p.getArray().getGradient(); NDArray a = g.abs(); NDArray s = a.max()) {
                 float max = s.getFloat();
                 if (!Float.isFinite(max) || max > MAX_GRADIENT) {
@@ -359,6 +432,9 @@ public final class TrainableNetwork implements AutoCloseable {
             for (int from = 0; from < batch; from += pass) {
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDArray l = loss(m, images, labels, from, Math.min(pass, batch - from), patch, weights, weightSum, organPasses, true);
+                    if (beforeBackward != null) {
+                        beforeBackward.run();
+                    }
                     gc.backward(l);
                     loss += l.getFloat();
                 }
@@ -434,16 +510,29 @@ public final class TrainableNetwork implements AutoCloseable {
         for (int v = 0; v < target.length; v++) {
             int c = labels[start + v] & 0xFF;
             target[v] = c;
-            voxelWeights[v] = weights[c];
+            // the batch's 1/Σw is folded in here rather than applied with div(Number): see constant()
+            voxelWeights[v] = (float) (weights[c] / weightSum);
         }
         NDArray y = m.create(target, shape);
         NDArray w = m.create(voxelWeights, shape);
         NDArray picked = out.logSoftmax(1).gather(y, 1);
-        NDArray ce = picked.mul(w).sum().div((float) weightSum).neg();
+        NDArray ce = picked.mul(w).sum().neg();
         if (diceWeight == 0 || !hasOrgan(labels, start, end)) {
             return ce;
         }
-        return ce.add(diceLoss(m, out, labels, start, batch, voxels).mul((float) (diceWeight / organPasses)));
+        return ce.add(diceLoss(m, out, labels, start, batch, voxels).mul(constant(m, (float) (diceWeight / organPasses))));
+    }
+
+    /**
+     * A scalar for the loss's arithmetic, owned by the pass's manager {@code m} until the pass's backward is done. Not DJL's
+     * {@code mul(Number)}/{@code div(Number)}: they wrap the number in a tensor over a 4-byte Java direct buffer (PyTorch's
+     * {@code from_blob}, no copy) and close it as soon as the forward operation returns, while autograd keeps that tensor for
+     * the backward pass (the gradient of x·s is s). When a garbage collection frees the buffer in between, the backward
+     * reads whatever was allocated there since: gradients of 1e18-3e38 or infinite at a finite loss, in ~2 % of passes with
+     * the Dice term's three scalars and rarely with cross-entropy's one (docs/finetune.md, "Huge gradients").
+     */
+    private static NDArray constant(NDManager m, float value) {
+        return m.create(value);
     }
 
     /**
@@ -461,21 +550,26 @@ public final class TrainableNetwork implements AutoCloseable {
                 truth[c]++;
             }
         }
-        float[] present = new float[numClasses];
         int n = 0;
         for (int c = 1; c < numClasses; c++) {
             if (truth[c] > 0) {
-                present[c] = 1;
                 n++;
             }
+        }
+        // 1/n (the mean over present classes) folded into the mask; every scalar a manager-owned tensor (constant())
+        float[] presentOverN = new float[numClasses];
+        float[] truthPlusOne = new float[numClasses];
+        for (int c = 0; c < numClasses; c++) {
+            presentOverN[c] = c > 0 && truth[c] > 0 ? 1f / n : 0f;
+            truthPlusOne[c] = truth[c] + 1;
         }
         int[] axes = {0, 2, 3, 4};
         NDArray p = logits.softmax(1);
         NDArray t = m.create(onehot, logits.getShape());
         NDArray inter = p.mul(t).sum(axes);
-        NDArray denom = p.sum(axes).add(m.create(truth)).add(1f);
-        NDArray dice = inter.mul(2f).add(1f).div(denom);
-        return dice.mul(m.create(present)).sum().div((float) n).neg().add(1f);
+        NDArray denom = p.sum(axes).add(m.create(truthPlusOne));
+        NDArray dice = inter.mul(constant(m, 2f)).add(constant(m, 1f)).div(denom);
+        return constant(m, 1f).sub(dice.mul(m.create(presentOverN)).sum());
     }
 
     /** Writes the module as TorchScript (what a model package holds), atomically. */

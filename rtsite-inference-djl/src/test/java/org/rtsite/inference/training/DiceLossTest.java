@@ -237,6 +237,48 @@ class DiceLossTest {
         }
     }
 
+    /**
+     * A garbage collection between a pass's forward and its backward changes no gradient, with cross-entropy alone and with the
+     * Dice term. It did before: the loss multiplied and divided by numbers through DJL's {@code mul(Number)}/{@code div(Number)},
+     * which wrap the number in a tensor over a Java direct buffer and close it at once while autograd keeps it for the
+     * backward pass; a collection in between freed the buffer, and the backward read allocator pointers instead of 2, 1/n or
+     * 1/Σw (gradients of 1e18-3e38, infinite or NaN at a finite loss, or merely wrong).
+     */
+    @Test
+    void aGarbageCollectionBetweenForwardAndBackwardChangesNoGradient() {
+        try (ModelPackage p = ModelPackage.open(tiny())) {
+            NetworkCase c = cases(new FineTuner(p, FineTuneOptions.defaults(), log()), 1).get(0);
+            Patches two = Patches.of(c, 5, 6);
+            for (double dice : new double[] {0, 0.7}) {
+                try (TrainableNetwork net = new TrainableNetwork(p.networkFile(), 3, 1, dice)) {
+                    Map<String, float[]> expected = net.gradients(two.image(), two.labels(), 2, PATCH, W);
+                    net.beforeBackward(DiceLossTest::collectGarbage);
+                    for (int rep = 0; rep < 3; rep++) {
+                        Map<String, float[]> g = net.gradients(two.image(), two.labels(), 2, PATCH, W);
+                        for (var e : expected.entrySet()) {
+                            float max = 0;
+                            for (float f : e.getValue()) {
+                                max = Math.max(max, Math.abs(f));
+                            }
+                            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(), g.get(e.getKey()), 1e-5f * max + 1e-9f,
+                                    e.getKey() + ", Dice weight " + dice + ", repetition " + rep + " with a collection before backward");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A full collection, and time for the reference handler to free the direct buffers it found unreachable. */
+    private static void collectGarbage() {
+        System.gc();
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void focusCentresOrganPatchesOnTheFocusedClassMoreOften() {
         try (ModelPackage p = ModelPackage.open(tiny())) {

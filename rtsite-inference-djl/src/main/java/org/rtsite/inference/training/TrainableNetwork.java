@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
@@ -231,7 +232,7 @@ public final class TrainableNetwork implements AutoCloseable {
             differing += bad;
             total += oneDnn[i].length;
         }
-        return String.format(java.util.Locale.ROOT, "oneDNN's largest |gradient| %.3g (%s), native's %.3g; %d of %d entries differ "
+        return String.format(Locale.ROOT, "oneDNN's largest |gradient| %.3g (%s), native's %.3g; %d of %d entries differ "
                 + "by more than 1e-3 of their tensor's native largest (%s)", maxOne, worst, maxNative, differing, total, tensors);
     }
 

@@ -20,8 +20,6 @@ record Layout(Path root) {
     static final String PLAN_RESULT = "plan_result";
     static final String PLAN_LABEL = "plan_label";
     static final String PLAN_ORGAN = "plan_organ";
-    // no leading dot or underscore: Spark takes such folders for hidden files and warns when reading one
-    static final String STAGING = "staging";
 
     Layout {
         root = root.toAbsolutePath().normalize();
@@ -35,6 +33,51 @@ record Layout(Path root) {
     /** Whether a table holds a committed Parquet write (Spark's _SUCCESS marker). */
     boolean exists(String table) {
         return Files.isRegularFile(root.resolve(table).resolve("_SUCCESS"));
+    }
+
+    /** The names in a table's folder; none when something else is in its place; null when there is nothing. */
+    java.util.Set<String> names(String table) {
+        Path dir = root.resolve(table);
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (!Files.isDirectory(dir)) {
+            return java.util.Set.of();
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        } catch (IOException e) {
+            throw new RtsiteIOException("cannot list " + dir, e);
+        }
+    }
+
+    /**
+     * Puts a table's folder back to the names it held ({@link #names}; null: no folder), deleting what was
+     * added since: the files of an append that committed beside a write that failed.
+     */
+    void restore(String table, java.util.Set<String> before) {
+        if (before == null) {
+            delete(table);
+            return;
+        }
+        if (!Files.isDirectory(root.resolve(table))) {
+            return; // nothing of this run's: no folder, or something else in its place
+        }
+        java.util.Set<String> now = names(table);
+        for (String name : now) {
+            if (!before.contains(name)) {
+                Path p = root.resolve(table).resolve(name);
+                if (Files.isDirectory(p)) {
+                    delete(table + "/" + name);
+                } else {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        throw new RtsiteIOException("cannot delete " + p, e);
+                    }
+                }
+            }
+        }
     }
 
     void delete(String table) {

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.rtsite.archive.PlanBundle;
 import org.rtsite.core.result.SiteResultJson;
 import org.rtsite.pipeline.OutputNames;
@@ -48,6 +49,9 @@ final class SparkClassifier {
     record Counts(long plans, long skipped, long ok, long failed, SparkArchivePipeline.ClassifySeconds seconds) {
     }
 
+    /** The status column of {@link ResultRows#NESTED}. */
+    private static final int STATUS = ResultRows.NESTED.fieldIndex("status");
+
     private SparkClassifier() {
     }
 
@@ -72,69 +76,108 @@ final class SparkClassifier {
             return new Counts(given, given, 0, 0, new SparkArchivePipeline.ClassifySeconds(seconds(t0), 0, 0));
         }
         int tasks = Math.max(1, Math.min(n, partitions));
+        // then one task of one plan per slot, the smallest plans, run last: the slots end within about one plan
+        // of each other, not one task of several (the tasks hold equal bytes, but plans take unequal times)
+        int slots = Math.max(1, spark.sparkContext().defaultParallelism()
+                / Math.max(1, spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
+        int singles = Math.min(slots, n - tasks);
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Map<String, Integer>> taskOf = jsc.broadcast(PlanBalance.assign(sizes, tasks));
+        Broadcast<Map<String, Integer>> taskOf = jsc.broadcast(PlanBalance.assign(sizes, tasks, singles));
         int threads = ExecutorThreads.perExecutor(spark.sparkContext().conf(), Runtime.getRuntime().availableProcessors());
         int segmenterThreads = ExecutorThreads.segmenterPerTask(spark.sparkContext().conf());
         String out = layout.root().toString();
         JavaRDD<Row> nested = todo.select("plan_file", "bundle_json").javaRDD()
                 .mapToPair(r -> new Tuple2<>(taskOf.value().get(r.getString(0)), r.getString(1)))
-                .partitionBy(new PlanBalance.ByTask(tasks))
+                .partitionBy(new PlanBalance.ByTask(tasks + singles))
                 .values()
                 .mapPartitions(bundles -> classifyPartition(bundles, options, out, threads, segmenterThreads));
-        // classification runs once, into a staging table; the three tables are cut from it, plan_result last
-        String staging = layout.uri(Layout.STAGING);
+        // Classification runs once: its rows stay in the executors' block stores (memory, spilled to local disk),
+        // from which the three tables are cut, plan_result last. Before, each task wrote them to a staging Parquet
+        // table on the shared output folder and committed it (0.15-1.2 s per task under load), and the table
+        // writes read that table's schema back and deleted it afterwards (docs/PERFORMANCE.md, "Spark, sixth
+        // round"). An executor lost before the tables are written has its plans classified again by Spark.
+        nested.persist(StorageLevel.MEMORY_AND_DISK());
         long t1 = System.nanoTime();
+        long failed;
+        long t2;
         try {
-            spark.createDataFrame(nested, ResultRows.NESTED).write().mode(SaveMode.Overwrite).parquet(staging);
+            // the classification job: every task's rows are computed and stored, and the failures counted
+            failed = nested.filter(r -> "FAILED".equals(r.getString(STATUS))).count();
+            t2 = System.nanoTime();
+            // the tables' tasks only copy rows: one per slot, not one per classification task (fewer, larger files)
+            int writers = Math.max(1, Math.min(tasks, slots));
+            Dataset<Row> staged = spark.createDataFrame(nested, ResultRows.NESTED).coalesce(writers);
+            writeTables(layout, staged);
         } finally {
+            nested.unpersist(false);
             taskOf.destroy(false);
         }
-        long t2 = System.nanoTime();
-        Dataset<Row> staged = spark.read().parquet(staging);
-        // plan_label, plan_organ and the count of failures side by side: each job is mostly the driver's planning
-        // and commit, which one after the other left the executors' cores idle; plan_result only after the first
-        // two, so that a plan it holds (and a re-run skips) has its labels and organs stored
-        long failed = sideBySide(
-                () -> staged.select(functions.explode(functions.col("label_rows")).as("l")).select("l.*")
-                        .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_LABEL)),
-                () -> staged.select(functions.explode(functions.col("organ_rows")).as("o")).select("o.*")
-                        .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_ORGAN)),
-                () -> staged.filter(functions.col("status").equalTo("FAILED")).count());
-        staged.drop("label_rows", "organ_rows").write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_RESULT));
-        layout.delete(Layout.STAGING);
         return new Counts(given, given - n, n - failed, failed,
                 new SparkArchivePipeline.ClassifySeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, seconds(t2)));
     }
 
     /**
-     * Runs the two writes on threads of their own (started here, so that they take this thread's Spark job
-     * properties) while this thread counts, and waits for all three; the first failure is rethrown as it was.
+     * plan_label and plan_organ side by side (each job is mostly the driver's planning and commit, which one after
+     * the other left the executors' cores idle), then plan_result, so that a plan it holds (and a re-run skips) has
+     * its labels and organs stored. When a write fails, the rows that the others appended are taken out again
+     * (each append's files are new names in the table's folder), so that no table holds rows of a run that
+     * stored no result: the re-run classifies those plans again and appends them once.
      */
-    private static long sideBySide(Runnable first, Runnable second, java.util.function.LongSupplier count) {
-        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+    private static void writeTables(Layout layout, Dataset<Row> staged) {
+        java.util.Set<String> labels = layout.names(Layout.PLAN_LABEL);
+        java.util.Set<String> organs = layout.names(Layout.PLAN_ORGAN);
+        try {
+            sideBySide(
+                    () -> staged.select(functions.explode(functions.col("label_rows")).as("l")).select("l.*")
+                            .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_LABEL)),
+                    () -> staged.select(functions.explode(functions.col("organ_rows")).as("o")).select("o.*")
+                            .write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_ORGAN)));
+            staged.drop("label_rows", "organ_rows").write().mode(SaveMode.Append).parquet(layout.uri(Layout.PLAN_RESULT));
+        } catch (Throwable e) { // Spark's SparkException too, thrown undeclared
+            try {
+                layout.restore(Layout.PLAN_LABEL, labels);
+                layout.restore(Layout.PLAN_ORGAN, organs);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw SparkClassifier.<RuntimeException>undeclared(e);
+        }
+    }
+
+    /**
+     * Runs the first write on a thread of its own (started here, so that it takes this thread's Spark job
+     * properties) and the second on this thread, and waits for both; a failure is rethrown as it was, the
+     * first write's before the second's.
+     */
+    private static void sideBySide(Runnable first, Runnable second) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "rtsite-spark-tables");
             t.setDaemon(true);
             return t;
         });
         try {
-            List<Future<?>> writes = List.of(threads.submit(first), threads.submit(second));
-            long n = count.getAsLong();
-            for (Future<?> w : writes) {
-                try {
-                    w.get();
-                } catch (ExecutionException e) {
-                    // as if the write had run on this thread: Spark's SparkException, checked in Java's eyes, goes
-                    // to SparkArchivePipeline's stage handler undeclared, as Spark's Scala code throws it
-                    throw SparkClassifier.<RuntimeException>undeclared(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new RunFaultException("interrupted while the result tables were written", e);
-                }
+            Future<?> w = thread.submit(first);
+            Exception secondFailed = null;
+            try {
+                second.run();
+            } catch (Exception e) { // Spark's SparkException too, thrown undeclared: wait for the first write all the same
+                secondFailed = e;
             }
-            return n;
+            try {
+                w.get();
+            } catch (ExecutionException e) {
+                // as if the write had run on this thread: Spark's SparkException, checked in Java's eyes, goes
+                // to SparkArchivePipeline's stage handler undeclared, as Spark's Scala code throws it
+                throw SparkClassifier.<RuntimeException>undeclared(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunFaultException("interrupted while the result tables were written", e);
+            }
+            if (secondFailed != null) {
+                throw SparkClassifier.<RuntimeException>undeclared(secondFailed);
+            }
         } finally {
-            threads.shutdownNow();
+            thread.shutdownNow();
         }
     }
 

@@ -59,6 +59,26 @@ class PlanBalanceTest {
     }
 
     @Test
+    void theSmallestPlansEndTheStageInTasksOfTheirOwn() {
+        List<Row> sizes = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            sizes.add(RowFactory.create(String.format("/a/p%02d", i), 1000L + i));
+        }
+        Map<String, Integer> taskOf = PlanBalance.assign(sizes, 8, 2);
+        assertEquals(16, taskOf.size(), "every plan has a task");
+        // the two smallest alone in the last two tasks, which Spark starts last
+        assertEquals(8, taskOf.get("/a/p01"));
+        assertEquals(9, taskOf.get("/a/p00"));
+        long[] plans = new long[10];
+        taskOf.values().forEach(t -> plans[t]++);
+        for (int t = 0; t < 8; t++) {
+            assertTrue(plans[t] >= 1 && plans[t] <= 2, "task " + t + ": " + plans[t]);
+        }
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PlanBalance.assign(sizes, 8, 9));
+        assertEquals("singles must be >= 0 and leave a plan for each of the 8 tasks of 16 plans, got 9", e.getMessage());
+    }
+
+    @Test
     void moreTasksThanPlansLeavesTasksEmptyAndZeroTasksIsRefused() {
         long[] load = loads(List.of(RowFactory.create("/p", 5L)), 3);
         assertEquals(5L, load[0] + load[1] + load[2]);

@@ -150,6 +150,38 @@ class SparkClassifyCliTest {
     }
 
     @Test
+    void aFailedTableWriteFailsTheRunWithItsReasonAndLeavesNoRowsARerunWouldDuplicate(@TempDir Path tmp)
+            throws Exception {
+        Path root = tmp.resolve("archive");
+        PhantomArchive.write(root, List.of(PhantomScene.LUNG_SBRT, PhantomScene.PROSTATE));
+        Path out = Files.createDirectories(tmp.resolve("spark-out"));
+        // plan_organ cannot be written (a file where its folder should be), while plan_label, written beside
+        // it, can: the run fails with the reason, and what plan_label took in is taken out again
+        Path organs = out.resolve("plan_organ");
+        Files.writeString(organs, "a file where the table should be\n");
+        Cli faulty = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]");
+        assertEquals(1, faulty.exit(), faulty.toString());
+        assertTrue(faulty.err().contains("spark classify failed: "), faulty.toString());
+        assertTrue(faulty.err().contains(organs.toString()), "the reason names the table: " + faulty);
+        assertTrue(!Files.exists(out.resolve("plan_result")), "no result stored, so a re-run trusts no plan as done");
+        assertTrue(!Files.exists(out.resolve("plan_label")), "no label rows of plans without a result");
+        assertEquals("a file where the table should be\n", Files.readString(organs), "not ours: left as it was");
+
+        Files.delete(organs);
+        Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("2 plans, 2 classified, 0 failed, 0 already"), again.toString());
+        org.apache.spark.sql.SparkSession spark = TestSpark.session();
+        for (String table : List.of("plan_label", "plan_organ")) {
+            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = spark.read().parquet(out.resolve(table).toString());
+            assertTrue(rows.count() > 0, table);
+            assertEquals(rows.count(), rows.distinct().count(), table + ": every row once");
+            assertEquals(2, rows.select("plan_file").distinct().count(), table + ": both plans");
+        }
+        assertEquals(2, spark.read().parquet(out.resolve("plan_result").toString()).count());
+    }
+
+    @Test
     void anOutputFolderInsideTheArchiveIsRefused(@TempDir Path tmp) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("archive"));
         Cli run = Cli.spark("classify", root.toString(), "--out", root.resolve("results").toString());

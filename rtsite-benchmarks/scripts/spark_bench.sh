@@ -180,6 +180,11 @@ for launcher in ./rtsite ${BASELINE:+"$BASELINE/rtsite"}; do
   "$launcher" spark classify "${roots[@]}" --out "$work/warm-spark" --master 'local[2]' --backend cpu "${seg[@]}" \
     > /dev/null 2>&1 || true
 done
+# one line per row for the summary at the end: repeat, archive, run, classify stage (s), Spark's classification
+# job alone (s), plans (from the digest), digest
+: > "$work/rows.tsv"
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" "$(cut -d' ' -f2 <<< "$6")" \
+  "$(cut -d' ' -f1 <<< "$6")" >> "$work/rows.tsv"; }
 for r in $(seq 1 "$repeats"); do
  for a in "${!archives[@]}"; do
   mapfile -t roots < "$work/roots-$a"
@@ -193,7 +198,9 @@ for r in $(seq 1 "$repeats"); do
     rm -rf "$work/single.db" "$work/single.db-wal" "$work/single.db-shm" "$work/single-out"
     timed "$launcher" classify "${roots[@]}" --db "$work/single.db" --out "$work/single-out" -j "$j" --no-progress \
       --backend cpu "${seg[@]}" > "$work/single.log" 2>&1 || true
-    echo "$name -j $j: classify $(num 'done:' "$work/single.log") s, $(cpu), digest $(digest "$work/single.db")"
+    d="$(digest "$work/single.db")"
+    echo "$name -j $j: classify $(num 'done:' "$work/single.log") s, $(cpu), digest $d"
+    record "$r" "$a" "$name -j $j" "$(num 'done:' "$work/single.log")" "" "$d"
     threads
   done
   runs="spark:1 spark:2"
@@ -206,10 +213,55 @@ for r in $(seq 1 "$repeats"); do
     timed --log "$work/spark.log" "$launcher" spark classify "${roots[@]}" --out "$work/spark-out" --master "local[$m]" \
       --backend cpu "${seg[@]}" > "$work/spark.log" 2> "$work/spark.err" || true
     steps="$(grep -o 'select.*tables [0-9.]* s' "$work/spark.log" || true)"
+    d="$(digest "$work/spark-out/results.json")"
     echo "$kind local[$m]: session $(num 'spark:' "$work/spark.log") s, index $(num 'index:' "$work/spark.log") s," \
       "link $(num 'link:' "$work/spark.log") s, classify $(num 'classify:' "$work/spark.log") s${steps:+ ($steps)}," \
-      "$(cpu), digest $(digest "$work/spark-out/results.json")"
+      "$(cpu), digest $d"
+    record "$r" "$a" "$kind local[$m]" "$(num 'classify:' "$work/spark.log")" \
+      "$(sed -nE 's/.*classify ([0-9.]+) s, tables.*/\1/p' <<< "$steps")" "$d"
     threads
   done
  done
 done
+# Summary, repeat by repeat: plans/s of each row, local[2] / local[1] (the issue's target: >= 1.8x on 2 cores)
+# for the classify stage and for the classification job alone, and with two or more archive sizes the marginal
+# figures between consecutive sizes: extra plans / extra seconds of each row (what a run of many more plans
+# sees, the fixed costs of a run left out), their local[2] / local[1], and Spark local[2]'s seconds per added
+# plan against `rtsite classify -j 2`'s (the per-plan overhead, target <= 10 %).
+python3 - "$work/rows.tsv" <<'EOF'
+import collections, sys
+rows = collections.defaultdict(dict)  # (repeat, run) -> plans -> (stage, job, digest)
+for line in open(sys.argv[1]):
+    r, a, run, stage, job, plans, digest = line.rstrip("\n").split("\t")
+    if stage and plans.isdigit():
+        rows[(r, run)][int(plans)] = (float(stage), float(job) if job else None, digest)
+def ratio(a, b):
+    return "%.2fx" % (a / b) if a and b else "-"
+print("== summary (classify stage; Spark: and its classification job)")
+for rep in sorted({r for r, _ in rows}, key=int):
+    runs = {run: v for (r, run), v in rows.items() if r == rep}
+    sizes = sorted({p for v in runs.values() for p in v})
+    for p in sizes:
+        line = ", ".join("%s %.3f plans/s" % (run, p / v[p][0]) for run, v in sorted(runs.items()) if p in v)
+        print("repeat %s, %d plans: %s" % (rep, p, line))
+        for kind in ("spark", "baseline"):
+            one, two = runs.get(kind + " local[1]", {}).get(p), runs.get(kind + " local[2]", {}).get(p)
+            if one and two:
+                print("  %s local[2] / local[1]: stage %s, job %s" % (kind, ratio(one[0], two[0]),
+                      ratio(one[1], two[1]) if one[1] and two[1] else "-"))
+        digests = {v[p][2] for v in runs.values() if p in v}
+        print("  digests: %s" % ("equal " + digests.pop() if len(digests) == 1 else "DIFFER " + " ".join(sorted(digests))))
+    for lo, hi in zip(sizes, sizes[1:]):
+        marg = {run: (hi - lo) / (v[hi][0] - v[lo][0]) for run, v in runs.items()
+                if lo in v and hi in v and v[hi][0] > v[lo][0]}
+        print("repeat %s, marginal %d -> %d plans: %s" % (rep, lo, hi,
+              ", ".join("%s %.3f plans/s" % (run, m) for run, m in sorted(marg.items()))))
+        for kind in ("spark", "baseline"):
+            if kind + " local[1]" in marg and kind + " local[2]" in marg:
+                print("  %s local[2] / local[1], marginal: %s" % (kind,
+                      ratio(marg[kind + " local[2]"], marg[kind + " local[1]"])))
+        if "spark local[2]" in marg and "rtsite classify -j 2" in marg:
+            print("  spark local[2] against rtsite classify -j 2, seconds per added plan: %.2f against %.2f (%+.0f %%)" % (
+                1 / marg["spark local[2]"], 1 / marg["rtsite classify -j 2"],
+                100 * (marg["rtsite classify -j 2"] / marg["spark local[2]"] - 1)))
+EOF

@@ -101,8 +101,9 @@ public final class SparkArchivePipeline {
      *
      * @return what this run did
      * @throws RunFaultException when the run itself failed (an output folder cannot be written, out of
-     *                           memory on an executor): plans of finished tasks stay stored, the others are left
-     *                           for the next run, and none is stored as failed for it
+     *                           memory on an executor): no plan of this run is stored (the tables are written
+     *                           after the classification job), none is stored as failed for it, and the next run
+     *                           classifies them
      * @throws RtsiteException   when there are no linked plans yet, or a Spark job fails (cause kept)
      */
     public Counts classify(ClassifyOptions options) {
@@ -141,10 +142,9 @@ public final class SparkArchivePipeline {
      * Wall time of the classification stage's steps.
      *
      * @param select   reading the linked plans, leaving out those already stored, sizing the tasks
-     * @param classify the job that classifies the plans into the staging table (a shuffle of the bundles
-     *                 to their tasks, the classification, the staging table's Parquet write)
-     * @param tables   cutting plan_label, plan_organ and plan_result from the staging table (three Parquet
-     *                 writes) and counting the failures
+     * @param classify the job that classifies the plans (a shuffle of the bundles to their tasks, the
+     *                 classification), keeps their rows in the executors' block stores and counts the failures
+     * @param tables   writing plan_label, plan_organ and plan_result from those rows (three Parquet writes)
      */
     public record ClassifySeconds(double select, double classify, double tables) {
     }

@@ -4,15 +4,21 @@
 Run the command with an uncompressed event log, then give this script the log file:
   RTSITE_JAVA_OPTS="-Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file:///tmp/ev -Dspark.eventLog.compress=false" \
     ./rtsite spark classify ROOT --out OUT --master 'local[2]' ...
-  rtsite-benchmarks/scripts/spark_timeline.py /tmp/ev/local-*
+  rtsite-benchmarks/scripts/spark_timeline.py /tmp/ev/eventlog_v2_local-*
 Prints every job from the classify stage's first job on (where it was called, its tasks, start and end in seconds
 from that first job, the driver's gap before it), then for the job with the most tasks (the classification) each
 task's start and end, the slots' busy time and how far apart the last tasks ended (one slot idle meanwhile).
 """
+import glob
 import json
+import os
 import sys
 
-events = [json.loads(line) for line in open(sys.argv[1])]
+# Spark 4 writes a folder (eventlog_v2_local-…) of rolled files events_N_…; older Sparks one file
+path = sys.argv[1]
+files = sorted(glob.glob(os.path.join(path, "events_*")), key=lambda f: int(os.path.basename(f).split("_")[1])) \
+    if os.path.isdir(path) else [path]
+events = [json.loads(line) for f in files for line in open(f) if line.strip()]
 jobs, stages, tasks = {}, {}, {}
 for e in events:
     kind = e["Event"]

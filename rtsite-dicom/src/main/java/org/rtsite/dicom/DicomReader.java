@@ -414,7 +414,7 @@ public final class DicomReader {
             }
             int tag = peekTag();
             VR vr = VR.of(in.peekByte(4), in.peekByte(5));
-            VR known = DataDictionary.lookup(tag) == null ? null : DataDictionary.vrOf(tag);
+            VR known = DataDictionary.knownVr(tag);
             // The declared encoding wins unless the data clearly contradicts it: declared explicit, only two
             // bytes that are no VR at all mean implicit (as pydicom decides); a valid but unexpected VR is a
             // malformed element to report, not a reason to re-read the file as implicit, which can parse

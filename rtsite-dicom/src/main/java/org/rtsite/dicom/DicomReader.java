@@ -241,8 +241,9 @@ public final class DicomReader {
     /**
      * As {@link #prefetch(Path, long)}, into the caller's buffer where it is large enough for this file's first
      * read ({@link #HEADER_READ_BYTES} always is for a header-only reader), so that a scan of many small files
-     * reuses a few buffers instead of allocating and zeroing one per file (at 21 k files, 345 MB of short-lived
-     * arrays and three of the run's four young collections: docs/PERFORMANCE.md, "Indexing, sixth round").
+     * reuses a few buffers instead of allocating and zeroing one per file (as large as the file up to 16 KiB: 88 MB
+     * for the 21 k files of the benchmark archive, a sixth of the run's allocation: docs/PERFORMANCE.md,
+     * "Indexing, sixth round").
      * The bytes read, and the result of parsing, are those of {@code prefetch(path, size)}. The buffer belongs to
      * the prefetched file until it is parsed ({@link #read(Prefetched)}) or closed; nothing parsed from it keeps
      * a reference to it.

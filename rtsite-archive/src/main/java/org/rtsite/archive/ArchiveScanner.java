@@ -5,6 +5,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.rtsite.core.RtsiteException;
+import org.rtsite.dicom.DicomReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,6 +139,13 @@ final class ArchiveScanner {
     }
 
     private static final Work END = new Work(null, null);
+
+    /**
+     * A reader thread's read buffers, one per file of its chunk: each file is read into one and parsed before
+     * the thread's next chunk, so a scan allocates {@code readsInFlight × chunk} buffers (8 MiB by default)
+     * instead of one per file (docs/PERFORMANCE.md, "Indexing, sixth round"). Gone with the scan's threads.
+     */
+    private static final ThreadLocal<byte[][]> BUFFERS = ThreadLocal.withInitial(() -> new byte[CHUNK][]);
 
     ScanStats scan(List<Path> roots) {
         Instant start = Instant.now();
@@ -290,11 +300,19 @@ final class ArchiveScanner {
                 void folder(Path dir) throws InterruptedException {
                     List<Entry> entries = new ArrayList<>();
                     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+                        // Each entry stat-ed by its name relative to the open folder (fstatat on its descriptor,
+                        // where the platform's stream offers one) rather than by its whole path: the kernel's walk
+                        // of the path's folders was about half of the scan's 21 k stat calls (docs/PERFORMANCE.md,
+                        // "Indexing, sixth round"). Same attributes, same errors.
+                        SecureDirectoryStream<Path> sds = ds instanceof SecureDirectoryStream<Path> x ? x : null;
                         for (Path c : ds) {
-                            String name = c.getFileName().toString();
+                            Path leaf = c.getFileName();
+                            String name = leaf.toString();
                             try {
-                                BasicFileAttributes a = Files.readAttributes(c, BasicFileAttributes.class,
-                                        LinkOption.NOFOLLOW_LINKS);
+                                BasicFileAttributes a = sds == null ? null : relative(sds, leaf);
+                                if (a == null) { // (a failure is asked again by the whole path: its message names it)
+                                    a = Files.readAttributes(c, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                                }
                                 entries.add(new Entry(c, a.isDirectory() ? name + SEPARATOR : name, a, null));
                             } catch (IOException e) {
                                 entries.add(new Entry(c, name, null, e));
@@ -346,10 +364,14 @@ final class ArchiveScanner {
                     inFlight.acquire(files.size());
                     readers.execute(() -> {
                         HeaderExtractor.Fetched[] fetched = new HeaderExtractor.Fetched[files.size()];
+                        byte[][] buffers = BUFFERS.get();
                         try {
                             for (int i = 0; i < fetched.length; i++) {
                                 Listed l = files.get(i);
-                                fetched[i] = HeaderExtractor.prefetch(l.path(), l.size());
+                                if (buffers[i] == null) {
+                                    buffers[i] = new byte[DicomReader.HEADER_READ_BYTES];
+                                }
+                                fetched[i] = HeaderExtractor.prefetch(l.path(), l.size(), buffers[i]);
                             }
                             List<IndexedFile> rows = new ArrayList<>(fetched.length);
                             parsing.acquire();
@@ -460,6 +482,16 @@ final class ArchiveScanner {
                 unreadable.get(), elapsed);
         LOG.debug("indexed {}: {}", prefixes, stats);
         return stats;
+    }
+
+    /** The attributes of a folder's entry by its name, not following a link; null where that fails. */
+    private static BasicFileAttributes relative(SecureDirectoryStream<Path> folder, Path name) {
+        try {
+            return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static final String SEPARATOR = java.io.File.separator;

@@ -56,8 +56,16 @@ final class HeaderExtractor {
      * is kept for {@link #parse} to report, as {@link #read} would.
      */
     static Fetched prefetch(Path path, long size) {
+        return prefetch(path, size, null);
+    }
+
+    /**
+     * {@link #prefetch(Path, long)} into a buffer of the caller's ({@link DicomReader#HEADER_READ_BYTES} long),
+     * which the file holds until it is {@link #parse parsed}; null allocates one.
+     */
+    static Fetched prefetch(Path path, long size, byte[] buffer) {
         try {
-            return new Fetched(READER.prefetch(path, size), null); // the size the walk listed: no second stat
+            return new Fetched(READER.prefetch(path, size, buffer), null); // the size the walk listed: no second stat
         } catch (RuntimeException e) {
             return new Fetched(null, e);
         }

@@ -43,6 +43,11 @@ public final class DicomReader {
     /** Read buffer bounds: the parser peeks at most 132 bytes ahead; larger values are read past the buffer. */
     private static final int MIN_BUFFER = 256;
     private static final int HEADER_BUFFER = 16 * 1024;
+    /**
+     * The largest first read of a header-only reader ({@link #withStopBeforePixelData}, {@link #withOnlyTags}):
+     * a buffer of this size given to {@link #prefetch(Path, long, byte[])} is always large enough.
+     */
+    public static final int HEADER_READ_BYTES = HEADER_BUFFER;
     private static final int FULL_BUFFER = 64 * 1024;
 
     /** A deflated data set may always inflate to this many bytes (64 MiB)... */
@@ -230,6 +235,23 @@ public final class DicomReader {
      * @throws DicomFormatException for a missing file or one that cannot be opened (the cause kept)
      */
     public Prefetched prefetch(Path path, long size) {
+        return prefetch(path, size, null);
+    }
+
+    /**
+     * As {@link #prefetch(Path, long)}, into the caller's buffer where it is large enough for this file's first
+     * read ({@link #HEADER_READ_BYTES} always is for a header-only reader), so that a scan of many small files
+     * reuses a few buffers instead of allocating and zeroing one per file (as large as the file up to 16 KiB: 88 MB
+     * for the 21 k files of the benchmark archive, a sixth of the run's allocation: docs/PERFORMANCE.md,
+     * "Indexing, sixth round").
+     * The bytes read, and the result of parsing, are those of {@code prefetch(path, size)}. The buffer belongs to
+     * the prefetched file until it is parsed ({@link #read(Prefetched)}) or closed; nothing parsed from it keeps
+     * a reference to it.
+     *
+     * @param buffer a buffer to read into, or null (or one too small) to allocate one
+     * @throws DicomFormatException as {@link #prefetch(Path, long)}
+     */
+    public Prefetched prefetch(Path path, long size, byte[] buffer) {
         String source = path.toString();
         InputStream in;
         try {
@@ -246,11 +268,14 @@ public final class DicomReader {
         }
         // A buffer no larger than the file, and than a header read needs: allocating and zeroing 64 KiB per
         // file was the largest single cost of indexing archives of small files (docs/PERFORMANCE.md).
-        byte[] buffer = new byte[(int) Math.max(MIN_BUFFER, Math.min(size, headerOnly() ? HEADER_BUFFER : FULL_BUFFER))];
+        int first = (int) Math.max(MIN_BUFFER, Math.min(size, headerOnly() ? HEADER_BUFFER : FULL_BUFFER));
+        if (buffer == null || buffer.length < first) {
+            buffer = new byte[first];
+        }
         int filled = 0;
         try {
-            // the read the parser's first look at the buffer would make (until full or at the end)
-            for (int r; filled < buffer.length && (r = in.read(buffer, filled, buffer.length - filled)) >= 0; ) {
+            // the read the parser's first look at the buffer would make (until `first` bytes or the end)
+            for (int r; filled < first && (r = in.read(buffer, filled, first - filled)) >= 0; ) {
                 filled += r;
             }
         } catch (IOException e) {
@@ -414,7 +439,7 @@ public final class DicomReader {
             }
             int tag = peekTag();
             VR vr = VR.of(in.peekByte(4), in.peekByte(5));
-            VR known = DataDictionary.lookup(tag) == null ? null : DataDictionary.vrOf(tag);
+            VR known = DataDictionary.knownVr(tag);
             // The declared encoding wins unless the data clearly contradicts it: declared explicit, only two
             // bytes that are no VR at all mean implicit (as pydicom decides); a valid but unexpected VR is a
             // malformed element to report, not a reason to re-read the file as implicit, which can parse

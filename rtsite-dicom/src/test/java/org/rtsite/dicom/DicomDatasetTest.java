@@ -95,6 +95,50 @@ class DicomDatasetTest {
     }
 
     /**
+     * The reader's tag → VR table is read straight from the resource's bytes, apart from the entries with their
+     * keywords: for every line of dictionary.tsv (parsed here on its own) both give the line's VR, the repeating
+     * groups' entries apply to every even group of their range, and unknown or private tags have none.
+     */
+    @Test
+    void vrTableAgreesWithEveryDictionaryLine() throws java.io.IOException {
+        int lines = 0;
+        try (java.io.InputStream in = DataDictionary.class.getResourceAsStream("dictionary.tsv")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+                if (line.startsWith("#") || line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split("\t", -1);
+                VR vr = VR.valueOf(f[1]);
+                if (f[0].contains("xx")) {
+                    for (String groupByte : new String[] {"00", "02", "1e", "fe"}) {
+                        int tag = (int) Long.parseLong(f[0].replace("xx", groupByte), 16);
+                        assertEquals(vr, DataDictionary.knownVr(tag), line);
+                        assertEquals(vr, DataDictionary.vrOf(tag), line);
+                        assertEquals(vr, DataDictionary.lookup(tag).vr(), line);
+                    }
+                    int odd = (int) Long.parseLong(f[0].replace("xx", "01"), 16);
+                    assertEquals(DataDictionary.lookup(odd) == null ? null : DataDictionary.lookup(odd).vr(),
+                            DataDictionary.knownVr(odd), line);
+                } else {
+                    int tag = (int) Long.parseLong(f[0], 16);
+                    assertEquals(vr, DataDictionary.knownVr(tag), line);
+                    assertEquals(vr, DataDictionary.lookup(tag).vr(), line);
+                    assertEquals(f[2], DataDictionary.lookup(tag).keyword(), line);
+                }
+                lines++;
+            }
+        }
+        assertTrue(lines > 4900, "dictionary lines: " + lines);
+        assertNull(DataDictionary.knownVr(0x00091001)); // private
+        assertNull(DataDictionary.knownVr(0x00091002));
+        assertNull(DataDictionary.knownVr(0x7FE10010)); // odd group
+        assertNull(DataDictionary.knownVr(0x0008FFF0)); // unknown public
+        assertNull(DataDictionary.lookup(0x0008FFF0));
+        assertEquals(VR.LO, DataDictionary.vrOf(0x00090010));
+        assertEquals(VR.UN, DataDictionary.vrOf(0x0008FFF0));
+    }
+
+    /**
      * getStrings splits only values holding a backslash; the result must be what splitting every value gives
      * (each part trimmed of leading spaces and trailing spaces/NULs), for any text.
      */

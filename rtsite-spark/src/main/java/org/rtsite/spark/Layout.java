@@ -2,8 +2,11 @@ package org.rtsite.spark;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.rtsite.core.RtsiteIOException;
 
@@ -36,16 +39,16 @@ record Layout(Path root) {
     }
 
     /** The names in a table's folder; none when something else is in its place; null when there is nothing. */
-    java.util.Set<String> names(String table) {
+    Set<String> names(String table) {
         Path dir = root.resolve(table);
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
         if (!Files.isDirectory(dir)) {
-            return java.util.Set.of();
+            return Set.of();
         }
         try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         } catch (IOException e) {
             throw new RtsiteIOException("cannot list " + dir, e);
         }
@@ -55,7 +58,7 @@ record Layout(Path root) {
      * Puts a table's folder back to the names it held ({@link #names}; null: no folder), deleting what was
      * added since: the files of an append that committed beside a write that failed.
      */
-    void restore(String table, java.util.Set<String> before) {
+    void restore(String table, Set<String> before) {
         if (before == null) {
             delete(table);
             return;
@@ -63,23 +66,14 @@ record Layout(Path root) {
         if (!Files.isDirectory(root.resolve(table))) {
             return; // nothing of this run's: no folder, or something else in its place
         }
-        java.util.Set<String> now = names(table);
-        for (String name : now) {
+        for (String name : names(table)) {
             if (!before.contains(name)) {
-                Path p = root.resolve(table).resolve(name);
-                if (Files.isDirectory(p)) {
-                    delete(table + "/" + name);
-                } else {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException e) {
-                        throw new RtsiteIOException("cannot delete " + p, e);
-                    }
-                }
+                delete(table + "/" + name);
             }
         }
     }
 
+    /** Deletes a table, or a file or folder inside one ({@code table/name}), with everything under it. */
     void delete(String table) {
         Path dir = root.resolve(table);
         if (!Files.exists(dir)) {

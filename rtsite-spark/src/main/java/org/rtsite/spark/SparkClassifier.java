@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -124,8 +125,8 @@ final class SparkClassifier {
      * stored no result: the re-run classifies those plans again and appends them once.
      */
     private static void writeTables(Layout layout, Dataset<Row> staged) {
-        java.util.Set<String> labels = layout.names(Layout.PLAN_LABEL);
-        java.util.Set<String> organs = layout.names(Layout.PLAN_ORGAN);
+        Set<String> labels = layout.names(Layout.PLAN_LABEL);
+        Set<String> organs = layout.names(Layout.PLAN_ORGAN);
         try {
             sideBySide(
                     () -> staged.select(functions.explode(functions.col("label_rows")).as("l")).select("l.*")

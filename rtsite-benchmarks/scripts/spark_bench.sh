@@ -18,7 +18,8 @@
 #   its `rtsite spark` local[1] | local[2]
 # SEGMENTER=PKG (a model package, e.g. models/phantom-total-pt) adds `--segmenter PKG` to every row: masks
 # from the network instead of each plan's RTSTRUCT. SINGLE=off leaves out the `rtsite classify` rows;
-# MASTERS="1 2" (default) the local[N] of the Spark rows, e.g. MASTERS=2 with BASELINE for an A/B of local[2].
+# MASTERS="1 2" (default) the local[N] of the Spark rows, e.g. MASTERS=2 with BASELINE for an A/B of local[2];
+# WARM=off skips the warm-up runs before the loop (when a run of the same checkouts has just made their CDS archives).
 # Before each row and after the last, a calibration: the same single-thread CPU work every time (a Python loop
 # and a numpy pass over 64 MB, about 1-2 s), its wall seconds printed; a row's host speed is the mean of the
 # calibrations before and after it. The project's VM drifted by up to half within minutes (docs/PERFORMANCE.md,
@@ -177,7 +178,9 @@ threads() {
   if [ "$(wc -l < "$work/threads")" -gt 1 ]; then echo "  classify stage threads (cpu s): $(sed -n 2p "$work/threads")"; fi
 }
 # the first `rtsite classify` after a build dumps the launcher's class-data-sharing archive: not in the loop
+# (WARM=off skips these warm-up runs, where a run of the same checkouts has just made the archives)
 mapfile -t roots < "$work/roots-0"
+if [ "${WARM:-on}" != off ]; then
 for launcher in ./rtsite ${BASELINE:+"$BASELINE/rtsite"}; do
   rm -rf "$work/warm.db"* "$work/warm-out"
   "$launcher" classify "${roots[@]}" --db "$work/warm.db" --out "$work/warm-out" --no-progress --backend cpu > /dev/null 2>&1 || true
@@ -188,6 +191,7 @@ for launcher in ./rtsite ${BASELINE:+"$BASELINE/rtsite"}; do
   "$launcher" spark classify "${roots[@]}" --out "$work/warm-spark" --master 'local[2]' --backend cpu "${seg[@]}" \
     > /dev/null 2>&1 || true
 done
+fi
 # The calibration: fixed single-thread work, its wall seconds (not CPU seconds: a host that runs the VM slower,
 # or another process on the core, lengthens the wall, as it lengthens the rows')
 calibrate() {

@@ -21,7 +21,7 @@
 # MASTERS="1 2" (default) the local[N] of the Spark rows, e.g. MASTERS=2 with BASELINE for an A/B of local[2];
 # WARM=off skips the warm-up runs before the loop (when a run of the same checkouts has just made their CDS archives).
 # Before each row and after the last, a calibration: the same single-thread CPU work every time (a Python loop
-# and a numpy pass over 64 MB, about 1-2 s), its wall seconds printed; a row's host speed is the mean of the
+# and numpy passes over 64 MB, about 1.3 s on a quiet VM), its wall seconds printed; a row's host speed is the mean of the
 # calibrations before and after it. The project's VM drifted by up to half within minutes (docs/PERFORMANCE.md,
 # "Spark and indexing, lead's re-run, sixth round"); the calibration and each row's classification CPU (CPU
 # seconds of the classification threads: the same plans cost the same CPU on the same host) say whether a
@@ -201,9 +201,9 @@ import numpy as np
 a = np.ones(8 << 20)  # 64 MB
 t = time.perf_counter()
 x = 0
-for i in range(3_000_000):
+for i in range(8_000_000):
     x += i * i
-for _ in range(40):
+for _ in range(80):
     a.sum()
 print("%.3f" % (time.perf_counter() - t))
 EOF

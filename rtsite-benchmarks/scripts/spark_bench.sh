@@ -20,8 +20,8 @@
 # from the network instead of each plan's RTSTRUCT. SINGLE=off leaves out the `rtsite classify` rows;
 # MASTERS="1 2" (default) the local[N] of the Spark rows, e.g. MASTERS=2 with BASELINE for an A/B of local[2];
 # WARM=off skips the warm-up runs before the loop (when a run of the same checkouts has just made their CDS archives).
-# Before each row and after the last, a calibration: the same single-thread CPU work every time (a Python loop
-# and numpy passes over 64 MB, about 1.3 s on a quiet VM), its wall seconds printed; a row's host speed is the mean of the
+# Before each row and after the last, a calibration: the same CPU work every time, by one process (t1) and by one
+# per core at once (tN), each about 0.8 s on a quiet VM (calibrate below); a row's figures are the mean of the
 # calibrations before and after it. The project's VM drifted by up to half within minutes (docs/PERFORMANCE.md,
 # "Spark and indexing, lead's re-run, sixth round"); the calibration and each row's classification CPU (CPU
 # seconds of the classification threads: the same plans cost the same CPU on the same host) say whether a
@@ -35,6 +35,17 @@
 # phase) / plans, and the same with whole-process walls; with two archive sizes, the marginal cost per plan
 # = (time at the larger size - time at the smaller) / (difference in plans), for each row.
 set -euo pipefail
+# AUTOGROUP_NICE=N (e.g. -10) runs the benchmark in a session of its own whose autogroup has nice N. With the kernel's
+# autogroups (/proc/sys/kernel/sched_autogroup_enabled = 1) CPU is shared between sessions first, then by nice or
+# SCHED_IDLE within a session: a training run under `chrt --idle 0 nice -n 19` in another session still took a whole
+# core beside local[2] (docs/PERFORMANCE.md, "Spark, seventh round"). Needs root to lower the nice.
+if [ -n "${AUTOGROUP_NICE:-}" ] && [ -z "${RTSITE_BENCH_AUTOGROUP:-}" ]; then
+  RTSITE_BENCH_AUTOGROUP=1 exec setsid -w "$0" "$@"
+fi
+if [ -n "${AUTOGROUP_NICE:-}" ]; then
+  echo "$AUTOGROUP_NICE" > /proc/self/autogroup
+  echo "autogroup: $(cat /proc/self/autogroup)"
+fi
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 whats="${1:?usage: spark_bench.sh clinical:N[:K]|phantom:C|FOLDER[,...] [REPEATS]}"
 repeats="${2:-2}"
@@ -192,34 +203,49 @@ for launcher in ./rtsite ${BASELINE:+"$BASELINE/rtsite"}; do
     > /dev/null 2>&1 || true
 done
 fi
-# The calibration: fixed single-thread work, its wall seconds (not CPU seconds: a host that runs the VM slower,
-# or another process on the core, lengthens the wall, as it lengthens the rows')
+# The calibration: fixed CPU work (a Python loop and numpy passes over 64 MB), its wall seconds (not CPU seconds: a
+# host that runs the VM slower, or another process on the core, lengthens the wall as it lengthens the rows'), run
+# twice: by one process ("t1", the host's speed) and by one process per core at once ("tN", the slowest of them).
+# tN / t1 ≈ 1 when every core is free; ≈ 2 on 2 cores when another process takes one (local[1] does not notice
+# it, local[2] loses half its slots), which t1 alone does not show. Prints "t1 tN".
 calibrate() {
   python3 - <<'EOF'
-import time
+import os, time
 import numpy as np
-a = np.ones(8 << 20)  # 64 MB
+def work():
+    a = np.ones(8 << 20)  # 64 MB
+    x = 0
+    for i in range(5_000_000):
+        x += i * i
+    for _ in range(40):
+        a.sum()
+t = time.perf_counter(); work(); t1 = time.perf_counter() - t
 t = time.perf_counter()
-x = 0
-for i in range(8_000_000):
-    x += i * i
-for _ in range(80):
-    a.sum()
-print("%.3f" % (time.perf_counter() - t))
+kids = []
+for _ in range(os.cpu_count()):
+    pid = os.fork()
+    if pid == 0:
+        work()
+        os._exit(0)
+    kids.append(pid)
+for pid in kids:
+    os.waitpid(pid, 0)
+print("%.3f %.3f" % (t1, time.perf_counter() - t))
 EOF
 }
 # the CPU seconds of a thread group in the sampler's output: line 1 (whole process) or 2 (the classify stage)
 groupcpu() { sed -n "${2}p" "$work/threads" | grep -oE "(^|, )$1 [0-9.]+" | awk '{print $NF}' | head -1; }
 # one line per row for the summary at the end: repeat, archive, run, classify stage (s), Spark's classification
-# job alone (s), plans (from the digest), digest, calibration before the row (s), after it (s), classification CPU
-# (s: Spark, the classify stage's rtsite-spark-classify threads; rtsite classify, its rtsite-classify threads)
+# job alone (s), plans (from the digest), digest, calibration t1 before the row (s), after it (s), classification CPU
+# (s: Spark, the classify stage's rtsite-spark-classify threads; rtsite classify, its rtsite-classify threads),
+# calibration tN before the row, after it
 rows="$work/rows-$(date -u +%Y%m%dT%H%M%S).tsv"
 : > "$rows"
-record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" "$(cut -d' ' -f2 <<< "$6")" \
-  "$(cut -d' ' -f1 <<< "$6")" "$7" "$8" "${9:-}" >> "$rows"; }
+record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:-}" "${5:-}" \
+  "$(cut -d' ' -f2 <<< "$6")" "$(cut -d' ' -f1 <<< "$6")" "${7% *}" "${8% *}" "${9:-}" "${7#* }" "${8#* }" >> "$rows"; }
 masters="${MASTERS:-1 2}"
 cal="$(calibrate)"
-echo "calibration: $cal s"
+echo "calibration (t1 tN): $cal s"
 for r in $(seq 1 "$repeats"); do
  # the rows of this repeat (archive index and run), every second repeat in the reverse order (ABBA)
  plan=()
@@ -252,7 +278,7 @@ for r in $(seq 1 "$repeats"); do
     d="$(digest "$work/single.db")"
     ccpu="$(groupcpu rtsite-classify 1)"
     echo "$name -j $m: classify $(num 'done:' "$work/single.log") s, $(cpu), digest $d," \
-      "classification cpu ${ccpu:-?} s, calibration $before / $cal s"
+      "classification cpu ${ccpu:-?} s, calibration (t1 tN) $before / $cal s"
     record "$r" "$a" "$name -j $m" "$(num 'done:' "$work/single.log")" "" "$d" "$before" "$cal" "$ccpu"
     ;;
    *)
@@ -266,7 +292,7 @@ for r in $(seq 1 "$repeats"); do
     ccpu="$(groupcpu rtsite-spark-cl 2)"
     echo "$kind local[$m]: session $(num 'spark:' "$work/spark.log") s, index $(num 'index:' "$work/spark.log") s," \
       "link $(num 'link:' "$work/spark.log") s, classify $(num 'classify:' "$work/spark.log") s${steps:+ ($steps)}," \
-      "$(cpu), digest $d, classification cpu ${ccpu:-?} s, calibration $before / $cal s"
+      "$(cpu), digest $d, classification cpu ${ccpu:-?} s, calibration (t1 tN) $before / $cal s"
     record "$r" "$a" "$kind local[$m]" "$(num 'classify:' "$work/spark.log")" \
       "$(sed -nE 's/.*classify ([0-9.]+) s, tables.*/\1/p' <<< "$steps")" "$d" "$before" "$cal" "$ccpu"
     ;;

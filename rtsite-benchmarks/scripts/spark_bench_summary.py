@@ -12,7 +12,9 @@ minutes, so one pair of rows proves nothing; per archive size this prints:
     its classification job; k2/k1, the calibration of the local[2] row over that of the local[1] row (the same
     single-thread work before and after each row: > 1 means the host was slower for local[2]); c2/c1, the
     classification CPU per plan of local[2] over local[1] (two plans at a time cost a few % more on a steady host);
-    the pair is "comparable" when k2/k1 is within 5 %;
+    the pair is "comparable" when k2/k1 is within 5 % and in both rows free = t1 / tN >= 0.85 (the calibration
+    by one process per core at once took at most 1/0.85 of its time alone: no other process held a core; rows
+    files of runs before the all-cores calibration have no tN, and then only k2/k1 counts);
   - the median of the pairs' plain ratios (stage, job); the median of the comparable pairs' plain ratios; the ABBA
     ratio (sum of local[1] over sum of local[2] across each run's repeats: a linear drift cancels in ABBA order);
   - the calibration-normalised ratio, median of (T1 / k1) / (T2 / k2): each row's time in units of its host's speed;
@@ -26,6 +28,7 @@ import statistics
 import sys
 
 COMPARABLE = 0.05
+FREE = 0.85
 
 
 def load(paths):
@@ -36,12 +39,15 @@ def load(paths):
             if len(parts) < 10:
                 continue
             r, a, run, stage, job, plans, digest, k0, k1, cpu = parts[:10]
+            n0, n1 = (parts[10:12] + ["", ""])[:2]
             if not stage or not plans.isdigit():
                 continue
             k = [float(x) for x in (k0, k1) if x]
+            n = [float(x) for x in (n0, n1) if x]
+            cal = sum(k) / len(k) if k else None
             rows.append(dict(block=(f, int(r)), file=f, repeat=int(r), run=run, plans=int(plans), digest=digest,
-                             stage=float(stage), job=float(job) if job else None,
-                             cal=sum(k) / len(k) if k else None, cpu=float(cpu) if cpu else None))
+                             stage=float(stage), job=float(job) if job else None, cal=cal,
+                             free=cal / (sum(n) / len(n)) if cal and n else None, cpu=float(cpu) if cpu else None))
     return rows
 
 
@@ -59,12 +65,12 @@ def main(paths):
     if not rows:
         print("no rows")
         return
-    print("== rows (run.repeat, plans, row: classify stage / its classification job s, calibration s, "
-          "classification CPU s)")
+    print("== rows (run.repeat, plans, row: classify stage / its classification job s, calibration t1 s, "
+          "free = t1 / tN, classification CPU s)")
     for x in sorted(rows, key=lambda x: (x["plans"], x["file"], x["repeat"], x["run"])):
-        print("  %d.%d  %3d plans  %-24s %7.1f / %-7s cal %-6s cpu %s" % (
+        print("  %d.%d  %3d plans  %-24s %7.1f / %-7s cal %-6s free %-5s cpu %s" % (
             x["file"] + 1, x["repeat"], x["plans"], x["run"], x["stage"], fmt(x["job"], "%.1f"),
-            fmt(x["cal"], "%.3f"), fmt(x["cpu"], "%.1f")))
+            fmt(x["cal"], "%.3f"), fmt(x["free"], "%.2f"), fmt(x["cpu"], "%.1f")))
     by = collections.defaultdict(dict)  # (plans, run) -> block -> row
     for x in rows:
         by[(x["plans"], x["run"])][x["block"]] = x
@@ -86,7 +92,8 @@ def main(paths):
                 rj = a["job"] / c["job"] if a["job"] and c["job"] else None
                 kk = c["cal"] / a["cal"] if a["cal"] and c["cal"] else None
                 cc = c["cpu"] / a["cpu"] if a["cpu"] and c["cpu"] else None
-                ok = kk is not None and abs(kk - 1) <= COMPARABLE
+                ok = kk is not None and abs(kk - 1) <= COMPARABLE and all(
+                    x["free"] is None or x["free"] >= FREE for x in (a, c))
                 stage.append(rs)
                 job.append(rj)
                 cal_n.append(rs * kk if kk else None)

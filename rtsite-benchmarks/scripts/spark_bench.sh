@@ -21,11 +21,12 @@
 # MASTERS="1 2" (default) the local[N] of the Spark rows, e.g. MASTERS=2 with BASELINE for an A/B of local[2];
 # WARM=off skips the warm-up runs before the loop (when a run of the same checkouts has just made their CDS archives).
 # Before each row and after the last, a calibration: the same CPU work every time, by one process (t1) and by one
-# per core at once (tN), each about 0.8 s on a quiet VM (calibrate below); a row's figures are the mean of the
+# per core at once (tN), each ≈ 0.4 s on the project's VM (calibrate below); a row's figures are the mean of the
 # calibrations before and after it. The project's VM drifted by up to half within minutes (docs/PERFORMANCE.md,
 # "Spark and indexing, lead's re-run, sixth round"); the calibration and each row's classification CPU (CPU
 # seconds of the classification threads: the same plans cost the same CPU on the same host) say whether a
-# local[1] / local[2] pair ran on comparable hosts, and normalise it (spark_bench_summary.py).
+# local[1] / local[2] pair ran on comparable hosts, and normalise it (spark_bench_summary.py; on that VM the
+# classification CPU followed the drift and the calibration did not: docs/PERFORMANCE.md, "Spark, seventh round").
 # Each line: the stage times the command prints (rtsite classify: its classify phase, the `done:` line;
 # Spark: session, index, link, classify and the classify stage's steps), process wall, CPU (user + sys)
 # and a digest of every plan's status, labels, rule and Dmax (equal digests = equal results); below it,

@@ -164,9 +164,9 @@ final class SparkClassifier {
         /**
          * Builds and plans the three tables' queries on a driver thread of its own while the classification job
          * runs: analysing and optimising them and generating and compiling their code (the writes' own planning
-         * finds that code in Spark's cache) took ≈ 0.5 s of the driver's after the classification, every slot idle,
-         * and building them before the job a serial 0.2 s (docs/PERFORMANCE.md, "Spark, seventh round"). Runs no
-         * job and writes nothing.
+         * finds that code in Spark's cache) took 0.4-0.5 s of the driver's after the classification, every slot idle
+         * (0.2 s after this change), and building them before the job a serial 0.1-0.2 s (docs/PERFORMANCE.md,
+         * "Spark, seventh round"). Runs no job and writes nothing.
          */
         static CompletableFuture<Tables> planInBackground(SparkSession spark, JavaRDD<Row> nested, int writers) {
             CompletableFuture<Tables> f = new CompletableFuture<>();
@@ -177,7 +177,7 @@ final class SparkClassifier {
                         d.queryExecution().executedPlan().execute();
                     }
                     f.complete(tables);
-                } catch (Exception e) { // SparkException too, undeclared
+                } catch (Throwable e) { // SparkException (undeclared) and Errors too: the writes never wait forever
                     f.completeExceptionally(e);
                 }
             }, "rtsite-spark-plan");

@@ -121,6 +121,11 @@ public final class FinetuneCommand implements Callable<Integer> {
             + "other classes (repeatable; default 1 each)")
     List<String> focus;
 
+    @Option(names = "--edge-reach", defaultValue = "0", description = "let training patches reach past the image's edge "
+            + "by up to this share of the patch along each axis (0..0.5), reading there what inference pads a window with "
+            + "(nnU-Net's padded sampling); 0 = patches stay inside the image where it is at least the patch (default: ${DEFAULT-VALUE})")
+    double edgeReach;
+
     @Option(names = "--seed", defaultValue = "19", description = "folds and patch sampling (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -199,7 +204,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     private FineTuneOptions options() {
         FineTuneOptions o = new FineTuneOptions(epochs, batch, learningRate, learningRateDecay, folds, patchesPerCase,
                 validationPatches, patch, foreground, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, seed, microBatch,
-                diceWeight, focusWeights());
+                diceWeight, focusWeights(), edgeReach);
         switch (classWeights.trim().toLowerCase(Locale.ROOT)) {
             case "sqrt" -> {
                 return o;

@@ -49,7 +49,8 @@ class FinetuneCommandTest {
         Path csv = cases(4);
         Path out = dir.resolve("tuned");
         CliRun r = CliRun.of("finetune", "-m", TINY.toString(), "-c", csv.toString(), "-o", out.toString(),
-                "--epochs", "2", "--folds", "2", "--batch", "2", "--lr", "3e-3", "--dice-weight", "0.5", "--focus", "skull:3");
+                "--epochs", "2", "--folds", "2", "--batch", "2", "--lr", "3e-3", "--dice-weight", "0.5", "--focus", "skull:3",
+                "--edge-reach", "0.25");
         assertEquals(0, r.exit(), r.err() + r.out());
         assertTrue(r.out().contains("case p1: [liver, skull]"), r.out());
         assertTrue(r.out().contains("fold 2/2 epoch 2/2"), r.out());
@@ -63,6 +64,7 @@ class FinetuneCommandTest {
         assertEquals(3e-3, rec.options().learningRate(), 0);
         assertEquals(0.5, rec.options().diceWeight(), 0);
         assertEquals(Map.of("skull", 3.0), rec.options().focus());
+        assertEquals(0.25, rec.options().edgeReach(), 0);
 
         CtVolume ct = CtSeriesReader.defaults().readDirectory(dir.resolve("p1/ct")).volume();
         try (DjlSegmenter seg = DjlSegmenter.open(List.of(out), 1)) {
@@ -99,5 +101,9 @@ class FinetuneCommandTest {
                 "--focus", "skull");
         assertEquals(2, g.exit());
         assertTrue(g.err().contains("--focus skull: expected NAME:WEIGHT"), g.err());
+        CliRun e = CliRun.of("finetune", "-m", TINY.toString(), "-c", csv.toString(), "-o", dir.resolve("o").toString(),
+                "--edge-reach", "0.75");
+        assertEquals(2, e.exit());
+        assertTrue(e.err().contains("edge reach must be a share of the patch in [0, 0.5], got 0.75"), e.err());
     }
 }

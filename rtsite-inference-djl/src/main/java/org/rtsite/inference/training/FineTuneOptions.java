@@ -34,11 +34,16 @@ import org.rtsite.core.InvalidInputException;
  *                           organ ({@link TrainableNetwork}); 0 (the default, the paper's recipe) = cross-entropy only
  * @param focus              class name → relative chance that an organ-centred patch is centred on that class when the
  *                           case has it (others 1; {@code train_phantom_network.py --focus}); empty = every present class alike
+ * @param edgeReach          how far a training patch may reach past the image's edge, as a share of the patch along each
+ *                           axis, in [0, 0.5]: there it reads what inference pads a window with (0 after normalization)
+ *                           and background (nnU-Net's padded sampling). 0 (the default) keeps a patch inside the image
+ *                           along every axis where the image is at least the patch
  */
 public record FineTuneOptions(int epochs, int batchSize, double learningRate, double learningRateDecay, int folds,
                               int patchesPerCase, int validationPatches, List<Integer> patchSize,
                               double foregroundFraction, ClassWeights.Weighting weighting, List<Double> classWeights,
-                              long seed, int microBatch, double diceWeight, Map<String, Double> focus) {
+                              long seed, int microBatch, double diceWeight, Map<String, Double> focus,
+                              double edgeReach) {
 
     public FineTuneOptions {
         if (epochs < 1) {
@@ -84,6 +89,9 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
                 throw new InvalidInputException("focus weight of class '" + e.getKey() + "' must be finite and > 0, got " + e.getValue());
             }
         }
+        if (!(edgeReach >= 0) || edgeReach > 0.5) {
+            throw new InvalidInputException("edge reach must be a share of the patch in [0, 0.5], got " + edgeReach);
+        }
         if (classWeights != null) {
             classWeights = List.copyOf(classWeights);
             if (classWeights.stream().anyMatch(w -> !(w >= 0) || !Double.isFinite(w))) {
@@ -94,7 +102,7 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
 
     /** The paper's recipe; 4 training patches per case and epoch, 2 validation patches per held-out case, 2/3 centred on organs. */
     public static FineTuneOptions defaults() {
-        return new FineTuneOptions(60, 4, 1e-4, 0.9, 5, 4, 2, null, 2.0 / 3, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, 19, 1, 0, Map.of());
+        return new FineTuneOptions(60, 4, 1e-4, 0.9, 5, 4, 2, null, 2.0 / 3, ClassWeights.Weighting.INVERSE_SQRT_FREQUENCY, null, 19, 1, 0, Map.of(), 0);
     }
 
     /** Learning rate of epoch {@code epoch} (1-based): decayed once after each earlier epoch. */
@@ -103,63 +111,67 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
     }
 
     public FineTuneOptions withEpochs(int v) {
-        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withBatchSize(int v) {
-        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withLearningRate(double v) {
-        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withLearningRateDecay(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withFolds(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withPatchesPerCase(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withValidationPatches(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withPatchSize(List<Integer> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withForegroundFraction(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withWeighting(ClassWeights.Weighting v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withClassWeights(List<Double> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withSeed(long v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v, microBatch, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v, microBatch, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withMicroBatch(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, v, diceWeight, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, v, diceWeight, focus, edgeReach);
     }
 
     public FineTuneOptions withDiceWeight(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, v, focus);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, v, focus, edgeReach);
     }
 
     public FineTuneOptions withFocus(Map<String, Double> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, v);
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, v, edgeReach);
+    }
+
+    public FineTuneOptions withEdgeReach(double v) {
+        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, v);
     }
 
     /** Patches per forward/backward pass for a batch of {@code batch}. */

@@ -109,6 +109,16 @@ public final class FineTuner {
         return p.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** The run's patch sampler: its patch, focus, and reach past the edge (the options' share of the patch, rounded down). */
+    PatchSampler sampler(List<NetworkCase> cases) {
+        int[] patch = patch();
+        int[] reach = new int[patch.length];
+        for (int a = 0; a < patch.length; a++) {
+            reach[a] = (int) Math.floor(options.edgeReach() * patch[a]);
+        }
+        return new PatchSampler(cases, patch, spec.numClasses(), focus, reach);
+    }
+
     /**
      * Fine-tunes on {@code cases} and writes the new package to {@code out}.
      *
@@ -160,7 +170,7 @@ public final class FineTuner {
             record = new TrainingRecord(base.source().toString(), options, toList(patch), weightList, entries, List.of(),
                     List.of(), List.of(), null, null, null, null, engineName(), null, 0);
         }
-        PatchSampler sampler = new PatchSampler(cases, patch, numClasses, focus);
+        PatchSampler sampler = sampler(cases);
         int startFold = 0;
         int startEpoch = 0;
         if (record.checkpoint() != null) {

@@ -10,6 +10,12 @@ import java.util.SplittableRandom;
  * With probability {@code foregroundFraction} a patch is centred on a random voxel of a random class present in the
  * case (so small organs are seen), otherwise its position is uniform over the image. The class is drawn with a chance
  * proportional to its focus weight among the classes the case has (all 1 by default: uniform).
+ * <p>
+ * Without {@code reach} a patch stays inside the image along every axis where the image is at least the patch, so
+ * training never sees an image edge next to padding, which inference sees in every window of an image smaller than
+ * the window. With {@code reach[a]} voxels a patch's origin ranges over {@code [-reach, dim - patch + reach]} along
+ * axis {@code a} (nnU-Net's padded sampling: {@code need_to_pad} of {@code 2 × reach}), so it may reach up to that far
+ * past either edge; an image shorter than the patch is padded by at least that much, centred as before.
  */
 final class PatchSampler {
     /** Where a patch lies: case and origin (voxel of tensor axes 0, 1, 2, may be negative). */
@@ -20,6 +26,7 @@ final class PatchSampler {
     private final int[] patch;
     private final int[][][] voxelsByClass;
     private final double[] focus;
+    private final int[] reach;
 
     PatchSampler(List<NetworkCase> cases, int[] patch, int numClasses) {
         this(cases, patch, numClasses, null);
@@ -27,7 +34,16 @@ final class PatchSampler {
 
     /** @param focus per channel, the relative chance of centring an organ patch on it; {@code null} = all alike */
     PatchSampler(List<NetworkCase> cases, int[] patch, int numClasses, double[] focus) {
+        this(cases, patch, numClasses, focus, new int[3]);
+    }
+
+    /**
+     * @param focus per channel, the relative chance of centring an organ patch on it; {@code null} = all alike
+     * @param reach per tensor axis, how many voxels a patch may reach past the image's edge (0 = none)
+     */
+    PatchSampler(List<NetworkCase> cases, int[] patch, int numClasses, double[] focus, int[] reach) {
         this.focus = focus == null ? null : focus.clone();
+        this.reach = reach.clone();
         this.cases = List.copyOf(cases);
         this.patch = patch.clone();
         this.voxelsByClass = new int[cases.size()][][];
@@ -84,11 +100,14 @@ final class PatchSampler {
             int v = vox[r.nextInt(vox.length)];
             int[] at = {v / (d[1] * d[2]), (v / d[2]) % d[1], v % d[2]};
             for (int a = 0; a < 3; a++) {
-                origin[a] = clampOrigin(at[a] - patch[a] / 2, d[a], patch[a]);
+                origin[a] = Math.max(lowest(d[a], a), Math.min(at[a] - patch[a] / 2, highest(d[a], a)));
             }
         } else {
             for (int a = 0; a < 3; a++) {
-                origin[a] = d[a] >= patch[a] ? r.nextInt(d[a] - patch[a] + 1) : paddedOrigin(d[a], patch[a]);
+                int lo = lowest(d[a], a);
+                int hi = highest(d[a], a);
+                // the draws of a run without reach are the ones it made before reach existed (none on a padded axis)
+                origin[a] = d[a] >= patch[a] || hi > lo ? lo + r.nextInt(hi - lo + 1) : lo;
             }
         }
         return new Spot(ci, origin[0], origin[1], origin[2]);
@@ -113,16 +132,23 @@ final class PatchSampler {
         return present.get(present.size() - 1);
     }
 
-    /** nnU-Net's centred padding of a too-small axis: the odd voxel goes above. */
-    private static int paddedOrigin(int dim, int patch) {
-        return -((patch - dim) / 2);
+    /**
+     * nnU-Net's {@code need_to_pad} along axis {@code a}: twice the reach, or what an image shorter than the patch
+     * lacks if that is more; half of it (the odd voxel above) may lie below the image.
+     */
+    private int needToPad(int dim, int a) {
+        return Math.max(2 * reach[a], patch[a] - dim);
     }
 
-    private static int clampOrigin(int o, int dim, int patch) {
-        if (dim < patch) {
-            return paddedOrigin(dim, patch);
-        }
-        return Math.max(0, Math.min(o, dim - patch));
+    /** The lowest origin along axis {@code a}. */
+    private int lowest(int dim, int a) {
+        return -(needToPad(dim, a) / 2);
+    }
+
+    /** The highest origin along axis {@code a}; equals {@link #lowest} for an image exactly as short as it is padded. */
+    private int highest(int dim, int a) {
+        int need = needToPad(dim, a);
+        return dim + need / 2 + need % 2 - patch[a];
     }
 
     /** Copies the patch at {@code s} into {@code image}/{@code labels} at offset {@code at} (patch voxels). */
@@ -158,5 +184,9 @@ final class PatchSampler {
 
     int[] patch() {
         return patch.clone();
+    }
+
+    int[] reach() {
+        return reach.clone();
     }
 }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.rtsite.core.InvalidInputException;
 
 /**
@@ -111,67 +112,94 @@ public record FineTuneOptions(int epochs, int batchSize, double learningRate, do
     }
 
     public FineTuneOptions withEpochs(int v) {
-        return new FineTuneOptions(v, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.epochs = v);
     }
 
     public FineTuneOptions withBatchSize(int v) {
-        return new FineTuneOptions(epochs, v, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.batchSize = v);
     }
 
     public FineTuneOptions withLearningRate(double v) {
-        return new FineTuneOptions(epochs, batchSize, v, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.learningRate = v);
     }
 
     public FineTuneOptions withLearningRateDecay(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, v, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.learningRateDecay = v);
     }
 
     public FineTuneOptions withFolds(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, v, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.folds = v);
     }
 
     public FineTuneOptions withPatchesPerCase(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, v, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.patchesPerCase = v);
     }
 
     public FineTuneOptions withValidationPatches(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, v, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.validationPatches = v);
     }
 
     public FineTuneOptions withPatchSize(List<Integer> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, v, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.patchSize = v);
     }
 
     public FineTuneOptions withForegroundFraction(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, v, weighting, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.foregroundFraction = v);
     }
 
     public FineTuneOptions withWeighting(ClassWeights.Weighting v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, v, classWeights, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.weighting = v);
     }
 
     public FineTuneOptions withClassWeights(List<Double> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, v, seed, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.classWeights = v);
     }
 
     public FineTuneOptions withSeed(long v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, v, microBatch, diceWeight, focus, edgeReach);
+        return copy(c -> c.seed = v);
     }
 
     public FineTuneOptions withMicroBatch(int v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, v, diceWeight, focus, edgeReach);
+        return copy(c -> c.microBatch = v);
     }
 
     public FineTuneOptions withDiceWeight(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, v, focus, edgeReach);
+        return copy(c -> c.diceWeight = v);
     }
 
     public FineTuneOptions withFocus(Map<String, Double> v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, v, edgeReach);
+        return copy(c -> c.focus = v);
     }
 
     public FineTuneOptions withEdgeReach(double v) {
-        return new FineTuneOptions(epochs, batchSize, learningRate, learningRateDecay, folds, patchesPerCase, validationPatches, patchSize, foregroundFraction, weighting, classWeights, seed, microBatch, diceWeight, focus, v);
+        return copy(c -> c.edgeReach = v);
+    }
+
+    /** This recipe with one option changed; the record's constructor checks the result as it checks any. */
+    private FineTuneOptions copy(Consumer<Copy> change) {
+        Copy c = new Copy();
+        change.accept(c);
+        return new FineTuneOptions(c.epochs, c.batchSize, c.learningRate, c.learningRateDecay, c.folds, c.patchesPerCase, c.validationPatches, c.patchSize, c.foregroundFraction, c.weighting, c.classWeights, c.seed, c.microBatch, c.diceWeight, c.focus, c.edgeReach);
+    }
+
+    /** The options as mutable fields, so that each {@code with…} names only the one it changes. */
+    private final class Copy {
+        int epochs = FineTuneOptions.this.epochs;
+        int batchSize = FineTuneOptions.this.batchSize;
+        double learningRate = FineTuneOptions.this.learningRate;
+        double learningRateDecay = FineTuneOptions.this.learningRateDecay;
+        int folds = FineTuneOptions.this.folds;
+        int patchesPerCase = FineTuneOptions.this.patchesPerCase;
+        int validationPatches = FineTuneOptions.this.validationPatches;
+        List<Integer> patchSize = FineTuneOptions.this.patchSize;
+        double foregroundFraction = FineTuneOptions.this.foregroundFraction;
+        ClassWeights.Weighting weighting = FineTuneOptions.this.weighting;
+        List<Double> classWeights = FineTuneOptions.this.classWeights;
+        long seed = FineTuneOptions.this.seed;
+        int microBatch = FineTuneOptions.this.microBatch;
+        double diceWeight = FineTuneOptions.this.diceWeight;
+        Map<String, Double> focus = FineTuneOptions.this.focus;
+        double edgeReach = FineTuneOptions.this.edgeReach;
     }
 
     /** Patches per forward/backward pass for a batch of {@code batch}. */

@@ -106,17 +106,23 @@ public final class SceneSegmentationProbe {
         for (int a = 0; a < 3; a++) {
             o[a] = (d[a] - p[a]) / 2;
         }
-        float[] w = new float[p[0] * p[1] * p[2]];
+        // the image voxel under each window voxel, -1 where the window lies in inference's zero padding
+        int[] under = new int[p[0] * p[1] * p[2]];
         for (int x = 0; x < p[0]; x++) {
             for (int y = 0; y < p[1]; y++) {
                 for (int z = 0; z < p[2]; z++) {
                     int xx = o[0] + x;
                     int yy = o[1] + y;
                     int zz = o[2] + z;
-                    if (xx >= 0 && yy >= 0 && zz >= 0 && xx < d[0] && yy < d[1] && zz < d[2]) {
-                        w[(x * p[1] + y) * p[2] + z] = img.image()[(xx * d[1] + yy) * d[2] + zz];
-                    }
+                    boolean inside = xx >= 0 && yy >= 0 && zz >= 0 && xx < d[0] && yy < d[1] && zz < d[2];
+                    under[(x * p[1] + y) * p[2] + z] = inside ? (xx * d[1] + yy) * d[2] + zz : -1;
                 }
+            }
+        }
+        float[] w = new float[under.length];
+        for (int i = 0; i < under.length; i++) {
+            if (under[i] >= 0) {
+                w[i] = img.image()[under[i]];
             }
         }
         int classes = spec.numClasses();
@@ -126,39 +132,31 @@ public final class SceneSegmentationProbe {
              Predictor<float[], float[]> predictor = net.newPredictor()) {
             float[] logits = predictor.predict(w);
             int n = w.length;
-            for (int x = 0; x < p[0]; x++) {
-                for (int y = 0; y < p[1]; y++) {
-                    for (int z = 0; z < p[2]; z++) {
-                        int xx = o[0] + x;
-                        int yy = o[1] + y;
-                        int zz = o[2] + z;
-                        if (xx < 0 || yy < 0 || zz < 0 || xx >= d[0] || yy >= d[1] || zz >= d[2]) {
-                            continue;
-                        }
-                        int tv = t[(xx * d[1] + yy) * d[2] + zz] & 0xff;
-                        String tn = tv == 0 ? null : names.get(tv);
-                        if (tn == null || !(tn.startsWith("hip") || tn.startsWith("femur") || tn.startsWith("vertebrae")
-                                || tn.equals("sacrum") || tn.startsWith("humerus"))) {
-                            continue;
-                        }
-                        int idx = (x * p[1] + y) * p[2] + z;
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (int c = 0; c < classes; c++) {
-                            max = Math.max(max, logits[c * n + idx]);
-                        }
-                        double[] e = new double[classes];
-                        double total = 0;
-                        for (int c = 0; c < classes; c++) {
-                            e[c] = Math.exp(logits[c * n + idx] - max);
-                            total += e[c];
-                        }
-                        double[] acc = sum.computeIfAbsent(tn, k -> new double[classes]);
-                        for (int c = 0; c < classes; c++) {
-                            acc[c] += e[c] / total;
-                        }
-                        count.merge(tn, 1, Integer::sum);
-                    }
+            for (int idx = 0; idx < n; idx++) {
+                if (under[idx] < 0) {
+                    continue;
                 }
+                int tv = t[under[idx]] & 0xff;
+                String tn = tv == 0 ? null : names.get(tv);
+                if (tn == null || !(tn.startsWith("hip") || tn.startsWith("femur") || tn.startsWith("vertebrae")
+                        || tn.equals("sacrum") || tn.startsWith("humerus"))) {
+                    continue;
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, logits[c * n + idx]);
+                }
+                double[] e = new double[classes];
+                double total = 0;
+                for (int c = 0; c < classes; c++) {
+                    e[c] = Math.exp(logits[c * n + idx] - max);
+                    total += e[c];
+                }
+                double[] acc = sum.computeIfAbsent(tn, k -> new double[classes]);
+                for (int c = 0; c < classes; c++) {
+                    acc[c] += e[c] / total;
+                }
+                count.merge(tn, 1, Integer::sum);
             }
         }
         System.out.println("centred window at " + Arrays.toString(o) + " of network image " + Arrays.toString(d) + ": mean softmax");

@@ -3,9 +3,10 @@
 # in docs/PERFORMANCE.md): whole-process wall, user and system CPU (/usr/bin/time), the scan line's header pass
 # and the linkage line, with the load average at the end of each run.
 #   rtsite-benchmarks/scripts/index_ab.sh DATA "label|JVM options|index options[|launcher]" ...
-#   ROUNDS=3 MODE=warm|cold|colddata LAUNCHER=./rtsite
+#   ROUNDS=3 MODE=warm|cold|colddata|coldmeta LAUNCHER=./rtsite
 #   (cold: page cache dropped before every run, needs root; colddata: dropped, then the JDK's files, the launcher's
-#   jars and CDS archives read back in, so that only the archive's files come from the disk)
+#   jars and CDS archives read back in, so that only the archive's files come from the disk; coldmeta: dropped,
+#   then the archive's folders listed and every entry stat-ed, so that only the walk's metadata is in the cache)
 # e.g. JVM options against the launcher's:
 #   index_ab.sh /tmp/a20k/data "launcher||" "g1|-XX:-UseSerialGC -XX:+UseG1GC|"
 # reads in flight, cold:
@@ -32,8 +33,11 @@ for r in $(seq 1 "$ROUNDS"); do
     IFS='|' read -r label jvm opts own <<< "$cfg"
     launcher="${own:-$LAUNCHER}"
     rm -rf "$WORK/db" && mkdir -p "$WORK/db"
-    if [ "$MODE" = cold ] || [ "$MODE" = colddata ]; then
+    if [ "$MODE" = cold ] || [ "$MODE" = colddata ] || [ "$MODE" = coldmeta ]; then
       sync; echo 3 > /proc/sys/vm/drop_caches
+      if [ "$MODE" = coldmeta ] && [ "$data" != --version ]; then
+        find "$data" -printf '%s\n' > /dev/null
+      fi
       if [ "$MODE" = colddata ]; then
         jdk="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
         find "$jdk/" "$(dirname "$launcher")/rtsite-examples/target/" -type f -print0 | xargs -0 cat > /dev/null

@@ -6,10 +6,10 @@
 #
 # CLASSPATH must be jars only (the JDK 17 archive refuses class folders). One archive per command (the
 # first argument when it is a plain word, such as "classify"; "default" otherwise) lives in ARCHIVE_DIR
-# as <command>.jsa, next to <command>.key: a digest of the java binary and of the name, size and
-# modification time of every classpath entry. The first run of a command, or the first after any of
-# those changed, runs with -XX:DumpLoadedClassList; the classes it loaded, with the JDK's own default
-# list, are then dumped into a static archive (-Xshare:dump), which later runs map with
+# as <command>.jsa, next to <command>.key: the name, size, modification time and inode of the java binary
+# (the file it links to) and of every classpath entry, as `stat` prints them. The first run of a command,
+# or the first after any of those changed, runs with -XX:DumpLoadedClassList; the classes it loaded, with
+# the JDK's own default list, are then dumped into a static archive (-Xshare:dump), which later runs map with
 # -XX:SharedArchiveFile. A static archive, unlike the dynamic one of -XX:ArchiveClassesAtExit, also
 # holds classes of Java 5 bytecode such as picocli's (181 classes of a classify run, re-verified in every
 # process otherwise). The JVM checks the archive again (-Xshare:auto) and ignores one that does not
@@ -36,19 +36,22 @@ if [ $# -gt 0 ] && [[ "$1" =~ ^[a-z][a-z0-9-]*$ ]]; then
   command="$1"
 fi
 jsa="$dir/$command.jsa"
-java_bin="$(command -v java || true)"
+# (as few processes as can be: each one started here is wall time of every run, so bash's own table of
+# commands finds java, and one `stat` makes the key: the file a java link points to, switched by the
+# system's alternatives, has an inode and times of its own)
+java_bin=""
+if hash java 2>/dev/null; then
+  java_bin="${BASH_CMDS[java]:-}"
+fi
 IFS=: read -r -a entries <<< "$cp"
-# (as few processes as can be: each one started here is wall time of every run)
-java_real="$(readlink -f "$java_bin" 2>/dev/null || true)"
-key="$( { if [ -n "$java_real" ]; then echo "$java_real"; fi
-  stat -L -c '%n %s %Y' "${java_real:-$java_bin}" "${entries[@]}" 2>&1; } | md5sum)"
-key="${key%% *}"
+key="$(stat -L -c '%n %s %Y %i' "${java_bin:-java}" "${entries[@]}" 2>&1)" || true
 # -Xlog:cds*=off: the JVM's notes about an archive it ignores are not the user's concern;
 # IgnoreUnrecognizedVMOptions keeps a JVM without these options running.
 quiet=(-XX:+IgnoreUnrecognizedVMOptions -Xshare:auto '-Xlog:cds*=off')
 stored_key=""
 if [ -f "$dir/$command.key" ]; then
-  read -r stored_key < "$dir/$command.key" 2>/dev/null || true
+  IFS= read -r -d '' stored_key < "$dir/$command.key" 2>/dev/null || true
+  stored_key="${stored_key%$'\n'}"
 fi
 if [ -f "$jsa" ] && [ "$stored_key" = "$key" ]; then
   run "${quiet[@]}" -XX:SharedArchiveFile="$jsa"
@@ -73,6 +76,7 @@ dump_opts=()
 for o in ${RTSITE_JAVA_OPTS:-}; do
   [[ "$o" == -Xlog* ]] || dump_opts+=("$o")
 done
+java_real="$(readlink -f "$java_bin" 2>/dev/null || true)"
 jdk_list="$(dirname "$(dirname "${java_real:-$java_bin}")")/lib/classlist"
 if [ -s "$list" ]; then
   # The JDK's default list first, so that the archive replaces the default one (which a static archive of
@@ -83,7 +87,7 @@ if [ -s "$list" ]; then
   # new archive under an old key only trains again. A JVM that cannot dump leaves no archive: no harm.
   if java -XX:+IgnoreUnrecognizedVMOptions -Xlog:disable -Xshare:dump -XX:SharedClassListFile="$list" \
       -XX:SharedArchiveFile="$tmp" "${dump_opts[@]}" -cp "$cp" >/dev/null 2>&1 \
-      && [ -s "$tmp" ] && echo "$key" > "$dir/$command.key.$$" 2>/dev/null; then
+      && [ -s "$tmp" ] && printf '%s\n' "$key" > "$dir/$command.key.$$" 2>/dev/null; then
     mv -f "$tmp" "$jsa" 2>/dev/null && mv -f "$dir/$command.key.$$" "$dir/$command.key" 2>/dev/null || true
   fi
 fi

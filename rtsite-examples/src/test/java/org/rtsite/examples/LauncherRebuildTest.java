@@ -1,0 +1,119 @@
+package org.rtsite.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./rtsite} launcher's rebuild check, run as a user runs it: a git checkout holding the launcher,
+ * with {@code mvn} and {@code java} on the PATH replaced by scripts that log their calls (the check is the
+ * launcher's; what Maven builds does not matter to it). The launcher builds on its first run and after any
+ * change to the checkout — a tracked file edited, a new untracked source file, a commit — and at no other time,
+ * whether it is called as {@code ./rtsite} or by its absolute path from another folder.
+ */
+class LauncherRebuildTest {
+
+    private static final Path LAUNCHER = Path.of("..", "rtsite").toAbsolutePath().normalize();
+    private static final Path CDS_SCRIPT = Path.of("..", "scripts", "java-cds.sh").toAbsolutePath().normalize();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void buildsOnTheFirstRunAndAfterEveryChangeOfTheCheckoutOnly() throws Exception {
+        assumeTrue(CliProcess.available("bash") && CliProcess.available("git") && Files.isRegularFile(LAUNCHER),
+                "bash, git and " + LAUNCHER);
+        Path repo = Files.createDirectories(tmp.resolve("checkout"));
+        Files.copy(LAUNCHER, repo.resolve("rtsite"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(repo.resolve("scripts"));
+        Files.copy(CDS_SCRIPT, repo.resolve("scripts/java-cds.sh"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(repo.resolve(".gitignore"), "target/\n");
+        Path src = Files.createDirectories(repo.resolve("rtsite-core/src/main/java/org/rtsite/core"));
+        Files.writeString(src.resolve("A.java"), "class A {}\n");
+        git(repo, "init", "-q");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "first");
+
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path builds = tmp.resolve("builds.log");
+        Path runs = tmp.resolve("runs.log");
+        // Maven's stand-in makes the module's target folder, where the launcher keeps its stamp
+        script(bin.resolve("mvn"), "mkdir -p rtsite-examples/target && echo build >> " + builds);
+        script(bin.resolve("java"), "echo \"$*\" >> " + runs);
+
+        assertEquals(1, launch(repo, repo, "./rtsite", bin, builds, runs), "first run builds");
+        assertEquals(1, launch(repo, repo, "./rtsite", bin, builds, runs), "nothing changed");
+        assertEquals(1, launch(repo, tmp, repo.resolve("rtsite").toString(), bin, builds, runs),
+                "by its absolute path from another folder, nothing changed");
+        assertEquals(1, launch(repo, tmp, "checkout/rtsite", bin, builds, runs), "by a relative path, nothing changed");
+
+        Files.writeString(src.resolve("A.java"), "class A { int x; }\n");
+        assertEquals(2, launch(repo, repo, "./rtsite", bin, builds, runs), "a tracked source edited");
+        assertEquals(2, launch(repo, tmp, repo.resolve("rtsite").toString(), bin, builds, runs), "built already");
+
+        Files.writeString(src.resolve("B.java"), "class B {}\n");
+        assertEquals(3, launch(repo, tmp, repo.resolve("rtsite").toString(), bin, builds, runs),
+                "a new, untracked source file");
+        assertEquals(3, launch(repo, repo, "./rtsite", bin, builds, runs), "built already");
+
+        Files.writeString(src.resolve("B.java"), "class B { int y; }\n");
+        assertEquals(4, launch(repo, repo, "./rtsite", bin, builds, runs), "the untracked file edited");
+
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "second");
+        assertEquals(5, launch(repo, repo, "./rtsite", bin, builds, runs), "a commit");
+        assertEquals(5, launch(repo, repo, "./rtsite", bin, builds, runs), "built already");
+
+        // the launcher ran the command after every check, with the user's arguments
+        List<String> ran = Files.readAllLines(runs);
+        assertEquals(11, ran.size(), ran.toString());
+        for (String r : ran) {
+            assertEquals(true, r.endsWith("org.rtsite.examples.RtsiteCli --version"), r);
+        }
+    }
+
+    /** Runs the launcher in {@code cwd} and returns how many builds have happened so far. */
+    private static int launch(Path repo, Path cwd, String launcher, Path bin, Path builds, Path runs)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("bash", launcher, "--version").directory(cwd.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("PATH", bin + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().remove("RTSITE_JAVA_OPTS");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("launcher timed out in " + repo);
+        }
+        assertEquals(0, p.exitValue(), out);
+        return Files.exists(builds) ? Files.readAllLines(builds).size() : 0;
+    }
+
+    private static void script(Path file, String body) throws IOException {
+        Files.writeString(file, "#!/usr/bin/env bash\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static void git(Path repo, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString(), "-c", "user.name=t",
+                "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("git " + String.join(" ", args) + ": " + out);
+        }
+    }
+}

@@ -94,53 +94,6 @@ public final class DicomArchive implements AutoCloseable {
         return index(ArchiveOptions.of(tmp), ScanListener.NONE, tmp, roots);
     }
 
-    /** The thread {@link #prepare()} started, if any. */
-    private static final AtomicReference<Thread> PREPARING = new AtomicReference<>();
-
-    /**
-     * Starts loading, on a daemon thread of its own, what an {@link #index} needs before its first file: SQLite's
-     * JDBC driver and native library (an in-memory database opened and closed), and the classes of the walk, the
-     * header reader (its tag → VR table) and the report. A command line calls it as it starts, before it parses
-     * its arguments: that parsing keeps one core busy for a fifth of a second while the other idles, and the index
-     * would otherwise do this work on the cores its reads need (docs/PERFORMANCE.md, "Indexing, eighth round").
-     * Only the first call starts the thread; it changes no file, and what fails here (say, SQLite's native
-     * library) is left for the index to report as it always did.
-     */
-    public static void prepare() {
-        if (PREPARING.get() != null) {
-            return;
-        }
-        Thread t = new Thread(DicomArchive::load, "rtsite-index-prepare");
-        t.setDaemon(true);
-        if (PREPARING.compareAndSet(null, t)) {
-            t.start();
-        }
-    }
-
-    /** The thread {@link #prepare()} started (for tests), or null. */
-    static Thread preparing() {
-        return PREPARING.get();
-    }
-
-    private static void load() {
-        ClassLoader loader = DicomArchive.class.getClassLoader();
-        for (String c : List.of("org.rtsite.dicom.DataDictionary", HeaderExtractor.class.getName(),
-                ArchiveScanner.class.getName(), StampCursor.class.getName(), IndexDatabase.class.getName(),
-                Linker.class.getName(), LinkageReport.class.getName())) {
-            try {
-                Class.forName(c, true, loader);
-            } catch (ClassNotFoundException | LinkageError e) {
-                LOG.debug("not loaded ahead: {}", c, e); // the index loads it again, and says what fails
-            }
-        }
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite::memory:")) {
-            c.createStatement().close();
-        } catch (java.sql.SQLException | RuntimeException | LinkageError e) {
-            LOG.debug("SQLite not loaded ahead", e); // the index opens it again, and says what fails
-        }
-        new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
-    }
-
     /**
      * Indexes {@code roots} into {@code options.database()}, reading only new or changed files. After a first
      * scan into an empty index, the index's secondary indexes and its record of the scan are written beside the

@@ -57,21 +57,7 @@ public final class RtsiteCli implements Runnable {
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
         configureLogging(args);
-        if (subcommand(args) == IndexCommand.class) {
-            // SQLite and the scan's classes load on the other core while picocli builds the command's model
-            org.rtsite.archive.DicomArchive.prepare();
-        }
         return commandLine(args).execute(args);
-    }
-
-    /** The subcommand {@code args} name (after {@code --verbose}), or null ({@code help}, an option, nothing, …). */
-    static Class<?> subcommand(String... args) {
-        for (String a : args) {
-            if (!"--verbose".equals(a)) {
-                return "help".equals(a) ? null : SUBCOMMANDS.get(a);
-            }
-        }
-        return null;
     }
 
     /**
@@ -83,7 +69,13 @@ public final class RtsiteCli implements Runnable {
      */
     public static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new RtsiteCli());
-        Class<?> only = subcommand(args);
+        Class<?> only = null;
+        for (String a : args) {
+            if (!"--verbose".equals(a)) {
+                only = "help".equals(a) ? null : SUBCOMMANDS.get(a);
+                break;
+            }
+        }
         for (Class<?> c : only != null ? List.<Class<?>>of(only) : SUBCOMMANDS.values()) {
             cl.addSubcommand(c);
         }

@@ -10,7 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 data=$1; shift
 MODE="${MODE:-cold}"
-LAUNCHER="${LAUNCHER:-$here/../../rtsite}"
+LAUNCHER="${LAUNCHER:-$(cd "$here/../.." && pwd)/rtsite}"
 WORK="${WORK:-/tmp/rtsite-index-timeline}"
 mkdir -p "$WORK"
 "$LAUNCHER" --version > /dev/null # builds on first use, outside the run

@@ -9,7 +9,7 @@
 # spark_bench.sh (default models/phantom-total-pt); LAUNCHER=DIR runs DIR/rtsite (default this checkout).
 # Per run: the classify stage's CPU by thread kind (spark_cpu_split.py: CPU, user, sys, page faults, context
 # switches, migrations, run-queue wait), `perf stat` software events of the whole process (task-clock, page faults,
-# context switches, migrations, mmap / munmap / madvise / brk calls, TLB flushes), the GC log's pause count and total,
+# context switches, migrations, mmap / munmap / madvise / brk / futex calls, TLB flushes), the GC log's pause count and total,
 # and a digest of every plan's status, labels, rule and Dmax (equal digests = equal results).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -24,7 +24,7 @@ launcher="${LAUNCHER:-$here}/rtsite"
 seg="$(cd "$here" && cd "$(dirname "${SEGMENTER:-models/phantom-total-pt}")" && pwd)/$(basename "${SEGMENTER:-models/phantom-total-pt}")"
 mapfile -t roots < "$rootsfile"
 "$launcher" spark --help > /dev/null
-events="task-clock,page-faults,major-faults,context-switches,cpu-migrations,syscalls:sys_enter_mmap,syscalls:sys_enter_munmap,syscalls:sys_enter_madvise,syscalls:sys_enter_brk,tlb:tlb_flush"
+events="task-clock,page-faults,major-faults,context-switches,cpu-migrations,syscalls:sys_enter_mmap,syscalls:sys_enter_munmap,syscalls:sys_enter_madvise,syscalls:sys_enter_brk,syscalls:sys_enter_futex,tlb:tlb_flush"
 out="$work/split-$(date -u +%Y%m%dT%H%M%S).txt"
 echo "machine: $(nproc) cores; launcher $launcher; segmenter $seg; ${#roots[@]} root(s) from $rootsfile" | tee "$out"
 for r in $(seq 1 "$repeats"); do

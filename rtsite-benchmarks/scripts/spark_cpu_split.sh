@@ -4,7 +4,8 @@
 #   rtsite-benchmarks/scripts/spark_cpu_split.sh ROOTS_FILE [REPEATS] [CONFIG...]
 # ROOTS_FILE: archive roots, one a line (e.g. /tmp/spark6-bench/roots-0 after a spark_bench.sh run of clinical:16).
 # CONFIG: LABEL=ENV (ENV: space-separated NAME=VALUE put in the environment of that run's launcher, e.g.
-# "arena1=MALLOC_ARENA_MAX=1"); default one config, "launcher=" (the launcher's own settings). Every repeat runs
+# "arenas=MALLOC_ARENA_MAX=16"; RTSITE_JAVA_OPTS=OPTION adds one JVM option, e.g.
+# "pretouch=RTSITE_JAVA_OPTS=-XX:+AlwaysPreTouch"); default one config, "launcher=" (the launcher's own settings). Every repeat runs
 # every config in local[1] and local[2], every second repeat in the reverse order (ABBA). SEGMENTER=PKG as in
 # spark_bench.sh (default models/phantom-total-pt); LAUNCHER=DIR runs DIR/rtsite (default this checkout).
 # Per run: the classify stage's CPU by thread kind (spark_cpu_split.py: CPU, user, sys, page faults, context
@@ -34,8 +35,10 @@ for r in $(seq 1 "$repeats"); do
   for row in "${plan[@]}"; do
     m="${row%% *}"; c="${row#* }"; label="${c%%=*}"; envs="${c#*=}"
     rm -rf "$work/out" "$work/gc.log"
-    # shellcheck disable=SC2086
-    env $envs RTSITE_JAVA_OPTS="${RTSITE_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log" \
+    # RTSITE_JAVA_OPTS=OPTION entries of a config add to the JVM options (one option each), the rest is environment
+    jopts=""; rest=()
+    for e in $envs; do case "$e" in RTSITE_JAVA_OPTS=*) jopts="$jopts ${e#RTSITE_JAVA_OPTS=}" ;; *) rest+=("$e") ;; esac; done
+    env ${rest[@]+"${rest[@]}"} RTSITE_JAVA_OPTS="${RTSITE_JAVA_OPTS:-}$jopts -Xlog:gc:file=$work/gc.log" \
       perf stat -x, -o "$work/perf" -e "$events" -- \
       python3 "$here/rtsite-benchmarks/scripts/spark_cpu_split.py" "$work/log" -- \
       "$launcher" spark classify "${roots[@]}" --out "$work/out" --master "local[$m]" --backend cpu --segmenter "$seg" \

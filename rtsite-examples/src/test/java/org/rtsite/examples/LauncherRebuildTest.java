@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with {@code mvn} and {@code java} on the PATH replaced by scripts that log their calls (the check is the
  * launcher's; what Maven builds does not matter to it). The launcher builds on its first run and after any
  * change to the checkout — a tracked file edited, a new untracked source file, a commit — and at no other time,
- * whether it is called as {@code ./rtsite}, by its absolute path or by a relative one from another folder.
+ * whether it is called as {@code ./rtsite}, by its absolute path or by a relative one from another folder; and
+ * every JVM it starts gets its allocator settings (one glibc arena, large blocks kept in the heap).
  * (As before this test, the check is git's list of changes: a file edited again while it is already listed as
  * changed or untracked is not seen; docs/PERFORMANCE.md, "Indexing, eighth round".)
  */
@@ -54,7 +55,8 @@ class LauncherRebuildTest {
         Path runs = tmp.resolve("runs.log");
         // Maven's stand-in makes the module's target folder, where the launcher keeps its stamp
         script(bin.resolve("mvn"), "mkdir -p rtsite-examples/target && echo build >> " + builds);
-        script(bin.resolve("java"), "echo \"$*\" >> " + runs);
+        // (with the allocator settings the launcher exports for the JVM: docs/inference.md)
+        script(bin.resolve("java"), "echo \"arenas=$MALLOC_ARENA_MAX mmap=$MALLOC_MMAP_THRESHOLD_ $*\" >> " + runs);
 
         assertEquals(1, launch(repo, repo, "./rtsite", bin, builds, runs), "first run builds");
         assertEquals(1, launch(repo, repo, "./rtsite", bin, builds, runs), "nothing changed");
@@ -85,6 +87,7 @@ class LauncherRebuildTest {
         assertEquals(12, ran.size(), ran.toString());
         for (String r : ran) {
             assertTrue(r.endsWith("org.rtsite.examples.RtsiteCli --version"), r);
+            assertTrue(r.startsWith("arenas=1 mmap=1073741824 "), r);
         }
     }
 
@@ -95,6 +98,8 @@ class LauncherRebuildTest {
                 .redirectErrorStream(true);
         pb.environment().put("PATH", bin + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().remove("RTSITE_JAVA_OPTS");
+        pb.environment().remove("MALLOC_ARENA_MAX"); // the user's own value would win
+        pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

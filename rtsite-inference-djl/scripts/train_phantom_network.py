@@ -50,7 +50,7 @@ class UNet(nn.Module):
                                   for i in range(len(ch) - 1, 0, -1)])
         self.head = nn.Conv3d(ch[0], classes, 1)
         # optional (widen_phantom_network.py coarse): logits of chosen classes also read off the 24 mm decoder level,
-        # whose features know what the full-resolution stage's eight channels lose (docs/finetune.md, "An eighth attempt")
+        # which still tells L4 from L3 and L5 where the finer decoder levels no longer do (docs/finetune.md, "An eighth attempt")
         self.coarse = nn.Conv3d(ch[-2], classes, 1) if coarse_head else None
         if coarse_head:
             self.register_buffer("coarse_scale", torch.zeros(classes))

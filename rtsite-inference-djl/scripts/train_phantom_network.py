@@ -38,7 +38,7 @@ class UNet(nn.Module):
     convolutions at the coarsest level make the receptive field span the trunk: a voxel of the left lung, the spleen or
     the brain's centre is told apart from its mirror image or from liver only by context 100-200 mm away."""
 
-    def __init__(self, classes, ch=CHANNELS):
+    def __init__(self, classes, ch=CHANNELS, coarse_head=False):
         super().__init__()
         self.stem = conv(1, ch[0])
         self.down = nn.ModuleList([nn.Sequential(conv(ch[i - 1], ch[i], 2), conv(ch[i], ch[i]), conv(ch[i], ch[i]))
@@ -49,6 +49,11 @@ class UNet(nn.Module):
         self.dec = nn.ModuleList([conv(2 * ch[i - 1], ch[i - 1], kernel=1 if i == 1 else 3)
                                   for i in range(len(ch) - 1, 0, -1)])
         self.head = nn.Conv3d(ch[0], classes, 1)
+        # optional (widen_phantom_network.py coarse): logits of chosen classes also read off the 24 mm decoder level,
+        # which still tells L4 from L3 and L5 where the finer decoder levels no longer do (docs/finetune.md, "An eighth attempt")
+        self.coarse = nn.Conv3d(ch[-2], classes, 1) if coarse_head else None
+        if coarse_head:
+            self.register_buffer("coarse_scale", torch.zeros(classes))
 
     def forward(self, x):
         x = self.stem(x)
@@ -56,9 +61,15 @@ class UNet(nn.Module):
         for d in self.down:
             x = d(x)
             skips.append(x)
-        for up, dec, skip in zip(self.up, self.dec, reversed(skips[:-1])):
+        coarse = None
+        for i, (up, dec, skip) in enumerate(zip(self.up, self.dec, reversed(skips[:-1]))):
             x = dec(torch.cat([up(x), skip], 1))
-        return self.head(x)
+            if i == 0 and self.coarse is not None:
+                coarse = self.coarse(x) * self.coarse_scale.view(1, -1, 1, 1, 1)
+        out = self.head(x)
+        if coarse is not None:
+            out = out + F.interpolate(coarse, scale_factor=2.0 ** (len(self.up) - 1), mode="trilinear", align_corners=False)
+        return out
 
 
 def load(data_dir):

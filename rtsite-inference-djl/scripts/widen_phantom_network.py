@@ -12,6 +12,11 @@ of it) for `rtsite finetune` to teach them within a CPU budget (a zero row with 
 
 restart: gives classes of a package the output row of another class (or background) with the bias lowered by --offset,
 for classes that fine-tuning has pushed so far down that they never win.
+coarse: gives chosen classes a second, coarse read-out: a 1x1x1 convolution of the 24 mm decoder level, upsampled
+trilinearly and added to their logits, its weights zero (every logit unchanged, checked) and multiplied by a fixed
+--scale so that fine-tuning moves it faster; for a class such as vertebrae_L4 that only the coarse levels tell apart
+from its neighbours (docs/finetune.md, "An eighth attempt"). coarse-rescale: multiplies that scale by --factor and
+divides the weights by it (every logit unchanged), and can give further classes the coarse read-out.
 onnx: loads a TorchScript package of that UNet (e.g. the fine-tuned one rtsite finetune wrote through libtorch)
 into the Python module and exports it with train_phantom_network.py's exporter settings (ONNX opset 13, inputs
 'data', outputs 'logits'), with the same rtsite-model.json, and checks that both give the same logits.
@@ -19,7 +24,12 @@ into the Python module and exports it with train_phantom_network.py's exporter s
     /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py widen models/phantom-total-pt OUT \
         [--probe PHANTOM_DATA] --add thyroid_gland --add vertebrae_L4 ...
     /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py restart PT_PACKAGE OUT --row thyroid_gland:background
+    /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py coarse PT_PACKAGE OUT --row vertebrae_L4 \
+        --row other_bones [--scale 8] [--probe PHANTOM_DATA]
+    /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py coarse-rescale PT_PACKAGE OUT --factor 4 \
+        [--add-row femur_right]
     /usr/bin/python3 rtsite-inference-djl/scripts/widen_phantom_network.py onnx PT_PACKAGE ONNX_PACKAGE
+(test_widen_phantom_network.py checks the coarse modes on a random network.)
 (Debian 12: apt-get install python3-torch python3-onnx; docs/finetune.md, "New classes".)
 """
 import argparse
@@ -38,8 +48,9 @@ def read_package(pkg):
     with open(os.path.join(pkg, "rtsite-model.json")) as f:
         spec = json.load(f)
     module = torch.jit.load(os.path.join(pkg, spec["network"]), map_location="cpu")
-    net = UNet(spec["numClasses"])
-    net.load_state_dict(module.state_dict())
+    state = module.state_dict()
+    net = UNet(spec["numClasses"], coarse_head="coarse.weight" in state)
+    net.load_state_dict(state)
     net.eval()
     return spec, net
 
@@ -118,6 +129,112 @@ def restart(args):
     print("wrote", args.out)
 
 
+def coarse(args):
+    # L4 differs from L3 and L5 only by its height above the hips, which the 24 mm decoder level still separates (a linear
+    # probe: 0.80 held-out) and the eight full-resolution channels the head reads no longer do (0.63): the chosen classes'
+    # logits get a term read linearly off that level and upsampled, zero at the start (every logit unchanged);
+    # --scale multiplies it so that Adam's steps of ~lr per weight move it SCALE times faster than the rest
+    spec, old = read_package(args.package)
+    if old.coarse is not None:
+        sys.exit(f"{args.package}: the network already has a coarse head")
+    names = ["background"] + list(spec["labels"].values())
+    for name in args.row:
+        if name not in names:
+            sys.exit(f"--row {name}: the package has no such class ({', '.join(names)})")
+    net = with_coarse_head(old, [names.index(n) for n in args.row], args.scale)
+    diff = max_logit_difference(old, net)
+    print(f"coarse head on {args.row}, scale {args.scale}: max |logit difference| to the old network {diff:.2e}")
+    if diff != 0:
+        sys.exit("the coarse head changes the old logits")
+    if args.probe:
+        header, images, _ = load(args.probe)
+        changed = sum(int((predict_whole(old, im) != predict_whole(net, im)).sum()) for im in images[:args.probe_count])
+        print(f"probe voxels whose label changed: {changed} (of {sum(im.size for im in images[:args.probe_count])})")
+        if changed:
+            sys.exit("the coarse head changes old labels")
+    os.makedirs(args.out, exist_ok=True)
+    traced = torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH))
+    # the trace must follow the input's size: rtsite finetune feeds patches of another shape than inference's window
+    other = torch.randn(1, 1, 48, 32, 64, generator=torch.Generator().manual_seed(8))
+    with torch.no_grad():
+        if (traced(other) - net(other)).abs().max().item() > 1e-4:
+            sys.exit("the traced network does not follow the input's size")
+    traced.save(os.path.join(args.out, "model.pt"))
+    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
+        json.dump(dict(spec, network="model.pt"), f, indent=2)
+    with open(os.path.join(args.out, "training.json"), "w") as f:
+        json.dump({"coarseHeadFrom": args.package, "rows": args.row, "scale": args.scale, "maxLogitDifference": diff,
+                   "probe": args.probe, "probeCount": args.probe_count, "torch": torch.__version__}, f, indent=2)
+    print("wrote", args.out)
+
+
+def with_coarse_head(old, rows, scale):
+    """A copy of the UNet old with a coarse head on the classes rows (indices, 0 = background), its weights zero."""
+    classes = old.head.out_channels
+    net = UNet(classes, coarse_head=True)
+    state = net.state_dict()
+    for k, v in old.state_dict().items():
+        state[k] = v.clone()
+    state["coarse.weight"] = torch.zeros_like(state["coarse.weight"])
+    state["coarse.bias"] = torch.zeros_like(state["coarse.bias"])
+    factors = torch.zeros(classes)
+    factors[rows] = scale
+    state["coarse_scale"] = factors
+    net.load_state_dict(state)
+    return net.eval()
+
+
+def rescaled_coarse_head(old, factor, rows=()):
+    """A copy of old (with a coarse head) whose coarse multiplier is FACTOR times larger and coarse weights FACTOR times
+    smaller, so every logit stays (exactly for a power of two) while Adam moves the term FACTOR times faster; rows (class
+    indices whose coarse weights are still zero) get the head's multiplier too."""
+    state = {k: v.clone() for k, v in old.state_dict().items()}
+    scale = state["coarse_scale"]
+    for r in rows:
+        if scale[r] != 0 or state["coarse.weight"][r].abs().sum() != 0 or state["coarse.bias"][r] != 0:
+            raise ValueError(f"class {r} already has a coarse row")
+        scale[r] = scale.max()
+    state["coarse_scale"] = scale * factor
+    state["coarse.weight"] /= factor
+    state["coarse.bias"] /= factor
+    net = UNet(old.head.out_channels, coarse_head=True)
+    net.load_state_dict(state)
+    return net.eval()
+
+
+def coarse_rescale(args):
+    spec, old = read_package(args.package)
+    if old.coarse is None:
+        sys.exit(f"{args.package}: the network has no coarse head (coarse mode adds one)")
+    names = ["background"] + list(spec["labels"].values())
+    for name in args.add_row:
+        if name not in names:
+            sys.exit(f"--add-row {name}: the package has no such class ({', '.join(names)})")
+    try:
+        net = rescaled_coarse_head(old, args.factor, [names.index(n) for n in args.add_row])
+    except ValueError as e:
+        sys.exit(f"--add-row: {e}")
+    diff = max_logit_difference(old, net)
+    print(f"coarse multiplier x{args.factor} ({net.coarse_scale.tolist()}), rows added {args.add_row}: "
+          f"max |logit difference| {diff:.2e}")
+    if diff > 1e-4:
+        sys.exit("the rescaled network changes the logits")
+    os.makedirs(args.out, exist_ok=True)
+    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
+    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
+        json.dump(dict(spec, network="model.pt"), f, indent=2)
+    with open(os.path.join(args.out, "training.json"), "w") as f:
+        json.dump({"rescaledFrom": args.package, "factor": args.factor, "addedRows": args.add_row,
+                   "coarseScale": net.coarse_scale.tolist(), "maxLogitDifference": diff, "torch": torch.__version__}, f, indent=2)
+    print("wrote", args.out)
+
+
+def max_logit_difference(a, b):
+    x = torch.randn(1, 1, *INFER_PATCH, generator=torch.Generator().manual_seed(19)) * 4
+    with torch.no_grad():
+        return (a(x) - b(x)).abs().max().item()
+
+
 def onnx_export(args):
     spec, net = read_package(args.package)
     os.makedirs(args.out, exist_ok=True)
@@ -160,12 +277,25 @@ def main():
     r.add_argument("--row", action="append", required=True, metavar="CLASS:FROM",
                    help="CLASS's output row becomes FROM's (a class or background) with the bias lowered by OFFSET")
     r.add_argument("--offset", type=float, default=1.0)
+    c = sub.add_parser("coarse")
+    c.add_argument("package")
+    c.add_argument("out")
+    c.add_argument("--row", action="append", required=True, metavar="CLASS", help="a class whose logit gets the coarse term")
+    c.add_argument("--scale", type=float, default=8.0, help="the coarse term's fixed multiplier")
+    c.add_argument("--probe", help="PhantomTraining output on whose first images the argmax must stay the old one")
+    c.add_argument("--probe-count", type=int, default=3)
+    cr = sub.add_parser("coarse-rescale")
+    cr.add_argument("package")
+    cr.add_argument("out")
+    cr.add_argument("--factor", type=float, required=True, help="the coarse term's multiplier times FACTOR (a power of two keeps the logits exact)")
+    cr.add_argument("--add-row", action="append", default=[], metavar="CLASS", help="a class whose logit gets the coarse term from now on")
     o = sub.add_parser("onnx")
     o.add_argument("package")
     o.add_argument("out")
     args = ap.parse_args()
     torch.set_num_threads(2)
-    {"widen": widen, "restart": restart, "onnx": onnx_export}[args.mode](args)
+    {"widen": widen, "restart": restart, "coarse": coarse, "coarse-rescale": coarse_rescale,
+     "onnx": onnx_export}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,25 @@ class QuickstartCommandTest {
         assertTrue(result.timingsMs().get("segment") > 0, r.out());
     }
 
+    /**
+     * The issue's check, on the widened package (the default network plus the organs the decision tree's rules need,
+     * fine-tuned with {@code rtsite finetune}: docs/finetune.md, "An eighth attempt"): with the network segmenting each
+     * scene's CT, every scene gets its expected labels, pelvic nodes included (its Abdomen comes from L4 alone).
+     */
+    @Test
+    void theWidenedNetworkLabelsEveryScene() {
+        java.nio.file.Path pkg = java.nio.file.Path.of("..", "models", "phantom-total-wide-pt");
+        CliRun r = CliRun.of("quickstart", "--scene", "all", "--summary", "--backend", "cpu", "--segmenter", pkg.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(PhantomScene.values().length, lines.size(), r.out());
+        for (PhantomScene scene : PhantomScene.values()) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(scene.cliName() + " ") && l.contains(" expected ")),
+                    scene.cliName() + ": " + r.out());
+        }
+        assertTrue(!r.out().contains("UNEXPECTED"), r.out());
+    }
+
     @Test
     void missingSegmenterPackageIsAClearError() {
         CliRun r = CliRun.of("quickstart", "--scene", "prostate", "--segmenter", "no/such/package");

@@ -11,7 +11,6 @@ are held out for the printed accuracy. docs/finetune.md, "An eighth attempt":
 """
 import argparse
 import csv
-import json
 import os
 import sys
 
@@ -20,8 +19,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_phantom_network import INFER_PATCH  # noqa: E402
-from widen_phantom_network import read_package  # noqa: E402
+from widen_phantom_network import read_package, write_package  # noqa: E402
 from phantom_nifti import network_grid  # noqa: E402
 
 
@@ -127,15 +125,9 @@ def main():
         cb[r] = b.detach()[i]
     net.load_state_dict(state)
     net.eval()
-    os.makedirs(args.out, exist_ok=True)
-    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
-    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
-        json.dump(dict(spec, network="model.pt"), f, indent=2)
-    with open(os.path.join(args.out, "training.json"), "w") as f:
-        json.dump({"coarseFitFrom": args.package, "cases": args.cases, "train": [d[0] for d in train],
-                   "heldOut": [d[0] for d in held], "rows": [names[r] for r in rows], "l2": args.l2,
-                   "sample": args.sample, "report": report, "torch": torch.__version__}, f, indent=2)
-    print("wrote", args.out)
+    write_package(args.out, net, spec, {"coarseFitFrom": args.package, "cases": args.cases, "train": [d[0] for d in train],
+                                        "heldOut": [d[0] for d in held], "rows": [names[r] for r in rows], "l2": args.l2,
+                                        "sample": args.sample, "report": report})
 
 
 if __name__ == "__main__":

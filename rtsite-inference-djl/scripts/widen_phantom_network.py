@@ -55,6 +55,31 @@ def read_package(pkg):
     return spec, net
 
 
+def write_package(out, network, spec, record):
+    """Writes a model package: the network (a module, traced at inference's window, or a trace), its spec, and a
+    training record (with the torch version that wrote it)."""
+    os.makedirs(out, exist_ok=True)
+    if not isinstance(network, torch.jit.ScriptModule):
+        network = torch.jit.trace(network, torch.zeros(1, 1, *INFER_PATCH))
+    network.save(os.path.join(out, "model.pt"))
+    with open(os.path.join(out, "rtsite-model.json"), "w") as f:
+        json.dump(dict(spec, network="model.pt"), f, indent=2)
+    with open(os.path.join(out, "training.json"), "w") as f:
+        json.dump(dict(record, torch=torch.__version__), f, indent=2)
+    print("wrote", out)
+
+
+def check_probe(old, net, args, what):
+    """With --probe, exits unless the new network labels every voxel of the probe phantoms as the old one did."""
+    if not args.probe:
+        return
+    header, images, _ = load(args.probe)
+    changed = sum(int((predict_whole(old, im) != predict_whole(net, im)).sum()) for im in images[:args.probe_count])
+    print(f"probe voxels whose label changed: {changed} (of {sum(im.size for im in images[:args.probe_count])})")
+    if changed:
+        sys.exit(f"{what} changes old labels")
+
+
 def widen(args):
     spec, old = read_package(args.package)
     old_classes = spec["numClasses"]
@@ -84,23 +109,11 @@ def widen(args):
     net.load_state_dict(new_state)
     net.eval()
     print(f"new classes {args.add}: {args.like or 'background'}'s row, bias lowered by {args.offset}")
-    if args.probe:
-        # the widened network must label every probe voxel as the old one did
-        header, images, _ = load(args.probe)
-        changed = sum(int((predict_whole(old, im) != predict_whole(net, im)).sum()) for im in images[:args.probe_count])
-        print(f"probe voxels whose label changed: {changed} (of {sum(im.size for im in images[:args.probe_count])})")
-        if changed:
-            sys.exit("the widened network changes old labels")
-    os.makedirs(args.out, exist_ok=True)
-    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
-    out_spec = dict(spec, numClasses=classes, labels={str(i + 1): n for i, n in enumerate(names)}, network="model.pt")
-    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
-        json.dump(out_spec, f, indent=2)
-    with open(os.path.join(args.out, "training.json"), "w") as f:
-        json.dump({"widenedFrom": args.package, "added": args.add, "newRows": (args.like or "background") + " row, bias - offset",
-                   "offset": args.offset,
-                   "probe": args.probe, "probeCount": args.probe_count, "torch": torch.__version__}, f, indent=2)
-    print("wrote", args.out)
+    check_probe(old, net, args, "the widened network")
+    out_spec = dict(spec, numClasses=classes, labels={str(i + 1): n for i, n in enumerate(names)})
+    write_package(args.out, net, out_spec,
+                  {"widenedFrom": args.package, "added": args.add, "newRows": (args.like or "background") + " row, bias - offset",
+                   "offset": args.offset, "probe": args.probe, "probeCount": args.probe_count})
 
 
 def restart(args):
@@ -120,13 +133,7 @@ def restart(args):
     state["head.weight"], state["head.bias"] = w, b
     net.load_state_dict(state)
     net.eval()
-    os.makedirs(args.out, exist_ok=True)
-    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
-    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
-        json.dump(dict(spec, network="model.pt"), f, indent=2)
-    with open(os.path.join(args.out, "training.json"), "w") as f:
-        json.dump({"restartedFrom": args.package, "rows": args.row, "offset": args.offset, "torch": torch.__version__}, f, indent=2)
-    print("wrote", args.out)
+    write_package(args.out, net, spec, {"restartedFrom": args.package, "rows": args.row, "offset": args.offset})
 
 
 def coarse(args):
@@ -146,26 +153,15 @@ def coarse(args):
     print(f"coarse head on {args.row}, scale {args.scale}: max |logit difference| to the old network {diff:.2e}")
     if diff != 0:
         sys.exit("the coarse head changes the old logits")
-    if args.probe:
-        header, images, _ = load(args.probe)
-        changed = sum(int((predict_whole(old, im) != predict_whole(net, im)).sum()) for im in images[:args.probe_count])
-        print(f"probe voxels whose label changed: {changed} (of {sum(im.size for im in images[:args.probe_count])})")
-        if changed:
-            sys.exit("the coarse head changes old labels")
-    os.makedirs(args.out, exist_ok=True)
+    check_probe(old, net, args, "the coarse head")
     traced = torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH))
     # the trace must follow the input's size: rtsite finetune feeds patches of another shape than inference's window
     other = torch.randn(1, 1, 48, 32, 64, generator=torch.Generator().manual_seed(8))
     with torch.no_grad():
         if (traced(other) - net(other)).abs().max().item() > 1e-4:
             sys.exit("the traced network does not follow the input's size")
-    traced.save(os.path.join(args.out, "model.pt"))
-    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
-        json.dump(dict(spec, network="model.pt"), f, indent=2)
-    with open(os.path.join(args.out, "training.json"), "w") as f:
-        json.dump({"coarseHeadFrom": args.package, "rows": args.row, "scale": args.scale, "maxLogitDifference": diff,
-                   "probe": args.probe, "probeCount": args.probe_count, "torch": torch.__version__}, f, indent=2)
-    print("wrote", args.out)
+    write_package(args.out, traced, spec, {"coarseHeadFrom": args.package, "rows": args.row, "scale": args.scale,
+                                           "maxLogitDifference": diff, "probe": args.probe, "probeCount": args.probe_count})
 
 
 def with_coarse_head(old, rows, scale):
@@ -219,14 +215,8 @@ def coarse_rescale(args):
           f"max |logit difference| {diff:.2e}")
     if diff > 1e-4:
         sys.exit("the rescaled network changes the logits")
-    os.makedirs(args.out, exist_ok=True)
-    torch.jit.trace(net, torch.zeros(1, 1, *INFER_PATCH)).save(os.path.join(args.out, "model.pt"))
-    with open(os.path.join(args.out, "rtsite-model.json"), "w") as f:
-        json.dump(dict(spec, network="model.pt"), f, indent=2)
-    with open(os.path.join(args.out, "training.json"), "w") as f:
-        json.dump({"rescaledFrom": args.package, "factor": args.factor, "addedRows": args.add_row,
-                   "coarseScale": net.coarse_scale.tolist(), "maxLogitDifference": diff, "torch": torch.__version__}, f, indent=2)
-    print("wrote", args.out)
+    write_package(args.out, net, spec, {"rescaledFrom": args.package, "factor": args.factor, "addedRows": args.add_row,
+                                        "coarseScale": net.coarse_scale.tolist(), "maxLogitDifference": diff})
 
 
 def max_logit_difference(a, b):

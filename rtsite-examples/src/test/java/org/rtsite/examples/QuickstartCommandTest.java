@@ -1,8 +1,10 @@
 package org.rtsite.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.rtsite.core.decision.Rule;
@@ -28,12 +30,12 @@ class QuickstartCommandTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals(11, r.out().lines().count(), r.out());
         assertTrue(r.out().contains("whole-brain") && r.out().contains("CRANIAL_DICE"), r.out());
-        assertTrue(!r.out().contains("UNEXPECTED"), r.out());
+        assertFalse(r.out().contains("UNEXPECTED"), r.out());
     }
 
     @Test
     void segmentsThePhantomCtWithTheNetworkInsteadOfUsingThePhantomsMasks() {
-        java.nio.file.Path pkg = java.nio.file.Path.of("..", "models", "phantom-total-pt");
+        Path pkg = Path.of("..", "models", "phantom-total-pt");
         CliRun r = CliRun.of("quickstart", "--scene", "liver-sbrt", "--backend", "cpu", "--segmenter", pkg.toString());
         // 0 = the scene's labels (1 would be other labels)
         assertEquals(0, r.exit(), r.out() + r.err());
@@ -54,7 +56,7 @@ class QuickstartCommandTest {
      */
     @Test
     void theWidenedNetworkLabelsEveryScene() {
-        java.nio.file.Path pkg = java.nio.file.Path.of("..", "models", "phantom-total-wide-pt");
+        Path pkg = Path.of("..", "models", "phantom-total-wide-pt");
         CliRun r = CliRun.of("quickstart", "--scene", "all", "--summary", "--backend", "cpu", "--segmenter", pkg.toString());
         assertEquals(0, r.exit(), r.out() + r.err());
         List<String> lines = r.out().lines().toList();
@@ -63,7 +65,7 @@ class QuickstartCommandTest {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(scene.cliName() + " ") && l.contains(" expected ")),
                     scene.cliName() + ": " + r.out());
         }
-        assertTrue(!r.out().contains("UNEXPECTED"), r.out());
+        assertFalse(r.out().contains("UNEXPECTED"), r.out());
     }
 
     @Test
@@ -81,9 +83,9 @@ class QuickstartCommandTest {
     }
 
     @Test
-    void writesTheQaPictureAndTheIsodoseRtstructOnADicomCt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+    void writesTheQaPictureAndTheIsodoseRtstructOnADicomCt(@org.junit.jupiter.api.io.TempDir Path tmp)
             throws Exception {
-        java.nio.file.Path png = tmp.resolve("qa.png");
+        Path png = tmp.resolve("qa.png");
         CliRun r = CliRun.of("quickstart", "--scene", "lung-sbrt", "--backend", "cpu", "--qa-png", png.toString(),
                 "--dicom-out", tmp.toString());
         assertEquals(0, r.exit(), r.err());

@@ -26,7 +26,8 @@
 # "Spark and indexing, lead's re-run, sixth round"); the calibration and each row's classification CPU (CPU
 # seconds of the classification threads: the same plans cost the same CPU on the same host) say whether a
 # local[1] / local[2] pair ran on comparable hosts, and normalise it (spark_bench_summary.py; on that VM the
-# classification CPU followed the drift and the calibration did not: docs/PERFORMANCE.md, "Spark, seventh round").
+# classification CPU followed the drift and the calibration did not: docs/PERFORMANCE.md, "Spark, seventh round";
+# much of that drift was which glibc arena a classification thread got, before the launcher set one: "Spark, eighth round").
 # Each line: the stage times the command prints (rtsite classify: its classify phase, the `done:` line;
 # Spark: session, index, link, classify and the classify stage's steps), process wall, CPU (user + sys)
 # and a digest of every plan's status, labels, rule and Dmax (equal digests = equal results); below it,

@@ -4,11 +4,13 @@ import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
@@ -19,6 +21,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.RtsiteException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One exported network loaded on the DJL engine its file implies. The model is shared; DJL predictors are not
@@ -35,6 +39,8 @@ import org.rtsite.core.RtsiteException;
 public final class Network implements AutoCloseable {
     /** The engine's own intra-op thread count (every physical core, for PyTorch and ONNX Runtime). */
     public static final int ENGINE_DEFAULT = 0;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Network.class);
 
     private final Path file;
     private final String engine;
@@ -85,6 +91,30 @@ public final class Network implements AutoCloseable {
         } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
             throw new RtsiteException("cannot load network " + file + " on engine " + engine + ": " + e.getMessage(), e);
         }
+        if (pytorch) {
+            warmUp();
+        }
+    }
+
+    /**
+     * One forward pass of a small input of zeros. DJL runs a TorchScript model's first forward pass under the
+     * model's lock (it records the input and output shapes then), so where several threads start at once
+     * (workers of {@code rtsite classify -j N}, Spark task slots) all but one waited for that first window, the
+     * dearest of all (≈ 1 s of the phantom network on one core against ≈ 0.4 s later): one core idle for most of
+     * a second at the start of every parallel run (docs/PERFORMANCE.md, "Spark, ninth round"). Here that turn
+     * costs ≈ 0.1–0.15 s, and each thread's own first window then runs beside the others'. The input is, per
+     * axis, the largest power of two dividing the patch: nnU-Net's pooling strides multiply to a power of two
+     * that divides the patch, so a network that takes the patch takes it. A network that does not is left as
+     * it was (its first window takes the lock).
+     */
+    private void warmUp() {
+        Shape small = new Shape(1, 1, patch[0] & -patch[0], patch[1] & -patch[1], patch[2] & -patch[2]);
+        try (NDManager manager = model.getNDManager().newSubManager()) {
+            model.getBlock().forward(new ParameterStore(manager, false), new NDList(manager.zeros(small)), false);
+        } catch (RuntimeException e) {
+            LOG.debug("network {}: no warm-up pass on a {} input ({}); its first window takes DJL's lock", file,
+                    small, e.toString());
+        }
     }
 
     public Path file() {
@@ -129,6 +159,11 @@ public final class Network implements AutoCloseable {
         } finally {
             forwardNanos.add(System.nanoTime() - start);
         }
+    }
+
+    /** The monitor DJL's first forward pass of the model takes (tests hold it to show that windows never wait for it). */
+    Object firstPassLock() {
+        return model.getBlock();
     }
 
     /** Wall time spent in this network's predictions (input copy, forward pass, output copy) since loading, all threads. */

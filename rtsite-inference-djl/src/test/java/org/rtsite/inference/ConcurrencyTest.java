@@ -1,15 +1,18 @@
 package org.rtsite.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.inference.Predictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.RtsiteException;
@@ -35,6 +38,33 @@ class ConcurrencyTest {
                 }
             } finally {
                 callers.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * A loaded TorchScript network has had DJL's first forward pass, which DJL runs under the model's lock: a window
+     * predicted afterwards does not wait for that lock (held here by the test), so workers that start together run
+     * their first windows side by side instead of one after the other (before, the wait would time out here).
+     */
+    @Test
+    void aLoadedNetworkPredictsWithoutWaitingForDjlsFirstPassLock() throws Exception {
+        ModelSpec spec = Fixtures.tinySpec();
+        int[] patch = spec.patchSize().stream().mapToInt(Integer::intValue).toArray();
+        int voxels = patch[0] * patch[1] * patch[2];
+        try (Network net = new Network(Fixtures.resource("tiny/model.pt"), ModelSpec.PYTORCH, patch, spec.numClasses())) {
+            ExecutorService worker = Executors.newSingleThreadExecutor();
+            try {
+                synchronized (net.firstPassLock()) {
+                    Future<float[]> window = worker.submit(() -> {
+                        try (Predictor<float[], float[]> p = net.newPredictor()) {
+                            return net.predict(p, new float[voxels]);
+                        }
+                    });
+                    assertEquals(spec.numClasses() * voxels, window.get(30, TimeUnit.SECONDS).length);
+                }
+            } finally {
+                worker.shutdownNow();
             }
         }
     }

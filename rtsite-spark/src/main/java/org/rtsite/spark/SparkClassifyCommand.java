@@ -140,6 +140,10 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             // the web UI's server costs a second of start-up; a local run is watched through this command's lines
             builder.config("spark.ui.enabled", "false");
         }
+        if (!given.contains(NioLocalFileSystem.CONF)) {
+            // local paths without a chmod process per file written (NioLocalFileSystem)
+            builder.config(NioLocalFileSystem.CONF, NioLocalFileSystem.class.getName());
+        }
         // a session the caller already runs (a notebook, a test JVM) is used as it is and left running
         boolean own = SparkSession.getDefaultSession().isEmpty();
         long ts = System.nanoTime();

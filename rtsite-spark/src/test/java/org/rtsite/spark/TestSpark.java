@@ -19,6 +19,7 @@ final class TestSpark {
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "4")
+                    .config(NioLocalFileSystem.CONF, NioLocalFileSystem.class.getName()) // as the command line sets it
                     .getOrCreate();
         }
         return session;

@@ -17,7 +17,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * 16-plan run, 30 of them in the classify stage's table writes, each a few milliseconds of a thread that waits
  * (docs/PERFORMANCE.md, "Spark, ninth round"). The permissions and checksum files are Hadoop's as before;
  * a mode Java cannot set (sticky or set-id bits) or a file system without POSIX permissions goes Hadoop's way.
- * {@code rtsite spark classify} sets {@code spark.hadoop.fs.file.impl} to this class unless it is set.
+ * {@code rtsite spark classify} in local mode sets {@code spark.hadoop.fs.file.impl} to this class unless it is set;
+ * on a cluster, {@code --conf spark.hadoop.fs.file.impl=org.rtsite.spark.NioLocalFileSystem} (docs/spark.md).
  */
 public final class NioLocalFileSystem extends LocalFileSystem {
     /** What {@code spark.hadoop.fs.file.impl} names. */

@@ -140,8 +140,9 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             // the web UI's server costs a second of start-up; a local run is watched through this command's lines
             builder.config("spark.ui.enabled", "false");
         }
-        if (!given.contains(NioLocalFileSystem.CONF)) {
-            // local paths without a chmod process per file written (NioLocalFileSystem)
+        if (effectiveMaster.startsWith("local") && !given.contains(NioLocalFileSystem.CONF)) {
+            // local paths without a chmod process per file written (NioLocalFileSystem); only in local mode,
+            // where the class is surely on the JVM's path: a cluster's executors opt in by the same setting
             builder.config(NioLocalFileSystem.CONF, NioLocalFileSystem.class.getName());
         }
         // a session the caller already runs (a notebook, a test JVM) is used as it is and left running

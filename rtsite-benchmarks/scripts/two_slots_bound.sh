@@ -31,7 +31,7 @@ spk() { # slots
     --master "local[$1]" --backend cpu "${seg[@]}" > "$work/s$1.out" 2>&1
   printf 'S%s phase %s wall/user/sys %s\n' "$1" "$(phase "$work/s$1.out")" "$(cat "$work/s$1.time")"
 }
-row() { case $1 in A) one alone ;; B) one p1 & one p2 & wait ;; J2) cls j2 2 X=1 ;; S1) spk 1 ;; S2) spk 2 ;; esac; }
+row() { case $1 in A) one alone ;; B) one p1 & one p2 & wait ;; J2) cls j2 2 ;; S1) spk 1 ;; S2) spk 2 ;; esac; }
 ./rtsite --version > /dev/null && ./rtsite spark --help > /dev/null 2>&1 # builds outside the rows
 read -r -a rows <<< "${ROWS:-A B S1 S2}"
 for r in $(seq 1 "${ROUNDS:-4}"); do

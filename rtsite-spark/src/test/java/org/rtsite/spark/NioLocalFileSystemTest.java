@@ -138,7 +138,10 @@ class NioLocalFileSystemTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("run.txt").toFile());
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         Process p = pb.start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the run did not end in 5 minutes");
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("the run did not end in 5 minutes: " + Files.readString(tmp.resolve("run.txt")));
+        }
         String printed = Files.readString(tmp.resolve("run.txt"));
         assertTrue(p.exitValue() == 0 || p.exitValue() == 3, printed);
         assertTrue(Files.isRegularFile(out.resolve("results.json")), printed);

@@ -48,7 +48,7 @@ public final class SparkArchivePipeline {
 
     /**
      * A pipeline writing under {@code out}, with four tasks per core of the cluster (Spark's default
-     * parallelism) for the index and classification stages.
+     * parallelism) for the index stage; the classification stage cuts its plans' bytes into at least as many.
      */
     public static SparkArchivePipeline of(SparkSession spark, Path out) {
         Objects.requireNonNull(spark, "spark");
@@ -56,7 +56,10 @@ public final class SparkArchivePipeline {
         return new SparkArchivePipeline(spark, new Layout(out), Math.max(1, spark.sparkContext().defaultParallelism() * 4));
     }
 
-    /** A copy that cuts stage 1's and stage 3's work into {@code partitions} tasks. */
+    /**
+     * A copy that cuts stage 1's work into {@code partitions} tasks, and stage 3's into tasks of at most
+     * {@code 1 / partitions} of the plans' bytes each, shrinking towards one plan ({@link PlanBalance}).
+     */
     public SparkArchivePipeline withPartitions(int partitions) {
         if (partitions < 1) {
             throw new InvalidInputException("partitions must be >= 1, got " + partitions);

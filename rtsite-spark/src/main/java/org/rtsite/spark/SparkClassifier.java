@@ -77,20 +77,18 @@ final class SparkClassifier {
         if (n == 0) {
             return new Counts(given, given, 0, 0, new SparkArchivePipeline.ClassifySeconds(seconds(t0), 0, 0));
         }
-        int tasks = Math.max(1, Math.min(n, partitions));
-        // then one task of one plan per slot, the smallest plans, run last: the slots end within about one plan
-        // of each other, not one task of several (the tasks hold equal bytes, but plans take unequal times)
         int slots = Math.max(1, spark.sparkContext().defaultParallelism()
                 / Math.max(1, spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
-        int singles = Math.min(slots, n - tasks);
+        PlanBalance.Tasks cut = PlanBalance.assign(sizes, partitions, slots);
+        int tasks = cut.count();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<Map<String, Integer>> taskOf = jsc.broadcast(PlanBalance.assign(sizes, tasks, singles));
+        Broadcast<Map<String, Integer>> taskOf = jsc.broadcast(cut.taskOf());
         int threads = ExecutorThreads.perExecutor(spark.sparkContext().conf(), Runtime.getRuntime().availableProcessors());
         int segmenterThreads = ExecutorThreads.segmenterPerTask(spark.sparkContext().conf());
         String out = layout.root().toString();
         JavaRDD<Row> nested = todo.select("plan_file", "bundle_json").javaRDD()
                 .mapToPair(r -> new Tuple2<>(taskOf.value().get(r.getString(0)), r.getString(1)))
-                .partitionBy(new PlanBalance.ByTask(tasks + singles))
+                .partitionBy(new PlanBalance.ByTask(tasks))
                 .values()
                 .mapPartitions(bundles -> classifyPartition(bundles, options, out, threads, segmenterThreads));
         // Classification runs once: its rows stay in the executors' block stores (memory, spilled to local disk),

@@ -80,8 +80,8 @@ public final class SparkClassifyCommand implements Callable<Integer> {
             description = "Overlap backend on the executors: auto, cpu, cuda (default: ${DEFAULT-VALUE})")
     String backend;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Tasks of the index and classify stages "
-            + "(default: 4 per core of the cluster)")
+    @Option(names = "--partitions", paramLabel = "N", description = "Tasks of the index stage; in the classify "
+            + "stage, no task above 1/N of the plans' bytes (default: 4 per core of the cluster)")
     Integer partitions;
 
     /**

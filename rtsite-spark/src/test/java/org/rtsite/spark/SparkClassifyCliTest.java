@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +148,27 @@ class SparkClassifyCliTest {
         Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
         assertEquals(0, again.exit(), again.toString());
         assertTrue(again.out().contains("2 plans, 2 classified, 0 failed, 0 already"), again.toString());
+    }
+
+    @Test
+    void anArchiveClassifiedInStepsOfMoreRootsClassifiesEachPlanOnce(@TempDir Path tmp) throws Exception {
+        // docs/spark.md, "Re-runs": a large archive classified in steps that share --out, each with more roots
+        Path first = tmp.resolve("clinic-a");
+        Path second = tmp.resolve("clinic-b");
+        PhantomArchive.write(first, List.of(PhantomScene.LUNG_SBRT));
+        PhantomArchive.write(second, List.of(PhantomScene.PROSTATE));
+        Path out = tmp.resolve("spark-out");
+        Cli one = Cli.spark("classify", first.toString(), "--out", out.toString(), "--master", "local[2]");
+        assertEquals(0, one.exit(), one.toString());
+        assertTrue(one.out().contains("1 plans, 1 classified, 0 failed, 0 already"), one.toString());
+        Cli both = Cli.spark("classify", first.toString(), second.toString(), "--out", out.toString(),
+                "--master", "local[2]");
+        assertEquals(0, both.exit(), both.toString());
+        assertTrue(both.out().contains("2 plans, 1 classified, 0 failed, 1 already"), both.toString());
+        org.apache.spark.sql.SparkSession spark = TestSpark.session();
+        assertEquals(2, spark.read().parquet(out.resolve("plan_result").toString()).count(), "each plan once");
+        JsonNode results = JSON.readTree(out.resolve("results.json").toFile());
+        assertEquals(2, results.size(), results.toString());
     }
 
     @Test

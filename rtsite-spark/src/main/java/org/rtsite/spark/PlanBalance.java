@@ -52,10 +52,7 @@ final class PlanBalance {
         if (slots < 1) {
             throw new InvalidInputException("slots must be >= 1, got " + slots);
         }
-        List<Row> largestFirst = sizes.stream()
-                .sorted(Comparator.comparingLong((Row r) -> weight(r)).reversed()
-                        .thenComparing(r -> r.getString(0)))
-                .toList();
+        List<Row> largestFirst = largestFirst(sizes);
         long remaining = 0;
         for (Row r : largestFirst) {
             remaining += weight(r);
@@ -80,6 +77,33 @@ final class PlanBalance {
             }
         }
         return new Tasks(out, task);
+    }
+
+    /**
+     * The plans in waves of at most {@code plans} plans, largest first (the order {@link #assign} deals them in):
+     * a stage classifies and stores one wave after the other.
+     *
+     * @param sizes rows of (plan_file, input_bytes)
+     * @param plans plans per wave, at least 1
+     * @throws InvalidInputException when {@code plans} is below 1
+     */
+    static List<List<Row>> waves(List<Row> sizes, int plans) {
+        if (plans < 1) {
+            throw new InvalidInputException("plans per wave must be >= 1, got " + plans);
+        }
+        List<Row> largestFirst = largestFirst(sizes);
+        List<List<Row>> waves = new java.util.ArrayList<>();
+        for (int i = 0; i < largestFirst.size(); i += plans) {
+            waves.add(largestFirst.subList(i, Math.min(largestFirst.size(), i + plans)));
+        }
+        return waves;
+    }
+
+    private static List<Row> largestFirst(List<Row> sizes) {
+        return sizes.stream()
+                .sorted(Comparator.comparingLong((Row r) -> weight(r)).reversed()
+                        .thenComparing(r -> r.getString(0)))
+                .toList();
     }
 
     /** A plan's bytes, at least 1: a plan of unknown size still counts as work. */

@@ -25,6 +25,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.rtsite.archive.PlanBundle;
+import org.rtsite.core.InvalidInputException;
 import org.rtsite.core.result.SiteResultJson;
 import org.rtsite.pipeline.OutputNames;
 import org.rtsite.pipeline.RtsitePipeline;
@@ -50,6 +51,11 @@ final class SparkClassifier {
      */
     record Counts(long plans, long skipped, long ok, long failed, SparkArchivePipeline.ClassifySeconds seconds) {
     }
+
+    /** Overrides the plans per wave ({@link #wavePlans}). */
+    static final String WAVE_CONF = "spark.rtsite.classify.wavePlans";
+    /** Plans per task slot in a wave when {@value #WAVE_CONF} is not set. */
+    static final int WAVE_PLANS_PER_SLOT = 1000;
 
     /** The status column of {@link ResultRows#NESTED}. */
     private static final int STATUS = ResultRows.NESTED.fieldIndex("status");
@@ -79,7 +85,51 @@ final class SparkClassifier {
         }
         int slots = Math.max(1, spark.sparkContext().defaultParallelism()
                 / Math.max(1, spark.sparkContext().conf().getInt("spark.task.cpus", 1)));
-        PlanBalance.Tasks cut = PlanBalance.assign(sizes, partitions, slots);
+        double select = seconds(t0);
+        double jobs = 0;
+        double tables = 0;
+        long failed = 0;
+        // each wave's rows are stored when its job ends: a run stopped later keeps them, and the next run skips them
+        for (List<Row> wave : PlanBalance.waves(sizes, wavePlans(spark, slots))) {
+            double[] seconds = new double[3];
+            failed += classifyWave(spark, layout, options, partitions, slots, todo, wave, seconds);
+            select += seconds[0];
+            jobs += seconds[1];
+            tables += seconds[2];
+        }
+        return new Counts(given, given - n, n - failed, failed,
+                new SparkArchivePipeline.ClassifySeconds(select, jobs, tables));
+    }
+
+    /**
+     * Plans per wave: {@value #WAVE_CONF} when set, else {@value #WAVE_PLANS_PER_SLOT} per task slot.
+     *
+     * @throws InvalidInputException when {@value #WAVE_CONF} is not a positive number
+     */
+    static int wavePlans(SparkSession spark, int slots) {
+        String v = spark.conf().get(WAVE_CONF, "");
+        if (v.isBlank()) {
+            return (int) Math.min(Integer.MAX_VALUE, (long) WAVE_PLANS_PER_SLOT * slots);
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new InvalidInputException(WAVE_CONF + " must be a positive number of plans, got '" + v + "'");
+    }
+
+    /**
+     * Classifies one wave's plans and appends their rows to the three tables; returns the failures, and in
+     * {@code seconds} the seconds of dealing the plans to tasks, of the job and of the tables.
+     */
+    private static long classifyWave(SparkSession spark, Layout layout, ClassifyOptions options, int partitions,
+                                     int slots, Dataset<Row> todo, List<Row> wave, double[] seconds) {
+        long t0 = System.nanoTime();
+        PlanBalance.Tasks cut = PlanBalance.assign(wave, partitions, slots);
         int tasks = cut.count();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<Map<String, Integer>> taskOf = jsc.broadcast(cut.taskOf());
@@ -87,6 +137,7 @@ final class SparkClassifier {
         int segmenterThreads = ExecutorThreads.segmenterPerTask(spark.sparkContext().conf());
         String out = layout.root().toString();
         JavaRDD<Row> nested = todo.select("plan_file", "bundle_json").javaRDD()
+                .filter(r -> taskOf.value().containsKey(r.getString(0)))
                 .mapToPair(r -> new Tuple2<>(taskOf.value().get(r.getString(0)), r.getString(1)))
                 .partitionBy(new PlanBalance.ByTask(tasks))
                 .values()
@@ -113,8 +164,10 @@ final class SparkClassifier {
             nested.unpersist(false);
             taskOf.destroy(false);
         }
-        return new Counts(given, given - n, n - failed, failed,
-                new SparkArchivePipeline.ClassifySeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, seconds(t2)));
+        seconds[0] = (t1 - t0) / 1e9;
+        seconds[1] = (t2 - t1) / 1e9;
+        seconds[2] = seconds(t2);
+        return failed;
     }
 
     /**

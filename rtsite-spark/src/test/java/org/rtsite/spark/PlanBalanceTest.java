@@ -153,6 +153,17 @@ class PlanBalanceTest {
     }
 
     @Test
+    void wavesTakeThePlansLargestFirstAFewAtATime() {
+        List<Row> sizes = plans(300, 100, 500, 200, 400);
+        List<List<Row>> waves = PlanBalance.waves(sizes, 2);
+        assertEquals(List.of(List.of("/a/p002", "/a/p004"), List.of("/a/p000", "/a/p003"), List.of("/a/p001")),
+                waves.stream().map(w -> w.stream().map(r -> r.getString(0)).toList()).toList());
+        assertTrue(PlanBalance.waves(List.of(), 2).isEmpty());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PlanBalance.waves(sizes, 0));
+        assertEquals("plans per wave must be >= 1, got 0", e.getMessage());
+    }
+
+    @Test
     void noPlanGivesNoTaskAndBadCountsAreRefused() {
         PlanBalance.Tasks none = PlanBalance.assign(List.of(), 8, 2);
         assertEquals(0, none.count());

@@ -16,7 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rtsite.archive.PlanBundle;
 import org.rtsite.archive.SyntheticArchive;
+import org.rtsite.pipeline.OutputNames;
 import org.rtsite.samples.PhantomArchive;
 import org.rtsite.core.phantom.PhantomScene;
 
@@ -148,6 +150,71 @@ class SparkClassifyCliTest {
         Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
         assertEquals(0, again.exit(), again.toString());
         assertTrue(again.out().contains("2 plans, 2 classified, 0 failed, 0 already"), again.toString());
+    }
+
+    @Test
+    void aRunStoppedInItsThirdWaveKeepsTheTwoWavesBeforeAndTheNextRunClassifiesOnlyTheRest(@TempDir Path tmp)
+            throws Exception {
+        Path root = tmp.resolve("archive");
+        PhantomArchive.write(root, List.of(PhantomScene.LUNG_SBRT, PhantomScene.PROSTATE, PhantomScene.WHOLE_BRAIN));
+        Path out = Files.createDirectories(tmp.resolve("spark-out"));
+        org.apache.spark.sql.SparkSession spark = TestSpark.session();
+        spark.conf().set(SparkClassifier.WAVE_CONF, "1");
+        try {
+            // a first run stopped at once (no per-plan JSON folder can be made) leaves the linked plans
+            Files.writeString(out.resolve("json"), "a file where the folder should be\n");
+            Cli stopped = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+            assertEquals(1, stopped.exit(), stopped.toString());
+            Files.delete(out.resolve("json"));
+            // now only the plan of the last wave cannot be written: a folder stands where its JSON goes
+            org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> plans = spark.read().parquet(out.resolve("plans").toString());
+            List<org.apache.spark.sql.Row> waves = PlanBalance.waves(plans.select("plan_file", "input_bytes").collectAsList(), 1)
+                    .stream().map(w -> w.get(0)).toList();
+            assertEquals(3, waves.size());
+            String last = waves.get(2).getString(0);
+            PlanBundle bundle = BundleCodec.read(plans.filter(org.apache.spark.sql.functions.col("plan_file").equalTo(last))
+                    .select("bundle_json").first().getString(0));
+            Files.createDirectories(out.resolve("json").resolve(OutputNames.of(bundle.planUid(), bundle.planFile()) + ".json")
+                    .resolve("in-the-way"));
+            Cli third = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+            assertEquals(1, third.exit(), third.toString());
+            assertTrue(third.err().contains("spark classify stopped: cannot write"), third.toString());
+            List<String> stored = spark.read().parquet(out.resolve("plan_result").toString()).select("plan_file")
+                    .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+            assertEquals(java.util.stream.Stream.of(waves.get(0).getString(0), waves.get(1).getString(0)).sorted().toList(),
+                    stored, "the first two waves' plans stored, the third's not");
+
+            Files.delete(out.resolve("json").resolve(OutputNames.of(bundle.planUid(), bundle.planFile()) + ".json")
+                    .resolve("in-the-way"));
+            Files.delete(out.resolve("json").resolve(OutputNames.of(bundle.planUid(), bundle.planFile()) + ".json"));
+            Cli again = Cli.spark("classify", root.toString(), "--out", out.toString(), "--master", "local[2]", "--json");
+            assertEquals(0, again.exit(), again.toString());
+            assertTrue(again.out().contains("3 plans, 1 classified, 0 failed, 2 already"), again.toString());
+            assertEquals(3, spark.read().parquet(out.resolve("plan_result").toString()).count(), "each plan once");
+            for (String table : List.of("plan_label", "plan_organ")) {
+                org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> rows = spark.read().parquet(out.resolve(table).toString());
+                assertEquals(rows.count(), rows.distinct().count(), table + ": every row once");
+                assertEquals(3, rows.select("plan_file").distinct().count(), table + ": every plan");
+            }
+        } finally {
+            spark.conf().unset(SparkClassifier.WAVE_CONF);
+        }
+    }
+
+    @Test
+    void aWaveSizeThatIsNoNumberIsRefusedWithTheSetting(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("archive");
+        PhantomArchive.write(root, List.of(PhantomScene.LUNG_SBRT));
+        org.apache.spark.sql.SparkSession spark = TestSpark.session();
+        spark.conf().set(SparkClassifier.WAVE_CONF, "many");
+        try {
+            Cli run = Cli.spark("classify", root.toString(), "--out", tmp.resolve("out").toString(), "--master", "local[2]");
+            assertTrue(run.exit() != 0, run.toString());
+            assertTrue(run.err().contains(SparkClassifier.WAVE_CONF + " must be a positive number of plans, got 'many'"),
+                    run.toString());
+        } finally {
+            spark.conf().unset(SparkClassifier.WAVE_CONF);
+        }
     }
 
     @Test

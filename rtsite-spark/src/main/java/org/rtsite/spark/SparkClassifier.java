@@ -34,7 +34,8 @@ import org.rtsite.pipeline.store.PlanRecord;
 import scala.Tuple2;
 
 /**
- * Stage 3: the plans not yet in {@code plan_result} are spread over the tasks by size ({@link PlanBalance});
+ * Stage 3: the plans not yet in {@code plan_result}, in waves of {@link #wavePlans} plans whose rows are stored as
+ * each wave ends (a stopped run keeps the waves before), are spread over the tasks by size ({@link PlanBalance});
  * each task classifies its plans with its JVM's pipeline on its JVM's pool ({@link ExecutorPipelines},
  * {@link ExecutorThreads}); a plan that fails becomes a FAILED row
  * with the reason. A fault of the run ({@link RunFaultException}: an unwritable output folder, out of

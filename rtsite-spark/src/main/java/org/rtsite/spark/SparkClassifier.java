@@ -92,11 +92,11 @@ final class SparkClassifier {
         long failed = 0;
         // each wave's rows are stored when its job ends: a run stopped later keeps them, and the next run skips them
         for (List<Row> wave : PlanBalance.waves(sizes, wavePlans(spark, slots))) {
-            double[] seconds = new double[3];
-            failed += classifyWave(spark, layout, options, partitions, slots, todo, wave, seconds);
-            select += seconds[0];
-            jobs += seconds[1];
-            tables += seconds[2];
+            Wave w = classifyWave(spark, layout, options, partitions, slots, todo, wave);
+            failed += w.failed();
+            select += w.select();
+            jobs += w.job();
+            tables += w.tables();
         }
         return new Counts(given, given - n, n - failed, failed,
                 new SparkArchivePipeline.ClassifySeconds(select, jobs, tables));
@@ -124,11 +124,19 @@ final class SparkClassifier {
     }
 
     /**
-     * Classifies one wave's plans and appends their rows to the three tables; returns the failures, and in
-     * {@code seconds} the seconds of dealing the plans to tasks, of the job and of the tables.
+     * One wave classified and stored.
+     *
+     * @param failed plans stored FAILED
+     * @param select seconds dealing the plans to tasks
+     * @param job    seconds of the classification job
+     * @param tables seconds writing the three tables
      */
-    private static long classifyWave(SparkSession spark, Layout layout, ClassifyOptions options, int partitions,
-                                     int slots, Dataset<Row> todo, List<Row> wave, double[] seconds) {
+    private record Wave(long failed, double select, double job, double tables) {
+    }
+
+    /** Classifies one wave's plans and appends their rows to the three tables. */
+    private static Wave classifyWave(SparkSession spark, Layout layout, ClassifyOptions options, int partitions,
+                                     int slots, Dataset<Row> todo, List<Row> wave) {
         long t0 = System.nanoTime();
         PlanBalance.Tasks cut = PlanBalance.assign(wave, partitions, slots);
         int tasks = cut.count();
@@ -165,10 +173,7 @@ final class SparkClassifier {
             nested.unpersist(false);
             taskOf.destroy(false);
         }
-        seconds[0] = (t1 - t0) / 1e9;
-        seconds[1] = (t2 - t1) / 1e9;
-        seconds[2] = seconds(t2);
-        return failed;
+        return new Wave(failed, (t1 - t0) / 1e9, (t2 - t1) / 1e9, seconds(t2));
     }
 
     /**

@@ -200,12 +200,20 @@ class DicomWebOrthancTest {
         }
     }
 
+    /** Instances pulled so far, counted while the pull runs. */
     private static int count(Path into) throws IOException {
         if (!Files.isDirectory(into)) {
             return 0;
         }
-        try (Stream<Path> s = Files.walk(into)) {
-            return (int) s.filter(f -> f.toString().endsWith(".dcm")).count();
+        while (true) {
+            try (Stream<Path> s = Files.walk(into)) {
+                return (int) s.filter(f -> f.toString().endsWith(".dcm")).count();
+            } catch (java.io.UncheckedIOException e) {
+                // the running pull renamed a .partial file the walk had listed but not yet looked at: walk again
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.rtsite.core.RtsiteIOException;
 
 /**
@@ -93,16 +92,7 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
 
     /** The report as JSON (Jackson), pretty-printed. */
     public void writeJson(Path file) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            mapper.writeValue(file.toFile(), this);
-        } catch (IOException e) {
-            throw new RtsiteIOException("cannot write linkage report " + file, e);
-        }
+        writeJson(file, summary, parts(this));
     }
 
     /** {@code plans.csv} (one row per plan, then one per dose without plan, its missing_plan column set), {@code structure_sets.csv} and {@code orphans.csv} (one row per orphan) in {@code dir}. */
@@ -158,26 +148,29 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
 
     /**
      * What {@link #writeJson(Path)} writes for a report of {@code summary} and {@code parts}, one element at
-     * a time (Jackson's streaming generator with the same pretty printer, each element by the same mapper).
+     * a time: Jackson's streaming generator with its default pretty printer, each record's components in
+     * declaration order, as Jackson's data binding writes a record. Written field by field rather than by
+     * an {@code ObjectMapper}: building the mapper's serializers by reflection was two thirds of the JSON's
+     * cost after a 21 k-file scan (docs/PERFORMANCE.md, "Indexing, eleventh round"); {@code
+     * LinkageReportJsonTest} holds the output to the data binding's, byte for byte.
      */
     static void writeJson(Path file, Summary summary, Parts parts) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (JsonGenerator g = mapper.getFactory().createGenerator(file.toFile(), JsonEncoding.UTF8)) {
+            try (JsonGenerator g = JSON.createGenerator(file.toFile(), JsonEncoding.UTF8)) {
                 g.useDefaultPrettyPrinter();
                 g.writeStartObject();
                 g.writeFieldName("summary");
-                mapper.writeValue(g, summary);
-                array(g, mapper, "plans", parts::plans);
-                array(g, mapper, "structureSets", parts::structureSets);
-                array(g, mapper, "archiveConflicts", parts::archiveConflicts);
-                array(g, mapper, "orphans", parts::orphans);
-                array(g, mapper, "filesWithoutMetaHeader", parts::filesWithoutMetaHeader);
-                array(g, mapper, "planlessDoses", parts::planlessDoses);
+                summary(g, summary);
+                array(g, "plans", parts::plans, LinkageReport::plan);
+                array(g, "structureSets", parts::structureSets, LinkageReport::structureSet);
+                array(g, "archiveConflicts", parts::archiveConflicts, LinkageReport::conflict);
+                array(g, "orphans", parts::orphans, LinkageReport::orphan);
+                array(g, "filesWithoutMetaHeader", parts::filesWithoutMetaHeader, JsonGenerator::writeString);
+                array(g, "planlessDoses", parts::planlessDoses, LinkageReport::plan);
                 g.writeEndObject();
             }
         } catch (IOException e) {
@@ -187,18 +180,138 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
         }
     }
 
-    private static <T> void array(JsonGenerator g, ObjectMapper mapper, String name, Consumer<Consumer<T>> elements)
-            throws IOException {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Writes one element of a report's list. */
+    private interface ElementWriter<T> {
+        void write(JsonGenerator g, T element) throws IOException;
+    }
+
+    private static <T> void array(JsonGenerator g, String name, Consumer<Consumer<T>> elements,
+                                  ElementWriter<T> writer) throws IOException {
         g.writeFieldName(name);
         g.writeStartArray();
         elements.accept(e -> {
             try {
-                mapper.writeValue(g, e);
+                writer.write(g, e);
             } catch (IOException x) {
                 throw new RtsiteIOException("cannot write an element of " + name, x);
             }
         });
         g.writeEndArray();
+    }
+
+    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeFieldName(name);
+        g.writeStartArray();
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    private static void summary(JsonGenerator g, Summary s) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("files", s.files());
+        g.writeNumberField("dicom", s.dicom());
+        g.writeNumberField("notDicom", s.notDicom());
+        g.writeNumberField("unreadable", s.unreadable());
+        g.writeNumberField("plans", s.plans());
+        g.writeNumberField("complete", s.complete());
+        g.writeNumberField("incomplete", s.incomplete());
+        g.writeNumberField("fallbacks", s.fallbacks());
+        g.writeNumberField("conflicts", s.conflicts());
+        g.writeNumberField("orphans", s.orphans());
+        g.writeNumberField("doses", s.doses());
+        g.writeNumberField("imageSeries", s.imageSeries());
+        g.writeNumberField("planlessDoses", s.planlessDoses());
+        g.writeEndObject();
+    }
+
+    private static void plan(JsonGenerator g, PlanBundle p) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("planFile", p.planFile());
+        g.writeStringField("planUid", p.planUid());
+        g.writeBooleanField("ion", p.ion());
+        g.writeStringField("patientId", p.patientId());
+        g.writeStringField("structureSetFile", p.structureSetFile());
+        g.writeStringField("ctSeriesUid", p.ctSeriesUid());
+        strings(g, "ctFiles", p.ctFiles());
+        g.writeFieldName("dose");
+        dose(g, p.dose());
+        list(g, "fallbacks", p.fallbacks(), LinkageReport::fallback);
+        list(g, "conflicts", p.conflicts(), LinkageReport::conflict);
+        g.writeStringField("status", p.status() == null ? null : p.status().name());
+        strings(g, "reasons", p.reasons());
+        g.writeStringField("missingPlan", p.missingPlan());
+        g.writeEndObject();
+    }
+
+    private static void dose(JsonGenerator g, DoseChoice d) throws IOException {
+        if (d == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("decision", d.decision() == null ? null : d.decision().name());
+        strings(g, "files", d.files());
+        g.writeNumberField("scale", d.scale());
+        g.writeBooleanField("commonGrid", d.commonGrid());
+        strings(g, "unused", d.unused());
+        g.writeStringField("detail", d.detail());
+        g.writeEndObject();
+    }
+
+    private static void structureSet(JsonGenerator g, StructureSetLink l) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("structureSetFile", l.structureSetFile());
+        g.writeStringField("uid", l.uid());
+        g.writeStringField("patientId", l.patientId());
+        g.writeStringField("seriesUid", l.seriesUid());
+        g.writeNumberField("imageFiles", l.imageFiles());
+        g.writeNumberField("contourImageRefs", l.contourImageRefs());
+        g.writeNumberField("contourImagesPresent", l.contourImagesPresent());
+        g.writeNumberField("plans", l.plans());
+        list(g, "fallbacks", l.fallbacks(), LinkageReport::fallback);
+        list(g, "conflicts", l.conflicts(), LinkageReport::conflict);
+        strings(g, "reasons", l.reasons());
+        g.writeEndObject();
+    }
+
+    private static <T> void list(JsonGenerator g, String name, List<T> values, ElementWriter<T> writer)
+            throws IOException {
+        g.writeFieldName(name);
+        g.writeStartArray();
+        for (T v : values) {
+            writer.write(g, v);
+        }
+        g.writeEndArray();
+    }
+
+    private static void fallback(JsonGenerator g, Fallback f) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("link", f.link());
+        g.writeStringField("rule", f.rule());
+        g.writeStringField("detail", f.detail());
+        g.writeEndObject();
+    }
+
+    private static void conflict(JsonGenerator g, Conflict c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", c.type() == null ? null : c.type().name());
+        g.writeStringField("detail", c.detail());
+        strings(g, "files", c.files());
+        g.writeEndObject();
+    }
+
+    private static void orphan(JsonGenerator g, Orphan o) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("path", o.path());
+        g.writeStringField("modality", o.modality());
+        g.writeStringField("uid", o.uid());
+        g.writeNumberField("files", o.files());
+        g.writeStringField("reason", o.reason());
+        g.writeEndObject();
     }
 
     /** {@link #writeCsv(Path)} of a report read through {@code parts}. */

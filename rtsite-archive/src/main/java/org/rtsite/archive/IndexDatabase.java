@@ -2,7 +2,6 @@ package org.rtsite.archive;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,7 +51,7 @@ final class IndexDatabase implements AutoCloseable {
             if (parent != null) {
                 java.nio.file.Files.createDirectories(parent);
             }
-            conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            conn = RtsiteDatabase.connect(file);
             try {
                 // before the first write (even the journal mode): a foreign file is left as it was
                 org.rtsite.archive.RtsiteDatabase.requireOwn(conn, file);

@@ -23,6 +23,26 @@ public final class RtsiteDatabase {
     private RtsiteDatabase() {
     }
 
+    /** sqlite-jdbc's driver, asked directly. */
+    private static final org.sqlite.JDBC SQLITE = new org.sqlite.JDBC();
+
+    /**
+     * Opens an SQLite connection on {@code file} with sqlite-jdbc's driver, not through {@code DriverManager}:
+     * its first use looks for every JDBC driver on the class path, a scan that opens every jar (53 of the
+     * command line's, the 100-250 MB engine jars among them) and cost a short command 20-50 ms of its start
+     * (docs/PERFORMANCE.md, "Indexing, eleventh round").
+     *
+     * @param properties sqlite-jdbc's settings ({@code SQLiteConfig.toProperties()}), or empty
+     */
+    public static Connection connect(Path file, java.util.Properties properties) throws SQLException {
+        return SQLITE.connect("jdbc:sqlite:" + file.toAbsolutePath(), properties);
+    }
+
+    /** {@link #connect(Path, java.util.Properties)} with sqlite-jdbc's default settings. */
+    public static Connection connect(Path file) throws SQLException {
+        return connect(file, new java.util.Properties());
+    }
+
     /**
      * Throws when {@code c} (opened on {@code file}) holds tables of another application: an empty
      * database, one with rtsite's {@code meta.schema_version}, a {@code plan_result} table or only

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,7 +37,7 @@ final class ScratchTable implements AutoCloseable {
             throw new RtsiteIOException("cannot create a temporary file for the " + what, e);
         }
         try {
-            conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            conn = RtsiteDatabase.connect(file);
             try (Statement s = conn.createStatement()) {
                 // a scratch file: nothing to recover after a crash, it is deleted anyway
                 s.execute("PRAGMA journal_mode=OFF");

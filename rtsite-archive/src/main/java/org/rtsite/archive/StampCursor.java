@@ -2,7 +2,6 @@ package org.rtsite.archive;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -56,7 +55,7 @@ final class StampCursor implements AutoCloseable {
         try {
             org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
             config.setReadOnly(true);
-            conn = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
+            conn = RtsiteDatabase.connect(file, config.toProperties());
             try {
                 from = conn.prepareStatement(String.format(sql, ">="));
                 after = conn.prepareStatement(String.format(sql, ">"));

@@ -428,7 +428,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         if (!Files.isRegularFile(db)) {
             return out;
         }
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+        try (java.sql.Connection c = org.rtsite.archive.RtsiteDatabase.connect(db);
              java.sql.Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout=30000");
             try (java.sql.ResultSet tables = s.executeQuery(

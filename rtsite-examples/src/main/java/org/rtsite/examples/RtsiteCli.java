@@ -60,6 +60,33 @@ public final class RtsiteCli implements Runnable {
         return commandLine(args).execute(args);
     }
 
+    /** picocli's switch for its probe of Groovy closures; SLF4J's name of its provider. */
+    static final String NO_CLOSURES_PROPERTY = "picocli.disable.closures";
+    static final String SLF4J_PROVIDER_PROPERTY = "slf4j.provider";
+    static final String SLF4J_VERBOSITY_PROPERTY = "slf4j.internal.verbosity";
+
+    /**
+     * Spares the start two searches of the whole class path: picocli looks for Groovy's closure class (which
+     * the command line does not have, so every jar is opened to learn that) and SLF4J scans every jar for its
+     * provider; the command line names slf4j-simple's, which it ships. Together with the launcher's class path
+     * order and {@link org.rtsite.archive.RtsiteDatabase#connect} they kept an {@code index} run from opening 35
+     * jars it needs nothing from (docs/PERFORMANCE.md, "Indexing, eleventh round"). A value the user set wins.
+     */
+    static void spareClassPathSearches() {
+        if (System.getProperty(NO_CLOSURES_PROPERTY) == null) {
+            System.setProperty(NO_CLOSURES_PROPERTY, "true");
+        }
+        String simple = "org.slf4j.simple.SimpleServiceProvider";
+        if (System.getProperty(SLF4J_PROVIDER_PROPERTY) == null
+                && RtsiteCli.class.getClassLoader().getResource(simple.replace('.', '/') + ".class") != null) {
+            System.setProperty(SLF4J_PROVIDER_PROPERTY, simple);
+            // SLF4J says at INFO that it loads a provider named this way: a line on every command's stderr
+            if (System.getProperty(SLF4J_VERBOSITY_PROPERTY) == null) {
+                System.setProperty(SLF4J_VERBOSITY_PROPERTY, "WARN");
+            }
+        }
+    }
+
     /**
      * The command line for {@code args}: when they name a subcommand (after {@code --verbose}, the one
      * option of {@code rtsite} that a subcommand inherits), only that subcommand is added, since parsing
@@ -68,6 +95,7 @@ public final class RtsiteCli implements Runnable {
      * suggests the right one.
      */
     public static CommandLine commandLine(String... args) {
+        spareClassPathSearches();
         CommandLine cl = new CommandLine(new RtsiteCli());
         Class<?> only = null;
         for (String a : args) {

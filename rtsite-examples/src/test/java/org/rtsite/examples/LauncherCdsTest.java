@@ -141,7 +141,7 @@ class LauncherCdsTest {
      * The test's own classpath as the launcher has it, jars only: class folders of the reactor's modules are
      * packed into jars first (test classes are left out; the CLI does not need them).
      */
-    private static String jarClasspath(Path dir) throws IOException {
+    static String jarClasspath(Path dir) throws IOException {
         Files.createDirectories(dir);
         List<String> out = new ArrayList<>();
         int i = 0;

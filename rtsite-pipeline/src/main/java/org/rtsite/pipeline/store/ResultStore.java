@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -54,7 +53,7 @@ public final class ResultStore implements AutoCloseable {
     /** Opens (creating tables if needed) the store in {@code database}. */
     public static ResultStore open(Path database) {
         try {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + database.toAbsolutePath());
+            Connection c = RtsiteDatabase.connect(database);
             try {
                 RtsiteDatabase.requireOwn(c, database);
                 createTables(c);

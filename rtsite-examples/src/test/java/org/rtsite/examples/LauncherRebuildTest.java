@@ -91,6 +91,49 @@ class LauncherRebuildTest {
         }
     }
 
+    /**
+     * The class path the launcher gives the JVM: the CLI's jar, rtsite's modules and the libraries every command
+     * starts with (picocli, SLF4J, sqlite-jdbc, Jackson), then the rest in name order, each jar once. The JVM
+     * opens every jar before the one a class comes from; in plain name order an {@code index} run opened the
+     * engines' native jars before picocli's (docs/PERFORMANCE.md, "Indexing, eleventh round").
+     */
+    @Test
+    void classPathPutsTheModulesAndTheStartLibrariesBeforeTheEngines() throws Exception {
+        assumeTrue(CliProcess.available("bash") && CliProcess.available("git") && Files.isRegularFile(LAUNCHER),
+                "bash, git and " + LAUNCHER);
+        Path repo = Files.createDirectories(tmp.resolve("checkout"));
+        Files.copy(LAUNCHER, repo.resolve("rtsite"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(repo.resolve("scripts"));
+        Files.copy(CDS_SCRIPT, repo.resolve("scripts/java-cds.sh"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(repo.resolve(".gitignore"), "target/\n");
+        git(repo, "init", "-q");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "first");
+        List<String> libs = List.of("api-0.36.0", "commons-io-2.16.1", "jackson-core-2.18.2", "jackson-databind-2.18.2",
+                "onnxruntime-1.21.1", "picocli-4.7.6", "pytorch-native-cpu-2.7.1-linux-x86_64", "rtsite-archive-0.1.0",
+                "rtsite-core-0.1.0", "slf4j-api-2.0.16", "slf4j-simple-2.0.16", "sqlite-jdbc-3.47.1.0");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path runs = tmp.resolve("runs.log");
+        StringBuilder build = new StringBuilder("mkdir -p rtsite-examples/target/lib"
+                + " && touch rtsite-examples/target/rtsite-examples-0.1.0.jar");
+        libs.forEach(l -> build.append(" rtsite-examples/target/lib/").append(l).append(".jar"));
+        script(bin.resolve("mvn"), build.toString());
+        script(bin.resolve("java"), "echo \"$*\" >> " + runs);
+        launch(repo, repo, "./rtsite", bin, tmp.resolve("builds.log"), runs);
+
+        String line = Files.readAllLines(runs).stream().filter(l -> l.endsWith("org.rtsite.examples.RtsiteCli --version"))
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no run of the CLI"));
+        String cp = line.substring(line.indexOf(" -cp ") + 5, line.indexOf(" org.rtsite.examples.RtsiteCli"));
+        List<String> names = new ArrayList<>();
+        for (String e : cp.split(File.pathSeparator)) {
+            names.add(Path.of(e).getFileName().toString().replace(".jar", ""));
+        }
+        assertEquals(List.of("rtsite-examples-0.1.0", "rtsite-archive-0.1.0", "rtsite-core-0.1.0", "picocli-4.7.6",
+                "slf4j-api-2.0.16", "slf4j-simple-2.0.16", "sqlite-jdbc-3.47.1.0", "jackson-core-2.18.2",
+                "jackson-databind-2.18.2", "api-0.36.0", "commons-io-2.16.1", "onnxruntime-1.21.1",
+                "pytorch-native-cpu-2.7.1-linux-x86_64"), names, cp);
+    }
+
     /** Runs the launcher in {@code cwd} and returns how many builds have happened so far. */
     private static int launch(Path repo, Path cwd, String launcher, Path bin, Path builds, Path runs)
             throws IOException, InterruptedException {

@@ -39,16 +39,8 @@ class LauncherRebuildTest {
     void buildsOnTheFirstRunAndAfterEveryChangeOfTheCheckoutOnly() throws Exception {
         assumeTrue(CliProcess.available("bash") && CliProcess.available("git") && Files.isRegularFile(LAUNCHER),
                 "bash, git and " + LAUNCHER);
-        Path repo = Files.createDirectories(tmp.resolve("checkout"));
-        Files.copy(LAUNCHER, repo.resolve("rtsite"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.createDirectories(repo.resolve("scripts"));
-        Files.copy(CDS_SCRIPT, repo.resolve("scripts/java-cds.sh"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.writeString(repo.resolve(".gitignore"), "target/\n");
-        Path src = Files.createDirectories(repo.resolve("rtsite-core/src/main/java/org/rtsite/core"));
-        Files.writeString(src.resolve("A.java"), "class A {}\n");
-        git(repo, "init", "-q");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "first");
+        Path repo = checkout();
+        Path src = repo.resolve("rtsite-core/src/main/java/org/rtsite/core");
 
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path builds = tmp.resolve("builds.log");
@@ -101,14 +93,7 @@ class LauncherRebuildTest {
     void classPathPutsTheModulesAndTheStartLibrariesBeforeTheEngines() throws Exception {
         assumeTrue(CliProcess.available("bash") && CliProcess.available("git") && Files.isRegularFile(LAUNCHER),
                 "bash, git and " + LAUNCHER);
-        Path repo = Files.createDirectories(tmp.resolve("checkout"));
-        Files.copy(LAUNCHER, repo.resolve("rtsite"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.createDirectories(repo.resolve("scripts"));
-        Files.copy(CDS_SCRIPT, repo.resolve("scripts/java-cds.sh"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.writeString(repo.resolve(".gitignore"), "target/\n");
-        git(repo, "init", "-q");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "first");
+        Path repo = checkout();
         List<String> libs = List.of("api-0.36.0", "commons-io-2.16.1", "jackson-core-2.18.2", "jackson-databind-2.18.2",
                 "onnxruntime-1.21.1", "picocli-4.7.6", "pytorch-native-cpu-2.7.1-linux-x86_64", "rtsite-archive-0.1.0",
                 "rtsite-core-0.1.0", "slf4j-api-2.0.16", "slf4j-simple-2.0.16", "sqlite-jdbc-3.47.1.0");
@@ -132,6 +117,21 @@ class LauncherRebuildTest {
                 "slf4j-api-2.0.16", "slf4j-simple-2.0.16", "sqlite-jdbc-3.47.1.0", "jackson-core-2.18.2",
                 "jackson-databind-2.18.2", "api-0.36.0", "commons-io-2.16.1", "onnxruntime-1.21.1",
                 "pytorch-native-cpu-2.7.1-linux-x86_64"), names, cp);
+    }
+
+    /** A git checkout holding the launcher, its class-data-sharing script and one committed source file. */
+    private Path checkout() throws IOException, InterruptedException {
+        Path repo = Files.createDirectories(tmp.resolve("checkout"));
+        Files.copy(LAUNCHER, repo.resolve("rtsite"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.createDirectories(repo.resolve("scripts"));
+        Files.copy(CDS_SCRIPT, repo.resolve("scripts/java-cds.sh"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.writeString(repo.resolve(".gitignore"), "target/\n");
+        Path src = Files.createDirectories(repo.resolve("rtsite-core/src/main/java/org/rtsite/core"));
+        Files.writeString(src.resolve("A.java"), "class A {}\n");
+        git(repo, "init", "-q");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "first");
+        return repo;
     }
 
     /** Runs the launcher in {@code cwd} and returns how many builds have happened so far. */

@@ -201,13 +201,9 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
         g.writeEndArray();
     }
 
-    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
-        g.writeFieldName(name);
-        g.writeStartArray();
-        for (String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
+    /** An enum as the data binding writes it: its name, or null. */
+    private static String name(Enum<?> e) {
+        return e == null ? null : e.name();
     }
 
     private static void summary(JsonGenerator g, Summary s) throws IOException {
@@ -236,13 +232,13 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
         g.writeStringField("patientId", p.patientId());
         g.writeStringField("structureSetFile", p.structureSetFile());
         g.writeStringField("ctSeriesUid", p.ctSeriesUid());
-        strings(g, "ctFiles", p.ctFiles());
+        array(g, "ctFiles", p.ctFiles()::forEach, JsonGenerator::writeString);
         g.writeFieldName("dose");
         dose(g, p.dose());
-        list(g, "fallbacks", p.fallbacks(), LinkageReport::fallback);
-        list(g, "conflicts", p.conflicts(), LinkageReport::conflict);
-        g.writeStringField("status", p.status() == null ? null : p.status().name());
-        strings(g, "reasons", p.reasons());
+        array(g, "fallbacks", p.fallbacks()::forEach, LinkageReport::fallback);
+        array(g, "conflicts", p.conflicts()::forEach, LinkageReport::conflict);
+        g.writeStringField("status", name(p.status()));
+        array(g, "reasons", p.reasons()::forEach, JsonGenerator::writeString);
         g.writeStringField("missingPlan", p.missingPlan());
         g.writeEndObject();
     }
@@ -253,11 +249,11 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
             return;
         }
         g.writeStartObject();
-        g.writeStringField("decision", d.decision() == null ? null : d.decision().name());
-        strings(g, "files", d.files());
+        g.writeStringField("decision", name(d.decision()));
+        array(g, "files", d.files()::forEach, JsonGenerator::writeString);
         g.writeNumberField("scale", d.scale());
         g.writeBooleanField("commonGrid", d.commonGrid());
-        strings(g, "unused", d.unused());
+        array(g, "unused", d.unused()::forEach, JsonGenerator::writeString);
         g.writeStringField("detail", d.detail());
         g.writeEndObject();
     }
@@ -272,20 +268,10 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
         g.writeNumberField("contourImageRefs", l.contourImageRefs());
         g.writeNumberField("contourImagesPresent", l.contourImagesPresent());
         g.writeNumberField("plans", l.plans());
-        list(g, "fallbacks", l.fallbacks(), LinkageReport::fallback);
-        list(g, "conflicts", l.conflicts(), LinkageReport::conflict);
-        strings(g, "reasons", l.reasons());
+        array(g, "fallbacks", l.fallbacks()::forEach, LinkageReport::fallback);
+        array(g, "conflicts", l.conflicts()::forEach, LinkageReport::conflict);
+        array(g, "reasons", l.reasons()::forEach, JsonGenerator::writeString);
         g.writeEndObject();
-    }
-
-    private static <T> void list(JsonGenerator g, String name, List<T> values, ElementWriter<T> writer)
-            throws IOException {
-        g.writeFieldName(name);
-        g.writeStartArray();
-        for (T v : values) {
-            writer.write(g, v);
-        }
-        g.writeEndArray();
     }
 
     private static void fallback(JsonGenerator g, Fallback f) throws IOException {
@@ -298,9 +284,9 @@ public record LinkageReport(Summary summary, List<PlanBundle> plans, List<Struct
 
     private static void conflict(JsonGenerator g, Conflict c) throws IOException {
         g.writeStartObject();
-        g.writeStringField("type", c.type() == null ? null : c.type().name());
+        g.writeStringField("type", name(c.type()));
         g.writeStringField("detail", c.detail());
-        strings(g, "files", c.files());
+        array(g, "files", c.files()::forEach, JsonGenerator::writeString);
         g.writeEndObject();
     }
 

@@ -60,7 +60,7 @@ public final class RtsiteCli implements Runnable {
         return commandLine(args).execute(args);
     }
 
-    /** picocli's switch for its probe of Groovy closures; SLF4J's name of its provider. */
+    /** picocli's switch for its Groovy probe; SLF4J's name of its provider and the level of its own notices. */
     static final String NO_CLOSURES_PROPERTY = "picocli.disable.closures";
     static final String SLF4J_PROVIDER_PROPERTY = "slf4j.provider";
     static final String SLF4J_VERBOSITY_PROPERTY = "slf4j.internal.verbosity";
@@ -69,8 +69,8 @@ public final class RtsiteCli implements Runnable {
      * Spares the start two searches of the whole class path: picocli looks for Groovy's closure class (which
      * the command line does not have, so every jar is opened to learn that) and SLF4J scans every jar for its
      * provider; the command line names slf4j-simple's, which it ships. Together with the launcher's class path
-     * order and {@link org.rtsite.archive.RtsiteDatabase#connect} they kept an {@code index} run from opening 35
-     * jars it needs nothing from (docs/PERFORMANCE.md, "Indexing, eleventh round"). A value the user set wins.
+     * order and {@link org.rtsite.archive.RtsiteDatabase#connect} they kept an {@code index} run from opening 38
+     * jars it needs nothing from (15 of 53 opened) (docs/PERFORMANCE.md, "Indexing, eleventh round"). A value the user set wins.
      */
     static void spareClassPathSearches() {
         if (System.getProperty(NO_CLOSURES_PROPERTY) == null) {

@@ -119,6 +119,33 @@ class LauncherRebuildTest {
                 "pytorch-native-cpu-2.7.1-linux-x86_64"), names, cp);
     }
 
+    /**
+     * {@code index} runs with glibc's heap in transparent huge pages (docs/PERFORMANCE.md, "Indexing, twelfth
+     * round"), added to the tunables the user set; a {@code glibc.malloc.hugetlb} of the user's is left as it is,
+     * and the other commands get none.
+     */
+    @Test
+    void indexGetsGlibcsHeapInHugePagesUnlessTheUserChose() throws Exception {
+        assumeTrue(CliProcess.available("bash") && CliProcess.available("git") && Files.isRegularFile(LAUNCHER),
+                "bash, git and " + LAUNCHER);
+        Path repo = checkout();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path runs = tmp.resolve("runs.log");
+        script(bin.resolve("mvn"), "mkdir -p rtsite-examples/target");
+        script(bin.resolve("java"), "echo \"${GLIBC_TUNABLES-none} $1\" >> " + runs);
+        Path builds = tmp.resolve("builds.log");
+
+        launch(repo, repo, "./rtsite", bin, builds, runs, null, "index", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, null, "classify", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, "glibc.malloc.tcache_count=0", "index", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, "glibc.malloc.hugetlb=0", "index", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, "glibc.malloc.tcache_count=0", "classify", "data");
+
+        List<String> tunables = Files.readAllLines(runs).stream().map(l -> l.substring(0, l.indexOf(' '))).toList();
+        assertEquals(List.of("glibc.malloc.hugetlb=1", "none", "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1",
+                "glibc.malloc.hugetlb=0", "glibc.malloc.tcache_count=0"), tunables);
+    }
+
     /** A git checkout holding the launcher, its class-data-sharing script and one committed source file. */
     private Path checkout() throws IOException, InterruptedException {
         Path repo = Files.createDirectories(tmp.resolve("checkout"));
@@ -134,15 +161,26 @@ class LauncherRebuildTest {
         return repo;
     }
 
-    /** Runs the launcher in {@code cwd} and returns how many builds have happened so far. */
+    /** Runs the launcher in {@code cwd} with {@code --version} and returns how many builds have happened so far. */
     private static int launch(Path repo, Path cwd, String launcher, Path bin, Path builds, Path runs)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("bash", launcher, "--version").directory(cwd.toFile())
-                .redirectErrorStream(true);
+        return launch(repo, cwd, launcher, bin, builds, runs, null, "--version");
+    }
+
+    /** As above with these arguments, and the user's GLIBC_TUNABLES (null: none). */
+    private static int launch(Path repo, Path cwd, String launcher, Path bin, Path builds, Path runs, String tunables,
+                              String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", launcher));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().put("PATH", bin + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().remove("RTSITE_JAVA_OPTS");
         pb.environment().remove("MALLOC_ARENA_MAX"); // the user's own value would win
         pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
+        pb.environment().remove("GLIBC_TUNABLES");
+        if (tunables != null) {
+            pb.environment().put("GLIBC_TUNABLES", tunables);
+        }
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

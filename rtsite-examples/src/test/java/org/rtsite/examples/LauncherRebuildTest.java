@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,30 +121,42 @@ class LauncherRebuildTest {
     }
 
     /**
-     * {@code index} runs with glibc's heap in transparent huge pages (docs/PERFORMANCE.md, "Indexing, twelfth
-     * round"), added to the tunables the user set; a {@code glibc.malloc.hugetlb} of the user's is left as it is,
-     * and the other commands get none.
+     * What {@code index} alone gets from the launcher (docs/PERFORMANCE.md, "Indexing, twelfth round"): glibc's heap
+     * in transparent huge pages, added to the user's tunables unless they chose {@code glibc.malloc.hugetlb}, and
+     * a 56 MB young generation unless they sized the heap, on a machine of 1 GB or more.
      */
     @Test
-    void indexGetsGlibcsHeapInHugePagesUnlessTheUserChose() throws Exception {
+    void indexGetsItsAllocatorAndYoungGenerationUnlessTheUserChose() throws Exception {
         assumeTrue(CliProcess.available("bash") && CliProcess.available("git") && Files.isRegularFile(LAUNCHER),
                 "bash, git and " + LAUNCHER);
         Path repo = checkout();
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path runs = tmp.resolve("runs.log");
-        script(bin.resolve("mvn"), "mkdir -p rtsite-examples/target");
-        script(bin.resolve("java"), "echo \"${GLIBC_TUNABLES-none} $1\" >> " + runs);
+        script(bin.resolve("mvn"), "mkdir -p rtsite-examples/target/lib && touch rtsite-examples/target/rtsite-examples-0.1.0.jar");
+        script(bin.resolve("java"), "echo \"${GLIBC_TUNABLES-none}|$*\" >> " + runs);
         Path builds = tmp.resolve("builds.log");
+        boolean gigabyte = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L) >= 1_000_000;
 
-        launch(repo, repo, "./rtsite", bin, builds, runs, null, "index", "data");
-        launch(repo, repo, "./rtsite", bin, builds, runs, null, "classify", "data");
-        launch(repo, repo, "./rtsite", bin, builds, runs, "glibc.malloc.tcache_count=0", "index", "data");
-        launch(repo, repo, "./rtsite", bin, builds, runs, "glibc.malloc.hugetlb=0", "index", "data");
-        launch(repo, repo, "./rtsite", bin, builds, runs, "glibc.malloc.tcache_count=0", "classify", "data");
+        String tcache = "glibc.malloc.tcache_count=0";
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of(), "index", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of(), "classify", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of("GLIBC_TUNABLES", tcache), "index", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0"),
+                "index", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of("GLIBC_TUNABLES", tcache), "classify", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of("RTSITE_JAVA_OPTS", "-Xmx2g"), "index", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of("RTSITE_JAVA_OPTS", "-XX:MaxNewSize=300m"),
+                "index", "data");
 
-        List<String> tunables = Files.readAllLines(runs).stream().map(l -> l.substring(0, l.indexOf(' '))).toList();
-        assertEquals(List.of("glibc.malloc.hugetlb=1", "none", "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1",
-                "glibc.malloc.hugetlb=0", "glibc.malloc.tcache_count=0"), tunables);
+        List<String[]> ran = Files.readAllLines(runs).stream().filter(l -> l.contains("org.rtsite.examples.RtsiteCli"))
+                .map(l -> l.split("\\|", 2)).toList();
+        assertEquals(List.of("glibc.malloc.hugetlb=1", "none", tcache + ":glibc.malloc.hugetlb=1",
+                "glibc.malloc.hugetlb=0", tcache, "glibc.malloc.hugetlb=1", "glibc.malloc.hugetlb=1"),
+                ran.stream().map(r -> r[0]).toList());
+        List<Boolean> young = ran.stream().map(r -> List.of(r[1].split(" ")).contains("-Xmn56m")).toList();
+        assertEquals(List.of(gigabyte, false, gigabyte, gigabyte, false, false, false), young);
+        assertTrue(ran.get(0)[1].contains("-XX:+UseSerialGC"), ran.get(0)[1]);
     }
 
     /** A git checkout holding the launcher, its class-data-sharing script and one committed source file. */
@@ -164,12 +177,12 @@ class LauncherRebuildTest {
     /** Runs the launcher in {@code cwd} with {@code --version} and returns how many builds have happened so far. */
     private static int launch(Path repo, Path cwd, String launcher, Path bin, Path builds, Path runs)
             throws IOException, InterruptedException {
-        return launch(repo, cwd, launcher, bin, builds, runs, null, "--version");
+        return launch(repo, cwd, launcher, bin, builds, runs, Map.of(), "--version");
     }
 
-    /** As above with these arguments, and the user's GLIBC_TUNABLES (null: none). */
-    private static int launch(Path repo, Path cwd, String launcher, Path bin, Path builds, Path runs, String tunables,
-                              String... args) throws IOException, InterruptedException {
+    /** As above with these arguments and these variables of the user's environment. */
+    private static int launch(Path repo, Path cwd, String launcher, Path bin, Path builds, Path runs,
+                              Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", launcher));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
@@ -178,9 +191,7 @@ class LauncherRebuildTest {
         pb.environment().remove("MALLOC_ARENA_MAX"); // the user's own value would win
         pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
         pb.environment().remove("GLIBC_TUNABLES");
-        if (tunables != null) {
-            pb.environment().put("GLIBC_TUNABLES", tunables);
-        }
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

@@ -123,7 +123,8 @@ class LauncherRebuildTest {
     /**
      * What {@code index} alone gets from the launcher (docs/PERFORMANCE.md, "Indexing, twelfth round"): glibc's heap
      * in transparent huge pages, added to the user's tunables unless they chose {@code glibc.malloc.hugetlb}, and
-     * a 56 MB young generation unless they sized the heap, on a machine of 1 GB or more.
+     * a 56 MB young generation unless they sized the heap, on a machine of 1 GB or more; and the Spark command's
+     * initial heap, sized from the same reading of the machine's memory.
      */
     @Test
     void indexGetsItsAllocatorAndYoungGenerationUnlessTheUserChose() throws Exception {
@@ -132,13 +133,15 @@ class LauncherRebuildTest {
         Path repo = checkout();
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path runs = tmp.resolve("runs.log");
-        script(bin.resolve("mvn"), "mkdir -p rtsite-examples/target/lib && touch rtsite-examples/target/rtsite-examples-0.1.0.jar");
+        script(bin.resolve("mvn"), "mkdir -p rtsite-examples/target/lib rtsite-spark/target/lib"
+                + " && touch rtsite-examples/target/rtsite-examples-0.1.0.jar rtsite-spark/target/rtsite-spark-0.1.0.jar");
         script(bin.resolve("java"), "echo \"${GLIBC_TUNABLES-none}|$*\" >> " + runs);
         Path builds = tmp.resolve("builds.log");
         Path meminfo = Path.of("/proc/meminfo"); // where the launcher reads the machine's memory (none: no -Xmn)
-        boolean gigabyte = Files.isReadable(meminfo) && Files.readAllLines(meminfo).stream()
+        long memKb = Files.isReadable(meminfo) ? Files.readAllLines(meminfo).stream()
                 .filter(l -> l.startsWith("MemTotal:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                .findFirst().orElse(0L) >= 1_000_000;
+                .findFirst().orElse(0L) : 0L;
+        boolean gigabyte = memKb >= 1_000_000;
 
         String tcache = "glibc.malloc.tcache_count=0";
         launch(repo, repo, "./rtsite", bin, builds, runs, Map.of(), "index", "data");
@@ -159,6 +162,16 @@ class LauncherRebuildTest {
         List<Boolean> young = ran.stream().map(r -> List.of(r[1].split(" ")).contains("-Xmn56m")).toList();
         assertEquals(List.of(gigabyte, false, gigabyte, gigabyte, false, false, false), young);
         assertTrue(ran.get(0)[1].contains("-XX:+UseSerialGC"), ran.get(0)[1]);
+
+        // the Spark command reads the same memory figure for its 2 GB initial heap (8 GB machines and up)
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of(), "spark", "classify", "data");
+        launch(repo, repo, "./rtsite", bin, builds, runs, Map.of("RTSITE_JAVA_OPTS", "-Xmx3g"), "spark", "classify",
+                "data");
+        List<String> spark = Files.readAllLines(runs).stream().filter(l -> l.contains("org.rtsite.spark.SparkCli"))
+                .map(l -> l.split("\\|", 2)[1]).toList();
+        assertEquals(List.of(memKb >= 8_000_000, false),
+                spark.stream().map(l -> List.of(l.split(" ")).contains("-Xms2g")).toList(), spark.toString());
+        assertEquals(List.of(false, false), spark.stream().map(l -> l.contains("-Xmn56m")).toList());
     }
 
     /** A git checkout holding the launcher, its class-data-sharing script and one committed source file. */

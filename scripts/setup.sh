@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system tools rtsite's tests compare against (dcmtk, gdcm, pydicom, plastimatch, dcm2niix, dicom3tools, ...)
+# Installs the system tools rtsite's tests compare against (dcmtk, gdcm, pydicom, plastimatch, dcm2niix, dicom3tools, ...),
+# the C compiler for rtsite-archive's native reads,
 # and the Orthanc DICOMweb server the DICOMweb tests start.
 # Idempotent: does nothing when everything is present. Needs root (or sudo) on Debian/Ubuntu.
 set -euo pipefail
@@ -17,6 +18,8 @@ command -v Orthanc >/dev/null 2>&1 || [ -x /usr/sbin/Orthanc ] || need+=(orthanc
 dpkg -s orthanc-dicomweb >/dev/null 2>&1 || need+=(orthanc-dicomweb)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+# rtsite-archive's native reads (io_uring) are built from C where a compiler is found (docs/archive.md)
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

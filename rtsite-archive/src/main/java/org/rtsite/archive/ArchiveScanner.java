@@ -138,6 +138,19 @@ final class ArchiveScanner {
         return Math.max(1, Math.min(CHUNK, OPEN_FILES / options.readsInFlight()));
     }
 
+    /**
+     * Reader threads when reads are batched ({@link HeadReads}): each reads a batch of files at once, then parses
+     * it, so at least one per parsing thread, and enough batches to keep {@code readsInFlight} files in flight.
+     */
+    static int batchedReaders(ArchiveOptions options) {
+        return Math.max(options.threads(), (options.readsInFlight() + CHUNK - 1) / CHUNK);
+    }
+
+    /** Files per batch when reads are batched: {@link #batchedReaders} batches hold at most readsInFlight files. */
+    static int readBatch(ArchiveOptions options) {
+        return Math.max(1, Math.min(CHUNK, options.readsInFlight() / batchedReaders(options)));
+    }
+
     private static final Work END = new Work(null, null);
 
     /**
@@ -233,8 +246,14 @@ final class ArchiveScanner {
         }, "rtsite-index-writer");
         writer.start();
 
-        // readsInFlight threads open and read files; at most `threads` of them parse at a time (the CPU part)
-        ExecutorService readers = Executors.newFixedThreadPool(options.readsInFlight(), r -> {
+        // Reader threads open and read files, a chunk at a time, then parse it; at most `threads` of them parse at
+        // a time (the CPU part). Batched, a reader's chunk is read in one submission to the kernel; otherwise one
+        // file after the other, by readsInFlight threads.
+        HeadReads heads = options.ioUring() ? HeadReads.open(batchedReaders(options), readBatch(options),
+                DicomReader.HEADER_READ_BYTES) : null;
+        int readerThreads = heads == null ? options.readsInFlight() : batchedReaders(options);
+        int chunkSize = heads == null ? chunk(options) : heads.batch();
+        ExecutorService readers = Executors.newFixedThreadPool(readerThreads, r -> {
             Thread t = new Thread(r, "rtsite-index-reader");
             t.setDaemon(true);
             return t;
@@ -246,7 +265,6 @@ final class ArchiveScanner {
         try (StampCursor stamps = fresh ? StampCursor.none(options.database()) : new StampCursor(db.file(), before)) {
             var walk = new Object() {
                 /** Files listed and not yet handed to a reader (at most {@link #chunk}). */
-                final int chunkSize = chunk(options);
                 List<Listed> chunk = new ArrayList<>(chunkSize);
 
                 /** Consumes the rows before {@code path} (gone) and returns the row of {@code path}, if any. */
@@ -367,11 +385,17 @@ final class ArchiveScanner {
                         byte[][] buffers = BUFFERS.get();
                         try {
                             for (int i = 0; i < fetched.length; i++) {
-                                Listed l = files.get(i);
                                 if (buffers[i] == null) {
                                     buffers[i] = new byte[DicomReader.HEADER_READ_BYTES];
                                 }
-                                fetched[i] = HeaderExtractor.prefetch(l.path(), l.size(), buffers[i]);
+                            }
+                            int[] got = heads == null ? null : readBatched(heads, files, buffers);
+                            for (int i = 0; i < fetched.length; i++) {
+                                Listed l = files.get(i);
+                                // a file the batch could not read is read the ordinary way: its error is the usual one
+                                fetched[i] = got != null && got[i] >= 0
+                                        ? HeaderExtractor.prefetched(l.path(), l.size(), buffers[i], got[i])
+                                        : HeaderExtractor.prefetch(l.path(), l.size(), buffers[i]);
                             }
                             List<IndexedFile> rows = new ArrayList<>(fetched.length);
                             parsing.acquire();
@@ -431,6 +455,9 @@ final class ArchiveScanner {
                 while (!readers.awaitTermination(1, TimeUnit.SECONDS)) {
                     LOG.debug("waiting for header readers");
                 }
+                if (heads != null) {
+                    heads.close();
+                }
                 tRead = System.nanoTime();
                 results.put(END);
                 writer.join();
@@ -438,6 +465,9 @@ final class ArchiveScanner {
             }
         } catch (InterruptedException e) {
             readers.shutdownNow();
+            if (heads != null) {
+                heads.close(); // once the readers' batches in progress end
+            }
             writer.interrupt();
             Thread.currentThread().interrupt();
             throw new RtsiteException("index scan interrupted", e);
@@ -482,6 +512,22 @@ final class ArchiveScanner {
                 unreadable.get(), elapsed);
         LOG.debug("indexed {}: {}", prefixes, stats);
         return stats;
+    }
+
+    /**
+     * Reads the heads of a chunk's files in one batch: per file the bytes read, or a negative value where it must be
+     * read the ordinary way; null where the batch failed as a whole.
+     */
+    private static int[] readBatched(HeadReads heads, List<Listed> files, byte[][] buffers) throws InterruptedException {
+        int n = files.size();
+        List<Path> paths = new ArrayList<>(n);
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            Listed l = files.get(i);
+            paths.add(l.path());
+            lengths[i] = HeaderExtractor.firstRead(l.size());
+        }
+        return heads.read(paths, lengths, buffers);
     }
 
     /** The attributes of a folder's entry by its name, not following a link; null where that fails. */

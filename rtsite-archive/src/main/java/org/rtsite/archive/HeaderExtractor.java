@@ -71,6 +71,23 @@ final class HeaderExtractor {
         }
     }
 
+    /** How many bytes {@link #prefetch} reads first from a file of this size ({@link DicomReader#firstRead}). */
+    static int firstRead(long size) {
+        return READER.firstRead(size);
+    }
+
+    /**
+     * A file whose first {@code filled} bytes the caller read into {@code buffer} itself (a batched read of many
+     * files' heads), parsed by {@link #parse} as if {@link #prefetch} had read them.
+     */
+    static Fetched prefetched(Path path, long size, byte[] buffer, int filled) {
+        try {
+            return new Fetched(READER.prefetched(path, size, buffer, filled), null);
+        } catch (RuntimeException e) {
+            return new Fetched(null, e);
+        }
+    }
+
     /** The parse half of {@link #read}: the row of a {@link #prefetch prefetched} file (closed here). */
     static IndexedFile parse(Path path, long size, long mtime, Fetched fetched) {
         String p = path.toString();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import org.rtsite.core.InvalidInputException;
@@ -266,9 +267,7 @@ public final class DicomReader {
             throw new DicomFormatException(source, DicomFormatException.NO_OFFSET, DicomFormatException.NO_TAG,
                     "cannot open: " + e.getMessage(), e);
         }
-        // A buffer no larger than the file, and than a header read needs: allocating and zeroing 64 KiB per
-        // file was the largest single cost of indexing archives of small files (docs/PERFORMANCE.md).
-        int first = (int) Math.max(MIN_BUFFER, Math.min(size, headerOnly() ? HEADER_BUFFER : FULL_BUFFER));
+        int first = firstRead(size);
         if (buffer == null || buffer.length < first) {
             buffer = new byte[first];
         }
@@ -282,6 +281,102 @@ public final class DicomReader {
             // left to the parse, which reads on from what was read and reports the failure at its offset
         }
         return new Prefetched(in, size, source, buffer, filled);
+    }
+
+    /**
+     * How many bytes {@link #prefetch(Path, long, byte[])} reads first from a file of {@code size} bytes: as much as
+     * this reader's buffer holds (16 KiB at most for a header-only reader), never more than the file, and at least
+     * the 256 bytes the parser may look ahead. A caller that reads file heads itself ({@link #prefetched}) reads
+     * this many.
+     */
+    public int firstRead(long size) {
+        if (size < 0) {
+            throw new InvalidInputException("size must be >= 0, got " + size);
+        }
+        // A buffer no larger than the file, and than a header read needs: allocating and zeroing 64 KiB per
+        // file was the largest single cost of indexing archives of small files (docs/PERFORMANCE.md).
+        return (int) Math.max(MIN_BUFFER, Math.min(size, headerOnly() ? HEADER_BUFFER : FULL_BUFFER));
+    }
+
+    /**
+     * A file whose first bytes the caller has read itself into {@code buffer}, from the file's start: parsed by
+     * {@link #read(Prefetched)} exactly as if {@link #prefetch(Path, long, byte[])} had read them. For a scan that
+     * reads the heads of many files at once (rtsite-archive submits them to the kernel in batches). The file is
+     * opened again only if the parse needs bytes past {@code filled}, and read no further than {@code size} bytes:
+     * the size the caller listed, as the bytes it read were.
+     *
+     * @param size   the file's size as listed
+     * @param buffer at least {@link #firstRead firstRead(size)} bytes long; belongs to the file until it is parsed
+     * @param filled the bytes read into {@code buffer}: {@code firstRead(size)}, or fewer where the file ended first
+     */
+    public Prefetched prefetched(Path path, long size, byte[] buffer, int filled) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(buffer, "buffer");
+        int first = firstRead(size);
+        if (buffer.length < first) {
+            throw new InvalidInputException("buffer of " + buffer.length + " bytes for " + path + ": the first read of "
+                    + size + " bytes needs " + first);
+        }
+        if (filled < 0 || filled > first) {
+            throw new InvalidInputException("filled must be in 0.." + first + " for " + path + ", got " + filled);
+        }
+        return new Prefetched(new RestOfFile(path, filled, size), size, path.toString(), buffer, filled);
+    }
+
+    /**
+     * A file's bytes from {@code offset} to {@code size}, opened at the first read: what a parse reads past the
+     * head a caller read itself. At the listed size it ends without opening the file (a small file read whole
+     * would otherwise be opened again for its end).
+     */
+    private static final class RestOfFile extends InputStream {
+        private final Path path;
+        private long offset;
+        private final long size;
+        private FileInputStream in;
+
+        RestOfFile(Path path, long offset, long size) {
+            this.path = path;
+            this.offset = offset;
+            this.size = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (offset >= size) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (in == null) {
+                FileInputStream f = new FileInputStream(path.toFile());
+                try {
+                    f.getChannel().position(offset);
+                } catch (IOException e) {
+                    f.close();
+                    throw e;
+                }
+                in = f;
+            }
+            int r = in.read(b, off, (int) Math.min(len, size - offset));
+            if (r > 0) {
+                offset += r;
+            }
+            return r;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (in != null) {
+                in.close();
+            }
+        }
     }
 
     /**

@@ -70,6 +70,11 @@ public final class IndexCommand implements Callable<Integer> {
             + "or network disk answers many reads at once")
     Integer readsInFlight;
 
+    @Option(names = "--io-uring", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Submit the reads of files' heads to the kernel in batches through Linux io_uring where "
+                    + "available (default; --no-io-uring: one read at a time per reader thread). Same index either way")
+    boolean ioUring = true;
+
     @Option(names = "--no-progress", description = "Do not print the progress line")
     boolean noProgress;
 
@@ -141,6 +146,7 @@ public final class IndexCommand implements Callable<Integer> {
             if (readsInFlight != null) {
                 options = options.withReadsInFlight(readsInFlight);
             }
+            options = options.withIoUring(ioUring);
         } catch (InvalidInputException e) {
             err.println("rtsite index: " + e.getMessage() + " (--threads, --reads-in-flight)");
             err.flush();

@@ -45,6 +45,9 @@ final class HeadReads implements AutoCloseable {
 
     private static final String UNAVAILABLE = loadLibrary();
 
+    /** Rings whose batch failed in the kernel: kept for the process's life, with their buffers (a rare case). */
+    private static final List<Ring> ABANDONED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final BlockingQueue<Ring> rings;
     private final int batch;
     private final int stride;
@@ -109,7 +112,7 @@ final class HeadReads implements AutoCloseable {
             throw new IllegalArgumentException(n + " files for a batch of " + batch + ", " + lengths.length
                     + " lengths, " + buffers.length + " buffers");
         }
-        if (broken != null) {
+        if (broken != null || closed) {
             return null;
         }
         int[] results = new int[n];
@@ -124,7 +127,7 @@ final class HeadReads implements AutoCloseable {
             int m = 0;
             ring.names.clear();
             for (int i = 0; i < n; i++) {
-                if (lengths[i] > stride || lengths[i] > buffers[i].length) {
+                if (lengths[i] < 0 || lengths[i] > stride || lengths[i] > buffers[i].length) {
                     throw new IllegalArgumentException("a read of " + lengths[i] + " bytes into " + buffers[i].length
                             + " (stride " + stride + ") for " + files.get(i));
                 }
@@ -140,6 +143,9 @@ final class HeadReads implements AutoCloseable {
                 if (status < 0) {
                     broken = "io_uring_enter failed (errno " + -status + ")";
                     LOG.debug("reading file heads with threads from now on: {}", broken);
+                    // reads may still be in flight into its buffers: the ring and its buffers are kept, never freed
+                    ring.abandoned = true;
+                    ABANDONED.add(ring);
                     return null;
                 }
                 for (int k = 0; k < m; k++) {
@@ -193,6 +199,8 @@ final class HeadReads implements AutoCloseable {
         final int[] index;
         final CharsetEncoder encoder = nameEncoder();
         boolean closed;
+        /** Failed with reads possibly in flight: never closed, its buffers kept ({@link #ABANDONED}). */
+        boolean abandoned;
 
         Ring(long address, int batch, int stride) {
             this.address = address;
@@ -208,7 +216,7 @@ final class HeadReads implements AutoCloseable {
         }
 
         void close() {
-            if (!closed) {
+            if (!closed && !abandoned) {
                 closed = true;
                 closeRing(address);
             }

@@ -30,7 +30,6 @@ class BatchedReadsScanTest {
 
     @BeforeEach
     void archive() throws IOException {
-        assumeTrue(HeadReads.unavailable() == null, "no native reads here: " + HeadReads.unavailable());
         Path syn = tmp.resolve("syn");
         SyntheticArchive.generate(syn, 6, 3, 5);
         Path some;
@@ -79,6 +78,7 @@ class BatchedReadsScanTest {
 
     @Test
     void batchedReadsIndexWhatThreadsIndex() throws IOException {
+        assumeTrue(HeadReads.unavailable() == null, "no native reads here: " + HeadReads.unavailable());
         Scan threads = scan("threads", ArchiveOptions.of(tmp.resolve("threads.db")).withIoUring(false));
         assertTrue(threads.rows().size() > 80, "rows: " + threads.rows().size());
         boolean root = Files.isReadable(threads.rows().stream().filter(r -> r.path().endsWith("locked.dcm"))

@@ -471,6 +471,11 @@ final class ArchiveScanner {
             writer.interrupt();
             Thread.currentThread().interrupt();
             throw new RtsiteException("index scan interrupted", e);
+        } catch (RuntimeException | Error e) {
+            if (heads != null) {
+                heads.close(); // (closed already where the walk began; not where the index could not be read)
+            }
+            throw e;
         }
         heldShared = null;
         if (writerFailure.get() != null) {

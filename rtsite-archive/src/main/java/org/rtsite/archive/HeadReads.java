@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.rtsite.core.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ final class HeadReads implements AutoCloseable {
      */
     static HeadReads open(int count, int batch, int stride) {
         if (count < 1 || batch < 1 || stride < 1) {
-            throw new IllegalArgumentException("count, batch and stride must be positive, got " + count + ", " + batch
+            throw new InvalidInputException("count, batch and stride must be positive, got " + count + ", " + batch
                     + ", " + stride);
         }
         if (UNAVAILABLE != null) {
@@ -109,7 +110,7 @@ final class HeadReads implements AutoCloseable {
     int[] read(List<Path> files, int[] lengths, byte[][] buffers) throws InterruptedException {
         int n = files.size();
         if (n > batch || lengths.length < n || buffers.length < n) {
-            throw new IllegalArgumentException(n + " files for a batch of " + batch + ", " + lengths.length
+            throw new InvalidInputException(n + " files for a batch of " + batch + ", " + lengths.length
                     + " lengths, " + buffers.length + " buffers");
         }
         if (broken != null || closed) {
@@ -128,7 +129,7 @@ final class HeadReads implements AutoCloseable {
             ring.names.clear();
             for (int i = 0; i < n; i++) {
                 if (lengths[i] < 0 || lengths[i] > stride || lengths[i] > buffers[i].length) {
-                    throw new IllegalArgumentException("a read of " + lengths[i] + " bytes into " + buffers[i].length
+                    throw new InvalidInputException("a read of " + lengths[i] + " bytes into " + buffers[i].length
                             + " (stride " + stride + ") for " + files.get(i));
                 }
                 if (ring.name(files.get(i))) {

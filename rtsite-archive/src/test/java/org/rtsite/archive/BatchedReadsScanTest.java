@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,16 +30,9 @@ class BatchedReadsScanTest {
     @BeforeEach
     void archive() throws IOException {
         Path syn = tmp.resolve("syn");
-        SyntheticArchive.generate(syn, 6, 3, 5);
-        Path some;
-        try (Stream<Path> s = Files.walk(syn)) {
-            some = s.filter(Files::isRegularFile).filter(p -> p.toString().contains("SYN")).sorted().findFirst()
-                    .orElseThrow();
-        }
+        Path some = FaultyArchive.generate(syn, 6);
         byte[] bytes = Files.readAllBytes(some);
-        Files.write(some.resolveSibling("truncated.dcm"), java.util.Arrays.copyOf(bytes, 300));
         Files.write(some.resolveSibling("empty.dcm"), new byte[0]);
-        Files.writeString(syn.resolve("notes.txt"), "not DICOM");
         // unreadable for a user (not for root, who reads it anyway): the batch's open fails, the ordinary one names why
         Path locked = Files.write(some.resolveSibling("locked.dcm"), bytes);
         locked.toFile().setReadable(false, false);

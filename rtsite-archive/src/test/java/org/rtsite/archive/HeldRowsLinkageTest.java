@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,16 +30,7 @@ class HeldRowsLinkageTest {
     @BeforeEach
     void archive() throws IOException {
         Path syn = tmp.resolve("syn");
-        SyntheticArchive.generate(syn, 12, 3, 5);
-        // a truncated copy of a DICOM file in a plan's folder: unreadable, context of the plans beside it
-        Path some;
-        try (Stream<Path> s = Files.walk(syn)) {
-            some = s.filter(Files::isRegularFile).filter(p -> p.toString().contains("SYN")).sorted().findFirst()
-                    .orElseThrow();
-        }
-        byte[] bytes = Files.readAllBytes(some);
-        Files.write(some.resolveSibling("truncated.dcm"), java.util.Arrays.copyOf(bytes, 300));
-        Files.writeString(syn.resolve("notes.txt"), "not DICOM");
+        FaultyArchive.generate(syn, 12);
         roots = List.of(syn, DicomArchivePublicRtTest.resource("public-rt"),
                 DicomArchivePublicRtTest.resource("archive-public-rt"));
     }

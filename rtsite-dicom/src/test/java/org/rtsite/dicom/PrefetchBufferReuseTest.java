@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,12 +29,7 @@ class PrefetchBufferReuseTest {
                     Tag.FractionGroupSequence, Tag.ReferencedRTPlanSequence, Tag.SeriesDescription);
 
     private List<Path> files() throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(TestFiles.resource("public-rt"))) {
-            s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".md")).sorted()
-                    .forEach(files::add);
-        }
-        assertTrue(files.size() >= 20, "public-rt files: " + files.size());
+        List<Path> files = new ArrayList<>(TestFiles.publicRtFiles());
         DicomDataset ds = DicomDataset.builder()
                 .putString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2")
                 .putString(Tag.SOPInstanceUID, VR.UI, "1.2.3.4")

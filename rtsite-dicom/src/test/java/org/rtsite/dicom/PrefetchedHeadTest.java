@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtsite.core.InvalidInputException;
@@ -37,12 +36,7 @@ class PrefetchedHeadTest {
             DicomReader.defaults());
 
     private List<Path> files() throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(TestFiles.resource("public-rt"))) {
-            s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().endsWith(".md")).sorted()
-                    .forEach(files::add);
-        }
-        assertTrue(files.size() >= 20, "public-rt files: " + files.size());
+        List<Path> files = new ArrayList<>(TestFiles.publicRtFiles());
         byte[] some = Files.readAllBytes(files.get(0));
         files.add(Files.write(tmp.resolve("truncated.dcm"), Arrays.copyOf(some, Math.min(some.length, 400) - 7)));
         files.add(Files.write(tmp.resolve("tiny.bin"), new byte[] {'D', 'I', 'C', 'M', 1, 2, 3}));

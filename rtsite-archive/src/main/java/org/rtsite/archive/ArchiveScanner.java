@@ -264,7 +264,7 @@ final class ArchiveScanner {
         // the entries of the folders on the current path, not every row's stamp.
         try (StampCursor stamps = fresh ? StampCursor.none(options.database()) : new StampCursor(db.file(), before)) {
             var walk = new Object() {
-                /** Files listed and not yet handed to a reader (at most {@link #chunk}). */
+                /** Files listed and not yet handed to a reader (at most chunkSize: a batch, or {@link #chunk}). */
                 List<Listed> chunk = new ArrayList<>(chunkSize);
 
                 /** Consumes the rows before {@code path} (gone) and returns the row of {@code path}, if any. */
@@ -473,7 +473,7 @@ final class ArchiveScanner {
             throw new RtsiteException("index scan interrupted", e);
         } catch (RuntimeException | Error e) {
             if (heads != null) {
-                heads.close(); // (closed already where the walk began; not where the index could not be read)
+                heads.close(); // (a no-op where the walk's finally closed it; not so where the index could not be read)
             }
             throw e;
         }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: a cold scan of small files makes one block request per file, and on a virtual disk every request the
  * kernel submits alone costs the guest a notification of the device and an interrupt: ≈ 30–40 µs of a core per
- * file, half a cold scan's CPU (docs/PERFORMANCE.md, "Indexing, eighth round"). Reads submitted together are
- * plugged together: one notification a batch, adjacent blocks merged. Java 17 has no such call.
+ * file, most of what a cold scan costs beyond a warm one (docs/PERFORMANCE.md, "Indexing, eighth round"). Reads
+ * submitted together are plugged together: one notification a batch, adjacent blocks merged, one wake-up a batch
+ * ("Indexing, thirteenth round"). Java 17 has no such call.
  *
  * <p>Where the library is absent (not Linux x86-64 or aarch64, built without a C compiler, a temporary folder
  * mounted noexec) or the kernel refuses a ring (before 5.6, io_uring disabled by {@code kernel.io_uring_disabled}

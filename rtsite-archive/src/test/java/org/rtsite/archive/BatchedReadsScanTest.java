@@ -58,10 +58,7 @@ class BatchedReadsScanTest {
     }
 
     private static void assertSameScan(Scan expected, Scan actual, String what) throws IOException {
-        assertEquals(expected.rows().size(), actual.rows().size(), what);
-        for (int i = 0; i < expected.rows().size(); i++) {
-            assertEquals(expected.rows().get(i), actual.rows().get(i), what);
-        }
+        assertEquals(expected.rows(), actual.rows(), what);
         for (String f : List.of("linkage.json", "plans.csv", "structure_sets.csv", "orphans.csv")) {
             assertArrayEquals(Files.readAllBytes(expected.report().resolve(f)),
                     Files.readAllBytes(actual.report().resolve(f)), what + ": " + f);
